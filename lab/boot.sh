@@ -1,0 +1,129 @@
+#!/bin/sh
+# boot.sh - boot the lab kernel under QEMU TCG with an initramfs from
+# mkinitrd.sh and return the status of the command it ran.
+#
+# usage: boot.sh [-k KVER] [-t TIMEOUT_S] [--qemu-extra ARGS] INITRD LOG OUTDIR
+#   -k KVER       cached kernel (default: the last one setup.sh prepared)
+#   -t TIMEOUT_S  hard host limit on QEMU (default 660). The command inside
+#                 gets lab.timeout=TIMEOUT_S-60 (2/3 of it below 180 s; 600
+#                 by default) so its output still comes back when it hangs.
+#   --qemu-extra  more QEMU arguments, split on blanks ("-device e1000e,romfile=")
+#   LOG           console log, CR stripped; the /lab-out archive is cut out
+#                 of it once unpacked
+#   OUTDIR        gets what the command wrote to $LAB_OUT, plus dmesg.txt
+#                 (emptied first only if an earlier run made it: .lab-run)
+# Env: LAB_SMP (1), LAB_MEM (1024 MiB), LAB_APPEND (more kernel args, e.g.
+#   "kvm_amd.avic=1" or "lab.timeout=30"), LAB_QEMU_EXTRA, LAB_VERBOSE=1
+#   (stream the console to stderr), VIRQ_LAB_CACHE.
+# Exit: the command's status; 124 timed out (host limit, or lab.timeout in
+#   the guest: LAB-TIMEOUT in LOG); 125 no result (QEMU, kernel or /init
+#   failed: the message says which); 2 usage.
+set -eu
+LAB_DIR=$(cd "$(dirname "$0")" && pwd)
+CACHE=${VIRQ_LAB_CACHE:-$LAB_DIR/../build/lab-cache}
+KVER= TIMEOUT= QEXTRA=${LAB_QEMU_EXTRA:-} RCF=
+
+say() { echo "lab: $*" >&2; }
+fail() { echo "lab: $*" >&2; exit 125; }
+usage() { sed -n '2,23p' "$0" >&2; exit 2; }
+trap '[ -z "$RCF" ] || rm -f "$RCF"' EXIT
+trap 'exit 125' INT TERM HUP
+
+while [ $# -gt 0 ]; do
+    case $1 in
+        -k) [ $# -ge 2 ] || usage; KVER=$2; shift 2 ;;
+        -t) [ $# -ge 2 ] || usage; TIMEOUT=$2; shift 2 ;;
+        --qemu-extra) [ $# -ge 2 ] || usage; QEXTRA="$QEXTRA $2"; shift 2 ;;
+        --qemu-extra=*) QEXTRA="$QEXTRA ${1#*=}"; shift ;;
+        -h|--help) usage ;;
+        --) shift; break ;;
+        -*) echo "lab: boot.sh: unknown option '$1'" >&2; usage ;;
+        *) break ;;
+    esac
+done
+[ $# = 3 ] || usage
+INITRD=$1 LOG=$2 OUTDIR=$3
+case ${TIMEOUT:-660} in '' | *[!0-9]* | 0) usage ;; esac
+if [ -z "$TIMEOUT" ]; then
+    TIMEOUT=660 GUEST_T=600
+elif [ "$TIMEOUT" -ge 180 ]; then
+    GUEST_T=$((TIMEOUT - 60))
+else
+    GUEST_T=$((TIMEOUT * 2 / 3)); [ "$GUEST_T" -ge 1 ] || GUEST_T=1
+fi
+[ -n "$KVER" ] || KVER=$(cat "$CACHE/kernels/last" 2>/dev/null) ||
+    fail "no kernel chosen: run lab/setup.sh first or pass -k"
+KERNEL=$CACHE/kernels/$KVER/vmlinuz
+[ -f "$KERNEL" ] || fail "kernel $KVER is not in $CACHE (run lab/setup.sh)"
+[ -f "$INITRD" ] || fail "no initrd $INITRD"
+mkdir -p "$(dirname "$LOG")"
+RCF=$(mktemp "${TMPDIR:-/tmp}/lab-rc.XXXXXX")
+
+# thread=single: multi-threaded TCG with -smp 2 hung boots; -cpu max has
+# SVM, so kvm_amd loads; intremap=on gives VFIO an interrupt-remapping IOMMU
+# shellcheck disable=SC2086
+set -- timeout -k 5 "$TIMEOUT" qemu-system-x86_64 \
+    -accel tcg,thread=single -cpu max -m "${LAB_MEM:-1024}" \
+    -smp "${LAB_SMP:-1}" -machine q35 -nodefaults -no-user-config \
+    -display none -serial stdio -no-reboot \
+    -device intel-iommu,intremap=on -device edu \
+    -kernel "$KERNEL" -initrd "$INITRD" \
+    -append "console=ttyS0 quiet loglevel=4 panic=-1 intel_iommu=on lab.timeout=$GUEST_T ${LAB_APPEND:-}" \
+    $QEXTRA
+
+say "booting kernel $KVER under QEMU TCG..."
+t0=$(date +%s.%N)
+# the pipeline's status is tr's: QEMU's (or timeout's) goes through a file
+qemu() { r=0; "$@" </dev/null 2>&1 || r=$?; echo $r > "$RCF"; }
+if [ "${LAB_VERBOSE:-0}" = 1 ]; then
+    qemu "$@" | tr -d '\r' | tee "$LOG" >&2
+else
+    qemu "$@" | tr -d '\r' > "$LOG"
+fi
+qrc=$(cat "$RCF")
+[ -z "$(tail -c1 "$LOG")" ] || echo >> "$LOG"   # "Power down" has no newline
+secs=$(echo "$t0 $(date +%s.%N)" | awk '{printf "%.1f", $2 - $1}')
+
+# /lab-out: base64 of a tar.gz between the markers
+if [ -f "$OUTDIR/.lab-run" ]; then find "$OUTDIR" -mindepth 1 -delete; fi
+mkdir -p "$OUTDIR"
+if grep -qx LAB-OUT-END "$LOG"; then
+    if sed -n '/^LAB-OUT-BEGIN$/,/^LAB-OUT-END$/{/^LAB-OUT-/!p}' "$LOG" |
+       base64 -d 2>/dev/null | tar -xzf - -C "$OUTDIR" 2>/dev/null; then
+        n=$(sed -n '/^LAB-OUT-BEGIN$/,/^LAB-OUT-END$/{/^LAB-OUT-/!p}' "$LOG" | wc -l)
+        sed -i "/^LAB-OUT-BEGIN\$/,/^LAB-OUT-END\$/{/^LAB-OUT-/!d}
+                /^LAB-OUT-BEGIN\$/a [$n lines of base64 unpacked into $OUTDIR]" "$LOG"
+    else
+        say "warning: could not unpack /lab-out from $LOG (kept there)"
+    fi
+fi
+
+res=$(sed -n 's/^LAB-RESULT rc=\([0-9]*\).*/\1/p' "$LOG" | tail -n1)
+printf 'kernel=%s rc=%s seconds=%s log=%s\n' "$KVER" "${res:-none}" "$secs" "$LOG" \
+    > "$OUTDIR/.lab-run"
+if [ -z "$res" ]; then
+    if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+        say "host timeout: QEMU killed after $TIMEOUT s, no LAB-RESULT; log: $LOG"
+        exit 124
+    fi
+    q=$(grep -m1 '^qemu-system-x86_64:' "$LOG" || true)
+    p=$(grep -m1 'Kernel panic' "$LOG" || true)
+    if [ -n "$p" ]; then
+        fail "boot failure: ${p#*] } (after ${secs}s); log: $LOG"
+    elif ! grep -q '^LAB-BOOT ' "$LOG"; then
+        [ -z "$q" ] || fail "QEMU failed (rc=$qrc): $q; log: $LOG"
+        fail "boot failure: /init never started (QEMU rc=$qrc after ${secs}s); log: $LOG"
+    fi
+    fail "no LAB-RESULT: the guest stopped after /init started (QEMU rc=$qrc after ${secs}s); log: $LOG"
+fi
+
+sed -n 's/^LAB-MODULE \([^ ]*\) not loaded.*/\1/p' "$LOG" | while read -r m; do
+    [ "$m" = kvm_intel ] || say "warning: module $m did not load (see $LOG)"
+done
+! grep -q '^LAB-TIMEOUT' "$LOG" ||
+    say "command timed out in the guest: $(sed -n 's/^LAB-TIMEOUT //p' "$LOG")"
+w=$(sed -n 's/^LAB-KERNEL-WARNINGS //p' "$LOG" | tail -n1)
+[ "${w:-0}" = 0 ] ||
+    say "warning: $w WARNING/BUG/Oops/Call Trace lines in the guest's dmesg ($OUTDIR/dmesg.txt)"
+say "done in $secs s (rc=$res)"
+exit "$res"

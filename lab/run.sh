@@ -1,0 +1,63 @@
+#!/bin/sh
+# run.sh - run one command inside the lab: setup.sh + mkinitrd.sh + boot.sh.
+#
+# usage: run.sh [--kernel K] [--timeout S] [--qemu-extra ARGS]
+#               --log LOG --outdir DIR --cmd CMD FILE...
+#   --kernel K    as setup.sh --kernel (default 6.1)
+#   --timeout S   as boot.sh -t (host hard limit, default 660)
+#   --qemu-extra  as boot.sh --qemu-extra
+#   --cmd CMD     shell command run in /lab inside the guest, where FILE...
+#                 are (e.g. "./virq run scenario.json"); $LAB_OUT=/lab-out
+#                 there is shipped back into DIR
+# Env: as setup.sh and boot.sh (VIRQ_LAB_CACHE, LAB_SMP, LAB_MEM,
+#   LAB_APPEND, LAB_VERBOSE, LAB_VFIO_IDS, LAB_MODULES).
+# Exit: as boot.sh (the command's status, 124 timeout, 125 no result);
+#   2 usage; 3 setup failed (packages, kernel fetch or initrd).
+set -eu
+LAB_DIR=$(cd "$(dirname "$0")" && pwd)
+CACHE=${VIRQ_LAB_CACHE:-$LAB_DIR/../build/lab-cache}
+KERNEL=6.1 TIMEOUT= LOG= OUTDIR= CMD= QEXTRA= INITRD=
+
+usage() { sed -n '2,16p' "$0" >&2; exit 2; }
+trap '[ -z "$INITRD" ] || rm -f "$INITRD"' EXIT
+trap 'exit 125' INT TERM HUP
+
+while [ $# -gt 0 ]; do
+    case $1 in
+        --kernel|--timeout|--log|--outdir|--cmd|--qemu-extra)
+            [ $# -ge 2 ] || usage
+            case $1 in
+                --kernel) KERNEL=$2 ;; --timeout) TIMEOUT=$2 ;;
+                --log) LOG=$2 ;; --outdir) OUTDIR=$2 ;; --cmd) CMD=$2 ;;
+                --qemu-extra) QEXTRA=$2 ;;
+            esac
+            shift 2 ;;
+        -h|--help) usage ;;
+        --) shift; break ;;
+        -*) echo "lab: run.sh: unknown option '$1'" >&2; usage ;;
+        *) break ;;
+    esac
+done
+[ -n "$LOG" ] && [ -n "$OUTDIR" ] && [ -n "$CMD" ] || usage
+for f in "$@"; do
+    [ -e "$f" ] || { echo "lab: run.sh: no such file: $f" >&2; exit 2; }
+done
+
+out=$("$LAB_DIR/setup.sh" --kernel "$KERNEL") || exit 3
+kver=$(echo "$out" | sed -n 's/^LAB_KVER=//p' | tail -n1)
+[ -n "$kver" ] || { echo "lab: setup.sh printed no LAB_KVER" >&2; exit 3; }
+
+mkdir -p "$CACHE"
+INITRD=$(mktemp "$CACHE/initrd.XXXXXX")
+"$LAB_DIR/mkinitrd.sh" -o "$INITRD" -c "$CMD" -k "$kver" "$@" || exit 3
+
+set +e
+if [ -n "$TIMEOUT" ]; then
+    "$LAB_DIR/boot.sh" -k "$kver" -t "$TIMEOUT" --qemu-extra "$QEXTRA" \
+        "$INITRD" "$LOG" "$OUTDIR"
+else
+    "$LAB_DIR/boot.sh" -k "$kver" --qemu-extra "$QEXTRA" \
+        "$INITRD" "$LOG" "$OUTDIR"
+fi
+rc=$?
+exit $rc

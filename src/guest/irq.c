@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * irq.c - interrupt accounting: per-CPU counts and the shared log.
+ *
+ * The log is a ring indexed by seq % VIRQ_LOG_MAX. seq1 is cleared before
+ * and set after the other fields, so a reader that sees seq1 == seq + 1
+ * knows the entry is complete and belongs to seq, even after a wrap. x86
+ * stores are not reordered with each other; a compiler barrier suffices.
+ */
+#include "guest.h"
+
+_Static_assert((VIRQ_LOG_MAX & (VIRQ_LOG_MAX - 1)) == 0,
+	       "log size is a power of two");
+
+void irq_handle(struct trap_frame *f, uint32_t cpu)
+{
+	struct virq_log_ent *e;
+	uint32_t vec = f->vec;
+	uint32_t seq;
+
+	/* Spurious: no ISR bit was set, so no EOI */
+	if (vec == VIRQ_VEC_SPURIOUS)
+		return;
+
+	/* The mailbox doorbell only has to end the hlt in cmd_loop() */
+	if (vec == VIRQ_VEC_MAILBOX) {
+		SHARED->mbox[cpu].wakeups++;
+		lapic_eoi();
+		return;
+	}
+
+	/* Only this CPU writes its row: a plain increment is enough */
+	SHARED->counts[cpu][vec]++;
+
+	seq = xadd(&SHARED->seq, 1);
+	e = &LOG[seq % VIRQ_LOG_MAX];
+	e->seq1 = 0;
+	barrier();
+	e->apic = cpu;
+	e->vector = vec;
+	e->tsc_lo = f->tsc_lo;
+	e->tsc_hi = f->tsc_hi;
+	barrier();
+	e->seq1 = seq + 1;
+
+	lapic_eoi();
+}

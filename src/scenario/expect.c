@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * expect.c - the `expect` steps: each compares what the guest, KVMState or
+ * the bus shows now with what the line wants, and records the verdict and
+ * what was seen.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "run.h"
+
+#define EXPECT_IRQ_TIMEOUT_MS	2000
+#define EXPECT_SETTLE_MS	200
+
+static bool expect_irq(struct run *run, const struct sc_step *st, char *got, size_t n)
+{
+	uint32_t c;
+
+	/* wait for the count to be reached (or to prove it is not) */
+	guest_wait_count(run, st->vcpu, st->vector, st->count ? st->count : 1,
+			 run_timeout_ms(run, st->ms, st->count ? EXPECT_IRQ_TIMEOUT_MS : EXPECT_SETTLE_MS));
+	c = guest_count(run, st->vcpu, st->vector);
+	snprintf(got, n, "vCPU %d vector 0x%x taken %u time%s", st->vcpu, st->vector, c,
+		 c == 1 ? "" : "s");
+	run->irq_cursor = guest_total(run);
+	return c == st->count;
+}
+
+/* what arrived since the cursor, as "vCPU 1 0x41 x2, ..." */
+static void describe_log(struct run *run, uint32_t from, uint32_t to, char *got, size_t n)
+{
+	const struct virq_log_ent *log = vm_gpa(&run->vm, VIRQ_LOG_GPA);
+	size_t len = 0;
+
+	len += snprintf(got + len, n - len, "%u interrupt%s:", to - from, to - from == 1 ? "" : "s");
+	for (uint32_t i = from; i < to && i < VIRQ_LOG_MAX && len < n - 32; i++)
+		len += snprintf(got + len, n - len, " (vCPU %u, 0x%x)", log[i].apic, log[i].vector);
+}
+
+static bool expect_irq_none(struct run *run, const struct sc_step *st, char *got, size_t n)
+{
+	uint32_t from = run->irq_cursor, to;
+
+	sleep_ns(run_timeout_ms(run, st->ms, EXPECT_SETTLE_MS) * 1000000ull);
+	to = guest_total(run);
+	run->irq_cursor = to;
+	if (to == from) {
+		snprintf(got, n, "no interrupt");
+		return true;
+	}
+	describe_log(run, from, to, got, n);
+	return false;
+}
+
+static bool expect_route(struct run *run, const struct sc_step *st, char *got, size_t n)
+{
+	const struct run_obj *o = &run->objs[st->name];
+	const struct kvm_irq_routing_entry *e = kvm_irqchip_find_route(&run->vm.kvm, o->virq);
+	int dest, vec;
+
+	if (!o->live || !e) {
+		snprintf(got, n, "no route for GSI %d", o->virq);
+		return false;
+	}
+	dest = (int)msi_x86_dest(e->u.msi.address_lo);
+	vec = (int)msi_x86_vector(e->u.msi.data);
+	snprintf(got, n, "GSI %u -> vCPU %d vector 0x%x", e->gsi, dest, vec);
+	return (st->gsi < 0 || (int)e->gsi == st->gsi) && (st->vcpu < 0 || dest == st->vcpu) &&
+	       (st->vector < 0 || vec == st->vector);
+}
+
+static bool expect_ioeventfd(struct run *run, const struct sc_step *st, char *got, size_t n)
+{
+	struct run_obj *o = &run->objs[st->name];
+	const struct sys_ops *sys = run->vm.kvm.sys;
+	uint64_t v = 0;
+
+	/* the eventfd counter is consumed by the read; keep the running total */
+	if (o->efd >= 0 && sys->read(sys->priv, o->efd, &v, sizeof(v)) == sizeof(v))
+		o->ioev_total += v;
+	snprintf(got, n, "eventfd signalled %llu time%s", (unsigned long long)o->ioev_total,
+		 o->ioev_total == 1 ? "" : "s");
+	return o->ioev_total == st->count;
+}
+
+static bool expect_check(struct run *run, const struct sc_step *st, char *got, size_t n)
+{
+	KVMState *s = &run->vm.kvm;
+	uint64_t c;
+
+	switch (st->op) {
+	case SC_EXPECT_IRQ:
+		return expect_irq(run, st, got, n);
+	case SC_EXPECT_IRQ_NONE:
+		return expect_irq_none(run, st, got, n);
+	case SC_EXPECT_COMMITS:
+		snprintf(got, n, "%u KVM_SET_GSI_ROUTING (%u refused)", s->commits, s->commit_errors);
+		return s->commits == st->count;
+	case SC_EXPECT_ROUTES:
+		snprintf(got, n, "%u entries", s->irq_routes->nr);
+		return s->irq_routes->nr == st->count;
+	case SC_EXPECT_ROUTE:
+		return expect_route(run, st, got, n);
+	case SC_EXPECT_EXITS:
+		c = bus_exit_count(&run->vm.bus, st->mmio ? BUS_MMIO : BUS_PIO, st->addr);
+		snprintf(got, n, "%llu exit%s", (unsigned long long)c, c == 1 ? "" : "s");
+		return c == st->count;
+	case SC_EXPECT_IOEVENTFD:
+		return expect_ioeventfd(run, st, got, n);
+	case SC_EXPECT_RESULT:
+		snprintf(got, n, "%s", sc_errno_name(-run->last_err));
+		return -run->last_err == st->err;
+	default:
+		snprintf(got, n, "unknown expect");
+		return false;
+	}
+}
+
+void run_expect(struct run *run, const struct sc_step *st)
+{
+	struct run_expect *e = &run->expects[run->nr_expects++];
+
+	e->line = st->line;
+	snprintf(e->text, sizeof(e->text), "%s", st->text);
+	e->passed = expect_check(run, st, e->got, sizeof(e->got));
+	pr_info("%s:%d: %s: %s (%s)", run->sc->file, st->line, e->passed ? "ok" : "FAILED",
+		st->text, e->got);
+	if (!e->passed && run->status == VIRQ_EXIT_OK)
+		run->status = VIRQ_EXIT_FAIL;
+}

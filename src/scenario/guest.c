@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * guest.c - the runner's side of the test guest (src/guest/virq-guest.h):
+ * wait for its CPUs, hand a CPU a command through its mailbox, read the
+ * interrupt counters it keeps in shared memory.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "run.h"
+#include "../trace/trace.h"
+
+static bool all_online(struct vm *vm, void *arg)
+{
+	(void)arg;
+	return vm->online >= vm->nr_vcpus;
+}
+
+int guest_wait_online(struct run *run, unsigned int timeout_ms)
+{
+	int r = vm_wait(&run->vm, all_online, NULL, timeout_ms * 1000000ull);
+
+	if (r == -ETIMEDOUT)
+		pr_err("timeout: %d of %d guest CPUs online after %u ms (INIT-SIPI-SIPI bring-up)",
+		       run->vm.online, run->vm.nr_vcpus, timeout_ms);
+	if (!r && run->sh->magic != VIRQ_SHARED_MAGIC) {
+		pr_err("guest is up but its shared area at 0x%x has no magic", VIRQ_SHARED_GPA);
+		r = -EPROTO;
+	}
+	return r;
+}
+
+struct mbox_wait {
+	struct virq_mailbox *mb;
+	uint32_t seq;
+};
+
+static bool mbox_done(struct vm *vm, void *arg)
+{
+	struct mbox_wait *w = arg;
+
+	(void)vm;
+	return w->mb->done == w->seq;
+}
+
+/*
+ * guest_cmd - run one command on guest CPU cpu: fill the mailbox, publish
+ * it by bumping seq, wake the CPU with VIRQ_VEC_MAILBOX (it may sit in
+ * hlt), wait for done == seq. The guest's VIRQ_PORT_DONE write wakes us.
+ */
+int guest_cmd(struct run *run, int cpu, uint32_t op, const uint32_t arg[4], uint32_t *result,
+	      unsigned int timeout_ms)
+{
+	struct virq_mailbox *mb = &run->sh->mbox[cpu];
+	struct mbox_wait w = { .mb = mb, .seq = mb->seq + 1 };
+	MSIMessage kick = msi_x86_message((unsigned int)cpu, VIRQ_VEC_MAILBOX);
+	struct kvm_msi msi = { .address_lo = (uint32_t)kick.address, .data = kick.data };
+	int r;
+
+	mb->op = op;
+	for (int i = 0; i < 4; i++)
+		mb->arg[i] = arg[i];
+	__atomic_store_n(&mb->seq, w.seq, __ATOMIC_RELEASE);
+	r = (int)kvm_vm_ioctl(&run->vm.kvm, KVM_SIGNAL_MSI, &msi, "mailbox kick cpu=%d", cpu);
+	if (r < 0)
+		return r;
+	r = vm_wait(&run->vm, mbox_done, &w, timeout_ms * 1000000ull);
+	if (r == -ETIMEDOUT) {
+		pr_err("timeout: guest CPU %d did not finish command %u within %u ms (seq %u, done %u)",
+		       cpu, op, timeout_ms, w.seq, mb->done);
+		return r;
+	}
+	if (r < 0)
+		return r;
+	if (mb->status != VIRQ_ST_OK) {
+		pr_err("guest CPU %d refused command %u: status %u", cpu, op, mb->status);
+		return -EINVAL;
+	}
+	if (result)
+		*result = mb->result;
+	return 0;
+}
+
+uint32_t guest_count(struct run *run, int vcpu, int vector)
+{
+	return __atomic_load_n(&run->sh->counts[vcpu][vector], __ATOMIC_ACQUIRE);
+}
+
+uint32_t guest_total(struct run *run)
+{
+	return __atomic_load_n(&run->sh->seq, __ATOMIC_ACQUIRE);
+}
+
+/* interrupts do not wake the runner: poll the guest's counter, 200 us apart */
+int guest_wait_count(struct run *run, int vcpu, int vector, uint32_t want, unsigned int timeout_ms)
+{
+	uint64_t end = now_ns() + timeout_ms * 1000000ull;
+
+	while (guest_count(run, vcpu, vector) < want) {
+		if (run->vm.fatal || run->vm.guest_exited)
+			return -EIO;
+		if (now_ns() > end)
+			return -ETIMEDOUT;
+		sleep_ns(200000);
+	}
+	return 0;
+}

@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * run.c - run a scenario: build the VM, boot the test guest, execute the
+ * steps in order (host steps call KVMState as QEMU would, guest steps go
+ * through the guest's mailbox), check the expects, account every
+ * interrupt raised.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/utsname.h>
+
+#include "run.h"
+#include "../hw/i386/multiboot.h"
+#include "../trace/trace.h"
+#include "../vmm/devices.h"
+
+#define RUN_RAM_SIZE		(32ull << 20)
+#define RUN_IRQ_TIMEOUT_MS	5000
+#define RUN_GUEST_TIMEOUT_MS	10000
+#define RUN_ONLINE_TIMEOUT_MS	60000
+
+void run_fail(struct run *run, const struct sc_step *st, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!run->error[0])
+		snprintf(run->error, sizeof(run->error), "%s:%d: %s", run->sc->file,
+			 st ? st->line : run->sc->vm_line, msg);
+	pr_err("%s", run->error);
+	if (run->status == VIRQ_EXIT_OK)
+		run->status = VIRQ_EXIT_FAIL;
+}
+
+unsigned int run_timeout_ms(const struct run *run, unsigned int ms, unsigned int dflt)
+{
+	return (ms ? ms : dflt) * (run->opts->scale ? run->opts->scale : 1);
+}
+
+static struct run_vector *run_vector_get(struct run *run, const char *device, int index,
+					 const char *path)
+{
+	for (int i = 0; i < run->nr_vectors; i++) {
+		struct run_vector *v = &run->vectors[i];
+
+		if (!strcmp(v->device, device) && v->index == index && !strcmp(v->path, path))
+			return v;
+	}
+	if (run->nr_vectors == RUN_MAX_VECTORS)
+		return NULL;
+	struct run_vector *v = &run->vectors[run->nr_vectors++];
+
+	snprintf(v->device, sizeof(v->device), "%s", device);
+	v->index = index;
+	v->gsi = -1;
+	v->path = path;
+	return v;
+}
+
+/*
+ * raise_and_wait - one interrupt: raise() it, then wait until the guest
+ * counted it on the (vcpu, vector) the kernel routes it to. Raises are
+ * paced, so edge MSIs never coalesce in the LAPIC's IRR and every raise
+ * must show up: one that does not is reported as lost.
+ */
+static int raise_and_wait(struct run *run, const struct sc_step *st, struct run_vector *v,
+			  int (*raise)(struct run *, const struct sc_step *, void *), void *arg,
+			  int vcpu, int vector)
+{
+	uint32_t base = guest_count(run, vcpu, vector);
+	unsigned int tmo = run_timeout_ms(run, 0, RUN_IRQ_TIMEOUT_MS);
+	int r;
+
+	v->vcpu = vcpu;
+	v->guest_vector = vector;
+	r = raise(run, st, arg);
+	if (r < 0)
+		return r;
+	v->raised++;
+	r = guest_wait_count(run, vcpu, vector, base + 1, tmo);
+	if (r == -ETIMEDOUT) {
+		run_fail(run, st, "lost interrupt: %s raise %llu (vCPU %d vector 0x%x) not delivered within %u ms",
+			 v->device, (unsigned long long)v->raised, vcpu, vector, tmo);
+		return r;
+	}
+	if (r < 0)
+		return r;
+	v->delivered++;
+	return 0;
+}
+
+static int raise_irqfd(struct run *run, const struct sc_step *st, void *arg)
+{
+	struct run_obj *o = arg;
+	uint64_t one = 1;
+	ssize_t r = run->vm.kvm.sys->write(run->vm.kvm.sys->priv, o->efd, &one, sizeof(one));
+
+	(void)st;
+	trace_event("event_notifier_set", "fd=%d gsi=%d", o->efd, o->virq);
+	return r < 0 ? (int)r : 0;
+}
+
+static int raise_signal_msi(struct run *run, const struct sc_step *st, void *arg)
+{
+	int r = kvm_irqchip_send_msi(&run->vm.kvm, *(MSIMessage *)arg);
+
+	if (r == 0) {
+		run_fail(run, st, "KVM_SIGNAL_MSI returned 0: the guest blocked the MSI");
+		return -EIO;
+	}
+	return r < 0 ? r : 0;
+}
+
+static int step_signal(struct run *run, const struct sc_step *st)
+{
+	struct run_obj *o = &run->objs[st->name];
+	const char *name = run->sc->names[st->name].name;
+	struct run_vector *v;
+
+	if (!o->irqfd) {
+		run_fail(run, st, "route %s has no irqfd to signal", name);
+		return -EINVAL;
+	}
+	v = run_vector_get(run, name, 0, "irqfd");
+	if (!v)
+		return -ENOSPC;
+	v->gsi = o->virq;
+	for (uint32_t i = 0; i < st->count; i++) {
+		int r = raise_and_wait(run, st, v, raise_irqfd, o, msi_x86_dest(o->committed.address),
+				       msi_x86_vector(o->committed.data));
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int step_signal_msi(struct run *run, const struct sc_step *st)
+{
+	MSIMessage msg = msi_x86_message((unsigned int)st->vcpu, (unsigned int)st->vector);
+	char dev[SC_NAME_LEN];
+	struct run_vector *v;
+
+	snprintf(dev, sizeof(dev), "msi-%d-0x%x", st->vcpu, st->vector);
+	v = run_vector_get(run, dev, 0, "signal-msi");
+	if (!v)
+		return -ENOSPC;
+	for (uint32_t i = 0; i < st->count; i++) {
+		int r = raise_and_wait(run, st, v, raise_signal_msi, &msg, st->vcpu, st->vector);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int step_route(struct run *run, const struct sc_step *st)
+{
+	struct run_obj *o = &run->objs[st->name];
+	MSIMessage msg = msi_x86_message((unsigned int)st->vcpu, (unsigned int)st->vector);
+	KVMRouteChange c;
+	int r;
+
+	switch (st->op) {
+	case SC_ROUTE_ADD:
+		c = kvm_irqchip_begin_route_changes(&run->vm.kvm);
+		r = kvm_irqchip_add_msi_route(&c, msg);
+		if (r < 0)
+			return r;
+		*o = (struct run_obj){ .live = true, .virq = r, .msg = msg, .efd = -1 };
+		trace_event("kvm_irqchip_add_msi_route", "virq=%d dest=%d vector=0x%x", r,
+			    st->vcpu, st->vector);
+		return 0;
+	case SC_ROUTE_UPDATE:
+		o->msg = msg;
+		trace_event("kvm_irqchip_update_msi_route", "virq=%d dest=%d vector=0x%x",
+			    o->virq, st->vcpu, st->vector);
+		return kvm_irqchip_update_msi_route(&run->vm.kvm, o->virq, msg);
+	default:
+		if (o->irqfd) {
+			run_fail(run, st, "route %s still has an irqfd: remove it first",
+				 run->sc->names[st->name].name);
+			return -EBUSY;
+		}
+		trace_event("kvm_irqchip_release_virq", "virq=%d", o->virq);
+		kvm_irqchip_release_virq(&run->vm.kvm, o->virq);
+		o->live = false;
+		return 0;
+	}
+}
+
+/* routes fill: add MSI routes until count or the first error */
+static int step_routes_fill(struct run *run, const struct sc_step *st)
+{
+	KVMRouteChange c = kvm_irqchip_begin_route_changes(&run->vm.kvm);
+	MSIMessage msg = msi_x86_message((unsigned int)st->vcpu, (unsigned int)st->vector);
+	uint32_t n;
+	int r = 0;
+
+	for (n = 0; n < st->count; n++) {
+		r = kvm_irqchip_add_msi_route(&c, msg);
+		if (r < 0)
+			break;
+	}
+	trace_event("kvm_irqchip_add_msi_route", "x%u (routes fill), table %u entries", n,
+		    run->vm.kvm.irq_routes->nr);
+	pr_info("routes fill: added %u of %u MSI routes, table has %u entries%s%s", n, st->count,
+		run->vm.kvm.irq_routes->nr, r < 0 ? ", then " : "",
+		r < 0 ? strerrorname_np(-r) : "");
+	return r < 0 ? r : 0;
+}
+
+static int step_commit(struct run *run)
+{
+	int r = kvm_irqchip_commit_routes(&run->vm.kvm);
+
+	if (r < 0)
+		return r;
+	for (int i = 0; i < run->sc->nr_names; i++)
+		if (run->objs[i].live && run->sc->names[i].kind == SC_KIND_ROUTE)
+			run->objs[i].committed = run->objs[i].msg;
+	return 0;
+}
+
+static int step_irqfd(struct run *run, const struct sc_step *st)
+{
+	struct run_obj *o = &run->objs[st->name];
+	const struct sys_ops *sys = run->vm.kvm.sys;
+	int r;
+
+	if (st->op == SC_IRQFD_REMOVE) {
+		r = kvm_irqchip_remove_irqfd_notifier_gsi(&run->vm.kvm, o->efd, o->virq);
+		if (r < 0)
+			return r;
+		sys->close(sys->priv, o->efd);
+		o->efd = -1;
+		o->irqfd = false;
+		return 0;
+	}
+	if (o->efd < 0) {
+		o->efd = sys->eventfd(sys->priv, 0, 0);
+		if (o->efd < 0)
+			return o->efd;
+	}
+	r = kvm_irqchip_add_irqfd_notifier_gsi(&run->vm.kvm, o->efd, -1, o->virq);
+	if (r == 0)
+		o->irqfd = true;
+	return r;
+}
+
+static int step_ioeventfd(struct run *run, const struct sc_step *st)
+{
+	struct run_obj *o = &run->objs[st->name];
+	const struct sys_ops *sys = run->vm.kvm.sys;
+	bool assign = st->op == SC_IOEVENTFD_ADD;
+	int r;
+
+	if (assign) {
+		*o = (struct run_obj){ .live = true, .mmio = st->mmio, .addr = st->addr,
+				       .len = st->len, .has_datamatch = st->has_datamatch,
+				       .datamatch = st->datamatch, .efd = -1 };
+		o->efd = sys->eventfd(sys->priv, 0, EFD_NONBLOCK);
+		if (o->efd < 0)
+			return o->efd;
+	}
+	if (o->mmio)
+		r = kvm_set_ioeventfd_mmio(&run->vm.kvm, o->efd, o->addr, o->len, assign,
+					   o->has_datamatch, o->datamatch);
+	else
+		r = kvm_set_ioeventfd_pio(&run->vm.kvm, o->efd, (uint16_t)o->addr, o->len, assign,
+					  o->has_datamatch, o->datamatch);
+	if (r < 0 || !assign) {
+		sys->close(sys->priv, o->efd);
+		o->efd = -1;
+		o->live = false;
+	}
+	return r;
+}
+
+static int step_guest(struct run *run, const struct sc_step *st)
+{
+	static const uint32_t ops[] = {
+		[SC_GUEST_OUT] = VIRQ_OP_OUT, [SC_GUEST_IN] = VIRQ_OP_IN,
+		[SC_GUEST_WRITE] = VIRQ_OP_MMIO_WRITE, [SC_GUEST_READ] = VIRQ_OP_MMIO_READ,
+	};
+	uint32_t arg[4] = { (uint32_t)st->addr, st->size, (uint32_t)st->value, st->count };
+	uint32_t result = 0;
+	int r;
+
+	r = guest_cmd(run, st->vcpu < 0 ? 0 : st->vcpu, ops[st->op], arg, &result,
+		      run_timeout_ms(run, 0, RUN_GUEST_TIMEOUT_MS));
+	if (r < 0) {
+		run_fail(run, st, "guest step did not complete: %s", strerror(-r));
+		return r;
+	}
+	if (st->op == SC_GUEST_IN || st->op == SC_GUEST_READ)
+		pr_info("%s:%d: guest read 0x%x", run->sc->file, st->line, result);
+	return 0;
+}
+
+static bool step_is_host(enum sc_op op)
+{
+	return op <= SC_IOEVENTFD_REMOVE;
+}
+
+/* returns < 0 when the run cannot go on */
+static int run_step(struct run *run, const struct sc_step *st, const struct sc_step *next)
+{
+	int r = 0;
+
+	trace_event("step", "%s:%d %s", run->sc->name, st->line, st->text);
+	switch (st->op) {
+	case SC_ROUTE_ADD: case SC_ROUTE_UPDATE: case SC_ROUTE_RELEASE:
+		r = step_route(run, st); break;
+	case SC_ROUTES_FILL: r = step_routes_fill(run, st); break;
+	case SC_COMMIT: r = step_commit(run); break;
+	case SC_IRQFD_ADD: case SC_IRQFD_REMOVE: r = step_irqfd(run, st); break;
+	case SC_SIGNAL: r = step_signal(run, st); break;
+	case SC_SIGNAL_MSI: r = step_signal_msi(run, st); break;
+	case SC_IOEVENTFD_ADD: case SC_IOEVENTFD_REMOVE: r = step_ioeventfd(run, st); break;
+	case SC_GUEST_OUT: case SC_GUEST_IN: case SC_GUEST_WRITE: case SC_GUEST_READ:
+		return step_guest(run, st);
+	case SC_WAIT: sleep_ns(st->ms * 1000000ull); return 0;
+	default: run_expect(run, st); return 0;
+	}
+	if (!step_is_host(st->op))
+		return r;
+	run->last_err = r;
+	/* a kernel error is fine when the next line expects it */
+	if (r < 0 && !(next && next->op == SC_EXPECT_RESULT)) {
+		if (!run->error[0])
+			run_fail(run, st, "step failed: %s: %s", st->text, strerrorname_np(-r) ?: "?");
+		return r;
+	}
+	return 0;
+}
+
+/*
+ * run_check_accounting - no interrupt may be lost or invented: each row's
+ * raised == delivered + pending, and the guest took exactly the interrupts
+ * the rows delivered.
+ */
+static void run_check_accounting(struct run *run)
+{
+	uint64_t delivered = 0;
+	uint32_t total = guest_total(run);
+
+	for (int i = 0; i < run->nr_vectors; i++) {
+		struct run_vector *v = &run->vectors[i];
+
+		delivered += v->delivered;
+		if (v->raised != v->delivered + v->pending)
+			run_fail(run, NULL, "accounting: %s raised %llu != delivered %llu + pending %llu",
+				 v->device, (unsigned long long)v->raised,
+				 (unsigned long long)v->delivered, (unsigned long long)v->pending);
+	}
+	if (total != delivered)
+		run_fail(run, NULL, "accounting: the guest logged %u interrupts, the host delivered %llu",
+			 total, (unsigned long long)delivered);
+}
+
+static int run_boot_guest(struct run *run)
+{
+	char cmdline[64];
+	int r;
+
+	snprintf(cmdline, sizeof(cmdline), "ncpus=%d", run->sc->vcpus);
+	r = devices_realize(&run->vm);
+	if (r < 0)
+		return r;
+	r = multiboot_load_image(&run->vm, run->opts->guest_name, run->opts->guest,
+				 run->opts->guest_len, cmdline);
+	if (r < 0)
+		return r;
+	r = vm_start(&run->vm);
+	if (r < 0)
+		return r;
+	return guest_wait_online(run, run_timeout_ms(run, 0, RUN_ONLINE_TIMEOUT_MS));
+}
+
+static void run_steps(struct run *run)
+{
+	const struct scenario *sc = run->sc;
+
+	for (int i = 0; i < sc->nr_steps; i++) {
+		const struct sc_step *next = i + 1 < sc->nr_steps ? &sc->steps[i + 1] : NULL;
+
+		if (run_step(run, &sc->steps[i], next) < 0)
+			break;
+		if (run->vm.fatal) {
+			run_fail(run, &sc->steps[i], "vCPU failed: %s", run->vm.fatal_msg);
+			break;
+		}
+		if (run->vm.guest_exited) {
+			run_fail(run, &sc->steps[i], "guest exited with status %d",
+				 run->vm.guest_exit_code);
+			break;
+		}
+	}
+}
+
+int run_scenario(struct run *run, const struct scenario *sc, const struct run_opts *opts)
+{
+	struct utsname u;
+	int r;
+
+	memset(run, 0, sizeof(*run));
+	run->sc = sc;
+	run->opts = opts;
+	run->expects = calloc(sc->nr_steps ? sc->nr_steps : 1, sizeof(*run->expects));
+	if (!run->expects)
+		return run->status = VIRQ_EXIT_ENV;
+	uname(&u);
+	snprintf(run->kernel, sizeof(run->kernel), "%s", u.release);
+	run->t_start = now_ns();
+	trace_event("scenario", "%s begin", sc->name);
+
+	r = vm_create(&run->vm, &sys_ops_host, sc->vcpus, RUN_RAM_SIZE);
+	if (r < 0) {
+		snprintf(run->error, sizeof(run->error), "%s: cannot create the VM: %s", sc->file,
+			 strerror(-r));
+		run->t_end = now_ns();
+		return run->status = VIRQ_EXIT_ENV;
+	}
+	run->sh = vm_gpa(&run->vm, VIRQ_SHARED_GPA);
+	r = run_boot_guest(run);
+	if (r < 0)
+		run_fail(run, NULL, "the test guest did not come up: %s", strerror(-r));
+	else
+		run_steps(run);
+	vm_stop(&run->vm);	/* exit counters are final once the threads are gone */
+	if (run->vm.fatal && run->status == VIRQ_EXIT_OK)
+		run_fail(run, NULL, "vCPU failed: %s", run->vm.fatal_msg);
+	if (run->status == VIRQ_EXIT_OK)
+		run_check_accounting(run);
+	trace_event("scenario", "%s end", sc->name);
+	run->t_end = now_ns();
+	return run->status;
+}
+
+void run_cleanup(struct run *run)
+{
+	const struct sys_ops *sys = run->vm.kvm.sys;
+
+	if (sys) {
+		vm_stop(&run->vm);
+		for (int i = 0; i < SC_MAX_NAMES; i++)
+			if (run->objs[i].live && run->objs[i].efd >= 0)
+				sys->close(sys->priv, run->objs[i].efd);
+		devices_unrealize(&run->vm);
+		vm_destroy(&run->vm);
+	}
+	free(run->expects);
+	run->expects = NULL;
+}

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * run.h - running a parsed scenario on a VM: the runner's state, shared by
+ * run.c (steps), expect.c (checks), guest.c (the test guest's mailbox) and
+ * the report writer.
+ */
+#ifndef VIRQ_RUN_H
+#define VIRQ_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "scenario.h"
+#include "../vmm/vm.h"
+#include "../guest/virq-guest.h"
+#include "../vmm/util.h"
+
+/* exit codes of virq run / virq lab run */
+enum {
+	VIRQ_EXIT_OK = 0,	/* every expect held */
+	VIRQ_EXIT_FAIL = 1,	/* an expect failed, or a step failed unexpectedly */
+	VIRQ_EXIT_USAGE = 2,	/* bad input or usage: nothing started */
+	VIRQ_EXIT_ENV = 3,	/* no /dev/kvm, the VM cannot be built, the lab cannot boot */
+};
+
+struct run_opts {
+	const char *out_dir;		/* DIR/NAME/ gets the results; NULL: stdout */
+	const uint8_t *guest;		/* multiboot image */
+	size_t guest_len;
+	const char *guest_name;
+	bool ftrace;			/* function tracer + trace_marker (the lab) */
+	unsigned int scale;		/* timeouts multiplier (the lab is slow) */
+};
+
+/* what a scenario name stands for while it runs */
+struct run_obj {
+	bool live;
+	/* route */
+	int virq;
+	MSIMessage msg;			/* in KVMState's table */
+	MSIMessage committed;		/* what the kernel has, as of the last commit */
+	int efd;			/* irqfd's eventfd, -1 if none */
+	bool irqfd;
+	/* ioeventfd */
+	bool mmio;
+	uint64_t addr, datamatch;
+	uint32_t len;
+	bool has_datamatch;
+	uint64_t ioev_total;		/* eventfd counts read so far */
+};
+
+/* one row of the per-vector table: a route (irqfd) or a KVM_SIGNAL_MSI target */
+struct run_vector {
+	char device[SC_NAME_LEN];
+	int index;
+	int gsi;			/* -1 for signal-msi */
+	int vcpu, guest_vector;		/* where the last raise went */
+	const char *path;		/* "irqfd", "signal-msi" */
+	uint64_t raised, delivered, pending;
+};
+
+#define RUN_MAX_VECTORS	64
+
+struct run_expect {
+	int line;
+	char text[SC_TEXT_LEN];
+	bool passed;
+	char got[160];
+};
+
+struct run {
+	const struct scenario *sc;
+	const struct run_opts *opts;
+	struct vm vm;
+	struct virq_shared *sh;
+	struct run_obj objs[SC_MAX_NAMES];
+	struct run_vector vectors[RUN_MAX_VECTORS];
+	int nr_vectors;
+	struct run_expect *expects;
+	int nr_expects;
+	uint32_t irq_cursor;		/* log seq already accounted by expect irq */
+	int last_err;			/* result of the last host step: 0 or -errno */
+	int status;			/* VIRQ_EXIT_* */
+	char error[320];		/* why the run stopped early, if it did */
+	char kernel[128];		/* uname -r */
+	uint64_t t_start, t_end;
+};
+
+int run_scenario(struct run *run, const struct scenario *sc, const struct run_opts *opts);
+void run_cleanup(struct run *run);
+
+/* run.c helpers used by expect.c */
+void run_fail(struct run *run, const struct sc_step *st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+unsigned int run_timeout_ms(const struct run *run, unsigned int ms, unsigned int dflt);
+
+/* expect.c */
+void run_expect(struct run *run, const struct sc_step *st);
+
+/* guest.c: the test guest as a driver */
+int guest_wait_online(struct run *run, unsigned int timeout_ms);
+int guest_cmd(struct run *run, int cpu, uint32_t op, const uint32_t arg[4], uint32_t *result,
+	      unsigned int timeout_ms);
+uint32_t guest_count(struct run *run, int vcpu, int vector);
+uint32_t guest_total(struct run *run);
+int guest_wait_count(struct run *run, int vcpu, int vector, uint32_t want, unsigned int timeout_ms);
+
+/* report.c */
+int report_write(const struct run *run, const char *dir);
+void report_print(const struct run *run, FILE *f);
+
+#endif /* VIRQ_RUN_H */

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * scenario.h - a parsed scenario file: the VM, then one step per line.
+ *
+ * The grammar is in docs/scenarios.md. The parser checks the whole file
+ * (syntax, ranges, names defined before use) before anything runs, so a
+ * runner never meets a bad step.
+ */
+#ifndef VIRQ_SCENARIO_H
+#define VIRQ_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SC_MAX_VCPUS	8
+#define SC_MAX_NAMES	64
+#define SC_NAME_LEN	32
+#define SC_TEXT_LEN	160
+
+enum sc_kind {
+	SC_KIND_ROUTE,		/* an MSI route (KVMState virq), optionally with an irqfd */
+	SC_KIND_IOEVENTFD,	/* an ioeventfd */
+};
+
+struct sc_name {
+	char name[SC_NAME_LEN];
+	enum sc_kind kind;
+	int line;		/* where it was defined */
+};
+
+enum sc_op {
+	/* host: KVMState routes (accel/kvm/kvm-all.c) */
+	SC_ROUTE_ADD,		/* route NAME msi vcpu=V vector=X */
+	SC_ROUTE_UPDATE,	/* route NAME update vcpu=V vector=X */
+	SC_ROUTE_RELEASE,	/* route NAME release */
+	SC_ROUTES_FILL,		/* routes fill count=N vcpu=V vector=X */
+	SC_COMMIT,		/* commit */
+	/* host: irqfd, ioeventfd, KVM_SIGNAL_MSI */
+	SC_IRQFD_ADD,		/* irqfd NAME */
+	SC_IRQFD_REMOVE,	/* irqfd NAME remove */
+	SC_SIGNAL,		/* signal NAME [count=N] */
+	SC_SIGNAL_MSI,		/* msi vcpu=V vector=X [count=N] */
+	SC_IOEVENTFD_ADD,	/* ioeventfd NAME pio|mmio addr=A len=L [datamatch=D] */
+	SC_IOEVENTFD_REMOVE,	/* ioeventfd NAME remove */
+	/* guest (run by the test guest on vCPU vcpu, default 0) */
+	SC_GUEST_OUT,		/* guest out port=P value=V [size=S] [count=N] [vcpu=V] */
+	SC_GUEST_IN,		/* guest in port=P [size=S] [vcpu=V] */
+	SC_GUEST_WRITE,		/* guest write addr=A value=V [size=S] [count=N] [vcpu=V] */
+	SC_GUEST_READ,		/* guest read addr=A [size=S] [vcpu=V] */
+	/* time */
+	SC_WAIT,		/* wait ms=N */
+	/* expects */
+	SC_EXPECT_IRQ,		/* expect irq vcpu=V vector=X count=N [timeout=MS] */
+	SC_EXPECT_IRQ_NONE,	/* expect irq none [settle=MS] */
+	SC_EXPECT_COMMITS,	/* expect commits N */
+	SC_EXPECT_ROUTE,	/* expect route NAME [vcpu=V] [vector=X] [gsi=G] */
+	SC_EXPECT_ROUTES,	/* expect routes N   (entries in KVMState's table) */
+	SC_EXPECT_EXITS,	/* expect exits io|mmio addr=A count=N */
+	SC_EXPECT_IOEVENTFD,	/* expect ioeventfd NAME count=N */
+	SC_EXPECT_RESULT,	/* expect result ok|EINVAL|ENOSPC|... */
+	SC_OP_MAX,
+};
+
+/*
+ * One step. Only the fields its op uses are meaningful; the parser sets
+ * every field it does not fill to the defaults below.
+ */
+struct sc_step {
+	enum sc_op op;
+	int line;			/* 1-based line in the file */
+	char text[SC_TEXT_LEN];		/* the line, trimmed, comment removed */
+	int name;			/* index in scenario.names, -1 if none */
+	int vcpu;			/* -1 if absent; guest steps default to 0 */
+	int vector;			/* -1 if absent */
+	int gsi;			/* -1 if absent (expect route gsi=) */
+	bool mmio;			/* ioeventfd / expect exits: false = pio */
+	uint64_t addr;			/* port or guest-physical address */
+	uint32_t len;			/* ioeventfd len (0,1,2,4,8) */
+	uint32_t size;			/* guest access size (1,2,4), default 1 */
+	uint64_t value;
+	bool has_datamatch;
+	uint64_t datamatch;
+	uint32_t count;			/* default 1 */
+	uint32_t ms;			/* wait ms=, expect timeout=/settle= ; 0 = runner default */
+	int err;			/* expect result: 0 = ok, else a positive errno */
+};
+
+struct scenario {
+	char file[256];			/* as given on the command line */
+	char name[64];			/* basename without .virq */
+	int vcpus;			/* from the "vm" line */
+	int vm_line;
+	struct sc_name names[SC_MAX_NAMES];
+	int nr_names;
+	struct sc_step *steps;
+	int nr_steps;
+};
+
+/*
+ * scenario_parse_file - read and check a whole scenario file.
+ * Returns 0 and fills *sc, or -1 with "FILE:LINE: message" (no newline)
+ * in err. On success the caller frees with scenario_free().
+ */
+int scenario_parse_file(const char *path, struct scenario *sc, char *err, size_t errlen);
+
+/* scenario_parse_string - the same for text in memory; path names it in errors. */
+int scenario_parse_string(const char *path, const char *text, struct scenario *sc,
+			  char *err, size_t errlen);
+
+void scenario_free(struct scenario *sc);
+
+/* sc_op_name - the step's keyword(s), e.g. "expect irq", for reports */
+const char *sc_op_name(enum sc_op op);
+
+/* sc_errno_name / sc_errno_parse - "EINVAL" <-> EINVAL; "ok" <-> 0 */
+const char *sc_errno_name(int err);	/* "unknown" if not in the list */
+int sc_errno_parse(const char *s);	/* -1 if unknown */
+
+#endif /* VIRQ_SCENARIO_H */

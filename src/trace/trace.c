@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * trace.c - virq's trace events, written into the kernel's ftrace buffer
+ * through trace_marker while the function tracer runs (the lab), so the
+ * VMM's steps and the kernel's calls read as one timeline.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "trace.h"
+
+/* the seed's set_ftrace_filter, in its order; avic_* is the SVM twin of vmx_* */
+const char *const trace_seed_functions[] = {
+	"irq_bypass_register_consumer", "irq_bypass_unregister_producer",
+	"irq_bypass_unregister_consumer", "irq_bypass_register_producer",
+	"kvm_set_memory_region", "irqfd_update", "kvm_irqfd_assign", "kvm_irqfd",
+	"kvm_irqfd_release", "kvm_irq_routing_update", "kvm_set_irq_routing",
+	"kvm_arch_irq_bypass_add_producer", "kvm_arch_irq_bypass_del_producer",
+	"kvm_arch_update_irqfd_routing", "vmx_pi_update_irte", "avic_pi_update_irte",
+	"vfio_msihandler", "vfio_msi_set_vector_signal", "vfio_pci_set_msi_trigger",
+	NULL,
+};
+
+static const char *tracefs = "/sys/kernel/tracing";
+static int marker_fd = -1;
+
+static int tracefs_write(const char *file, const char *s, bool append)
+{
+	char path[256];
+	int fd, r;
+
+	snprintf(path, sizeof(path), "%s/%s", tracefs, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_TRUNC));
+	if (fd < 0)
+		return -errno;
+	r = write(fd, s, strlen(s)) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+bool trace_ftrace_on(void)
+{
+	return marker_fd >= 0;
+}
+
+void trace_event(const char *name, const char *fmt, ...)
+{
+	char buf[512];
+	int n;
+	va_list ap;
+
+	n = snprintf(buf, sizeof(buf), "virq: %s ", name);
+	va_start(ap, fmt);
+	vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	va_end(ap);
+	if (marker_fd >= 0 && write(marker_fd, buf, strlen(buf)) < 0)
+		pr_debug("trace_marker: %s", strerror(errno));
+	pr_debug("%s", buf + 6);
+}
+
+/* does the kernel know fn (also as fn.isra.0, fn.constprop.0 ...)? */
+static bool ftrace_filter_add(FILE *avail, const char *fn)
+{
+	char line[256], name[200];
+	size_t l = strlen(fn);
+	bool found = false;
+
+	rewind(avail);
+	while (fgets(line, sizeof(line), avail)) {
+		if (sscanf(line, "%199s", name) != 1 || strncmp(name, fn, l) ||
+		    (name[l] && name[l] != '.'))
+			continue;
+		strcat(name, "\n");
+		if (tracefs_write("set_ftrace_filter", name, true) == 0)
+			found = true;
+	}
+	return found;
+}
+
+int trace_ftrace_start(const char *const *functions)
+{
+	char path[256];
+	FILE *avail;
+	int n = 0;
+
+	if (access("/sys/kernel/tracing/available_filter_functions", R_OK))
+		tracefs = "/sys/kernel/debug/tracing";
+	snprintf(path, sizeof(path), "%s/available_filter_functions", tracefs);
+	avail = fopen(path, "r");
+	if (!avail)
+		return -errno;
+	tracefs_write("tracing_on", "0", false);
+	tracefs_write("current_tracer", "nop", false);
+	tracefs_write("set_ftrace_filter", "", false);
+	for (int i = 0; functions[i]; i++)
+		n += ftrace_filter_add(avail, functions[i]);
+	fclose(avail);
+	tracefs_write("buffer_size_kb", "16384", false);
+	tracefs_write("trace", "", false);
+	if (tracefs_write("current_tracer", "function", false) ||
+	    tracefs_write("tracing_on", "1", false))
+		return -EIO;
+	snprintf(path, sizeof(path), "%s/trace_marker", tracefs);
+	marker_fd = open(path, O_WRONLY | O_CLOEXEC);
+	return marker_fd < 0 ? -errno : n;
+}
+
+int trace_ftrace_stop(const char *out)
+{
+	char path[256], buf[65536];
+	FILE *in, *o;
+	size_t n;
+	int r = 0;
+
+	if (marker_fd < 0)
+		return 0;
+	tracefs_write("tracing_on", "0", false);
+	close(marker_fd);
+	marker_fd = -1;
+	snprintf(path, sizeof(path), "%s/trace", tracefs);
+	in = fopen(path, "r");
+	o = fopen(out, "w");
+	if (!in || !o)
+		r = -errno;
+	while (!r && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, o) != n)
+			r = -EIO;
+	if (in)
+		fclose(in);
+	if (o)
+		fclose(o);
+	tracefs_write("current_tracer", "nop", false);
+	tracefs_write("trace", "", false);
+	return r;
+}

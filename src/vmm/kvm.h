@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvm.h - KVMState: the VM, its GSI routing table and the irqfd, ioeventfd
+ * and KVM_SIGNAL_MSI helpers, after QEMU's accel/kvm/kvm-all.c.
+ *
+ * Functions return >= 0 on success (a virq, a count) or -errno. A failing
+ * ioctl is reported once, here, with its name, arguments and strerror.
+ * The route table is edited from one thread only (the scenario runner).
+ */
+#ifndef VIRQ_KVM_H
+#define VIRQ_KVM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/kvm.h>
+
+#include "sysops.h"
+
+typedef struct MSIMessage {
+	uint64_t address;
+	uint32_t data;
+} MSIMessage;
+
+typedef struct KVMState {
+	const struct sys_ops *sys;
+	int fd;				/* /dev/kvm */
+	int vmfd;
+	int vcpu_mmap_size;
+	int max_vcpus;
+
+	/* the table KVM_SET_GSI_ROUTING pushes, as QEMU keeps it */
+	struct kvm_irq_routing *irq_routes;
+	int nr_allocated_irq_routes;
+	unsigned long *used_gsi_bitmap;
+	unsigned int gsi_count;		/* KVM_CAP_IRQ_ROUTING - 1 */
+	unsigned int max_irq_routes;	/* KVM_CAP_IRQ_ROUTING, for reports */
+	bool routes_dirty;		/* edited since the last successful commit */
+
+	unsigned int commits;		/* KVM_SET_GSI_ROUTING issued */
+	unsigned int commit_errors;	/* ... of which the kernel refused */
+} KVMState;
+
+/* batches route adds into one commit, as QEMU's KVMRouteChange */
+typedef struct KVMRouteChange {
+	KVMState *s;
+	int changes;
+} KVMRouteChange;
+
+/* device path for kvm_init; VIRQ_DEV_KVM overrides it (tests) */
+const char *kvm_device_path(void);
+
+int kvm_init(KVMState *s, const struct sys_ops *sys);
+void kvm_destroy(KVMState *s);
+int kvm_check_extension(KVMState *s, unsigned int ext);
+
+/*
+ * kvm_do_ioctl - the one place an ioctl is issued. args is a printf format
+ * describing the arguments, used only in the error report.
+ */
+long kvm_do_ioctl(KVMState *s, int fd, unsigned long req, const char *name, void *arg,
+		  const char *args, ...) __attribute__((format(printf, 6, 7)));
+#define kvm_ioctl(s, req, arg, ...) \
+	kvm_do_ioctl((s), (s)->fd, (req), #req, (arg), __VA_ARGS__)
+#define kvm_vm_ioctl(s, req, arg, ...) \
+	kvm_do_ioctl((s), (s)->vmfd, (req), #req, (arg), __VA_ARGS__)
+
+int kvm_set_user_memory_region(KVMState *s, uint32_t slot, uint64_t gpa, uint64_t size,
+			       void *hva);
+
+/* in-kernel irqchip and the PC's default IOAPIC/PIC routes, committed */
+int kvm_irqchip_create(KVMState *s);
+
+/* route table edits; only kvm_irqchip_commit_routes pushes the table */
+int kvm_irqchip_add_msi_route(KVMRouteChange *c, MSIMessage msg);
+int kvm_irqchip_update_msi_route(KVMState *s, int virq, MSIMessage msg);
+void kvm_irqchip_release_virq(KVMState *s, int virq);
+int kvm_irqchip_commit_routes(KVMState *s);
+const struct kvm_irq_routing_entry *kvm_irqchip_find_route(KVMState *s, int virq);
+
+static inline KVMRouteChange kvm_irqchip_begin_route_changes(KVMState *s)
+{
+	return (KVMRouteChange){ .s = s, .changes = 0 };
+}
+
+/* commits only if the batch changed something; returns the commit's result */
+int kvm_irqchip_commit_route_changes(KVMRouteChange *c);
+
+int kvm_irqchip_add_irqfd_notifier_gsi(KVMState *s, int fd, int rfd, int virq);
+int kvm_irqchip_remove_irqfd_notifier_gsi(KVMState *s, int fd, int virq);
+
+int kvm_set_ioeventfd_pio(KVMState *s, int fd, uint16_t addr, uint32_t len, bool assign,
+			  bool datamatch, uint64_t val);
+int kvm_set_ioeventfd_mmio(KVMState *s, int fd, uint64_t addr, uint32_t len, bool assign,
+			   bool datamatch, uint64_t val);
+
+/* KVM_SIGNAL_MSI: > 0 delivered, 0 blocked by the guest, < 0 -errno */
+int kvm_irqchip_send_msi(KVMState *s, MSIMessage msg);
+
+/* x86 MSI format: fixed delivery, edge, physical destination APIC id */
+static inline MSIMessage msi_x86_message(unsigned int dest, unsigned int vector)
+{
+	return (MSIMessage){ .address = 0xfee00000u | (dest & 0xff) << 12, .data = vector & 0xff };
+}
+
+static inline unsigned int msi_x86_dest(uint64_t address) { return (address >> 12) & 0xff; }
+static inline unsigned int msi_x86_vector(uint32_t data) { return data & 0xff; }
+
+#endif /* VIRQ_KVM_H */

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/* util.c - logging to stderr and to the current scenario's console log. */
+#include <pthread.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "util.h"
+
+static FILE *log_file;
+static int log_verbose, log_quiet;
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void log_set_file(void *file) { log_file = file; }
+void log_set_verbose(int verbose) { log_verbose = verbose; }
+void log_set_quiet(int quiet) { log_quiet = quiet; }
+
+/* vCPU threads and the runner log concurrently: one lock keeps lines whole */
+static void log_line(int to_stderr, const char *prefix, const char *fmt, va_list ap)
+{
+	va_list aq;
+
+	pthread_mutex_lock(&log_lock);
+	if (log_file) {
+		va_copy(aq, ap);
+		fputs(prefix, log_file);
+		vfprintf(log_file, fmt, aq);
+		fputc('\n', log_file);
+		fflush(log_file);
+		va_end(aq);
+	}
+	if (to_stderr) {
+		fputs(prefix, stderr);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
+	pthread_mutex_unlock(&log_lock);
+}
+
+void pr_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line(1, "virq: error: ", fmt, ap);
+	va_end(ap);
+}
+
+void pr_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line(!log_quiet, "virq: ", fmt, ap);
+	va_end(ap);
+}
+
+void pr_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!log_verbose)
+		return;
+	va_start(ap, fmt);
+	log_line(1, "virq: debug: ", fmt, ap);
+	va_end(ap);
+}
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void sleep_ns(uint64_t ns)
+{
+	struct timespec ts = { .tv_sec = ns / 1000000000ull, .tv_nsec = ns % 1000000000ull };
+
+	while (nanosleep(&ts, &ts))
+		;
+}

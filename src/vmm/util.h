@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* util.h - logging and small helpers shared by the whole VMM. */
+#ifndef VIRQ_UTIL_H
+#define VIRQ_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+
+/*
+ * Messages go to stderr and, when set, to the per-scenario console log.
+ * pr_err is for errors the user must see; pr_info for progress lines;
+ * pr_debug only with -v.
+ */
+void pr_err(const char *fmt, ...) __printf(1, 2);
+void pr_info(const char *fmt, ...) __printf(1, 2);
+void pr_debug(const char *fmt, ...) __printf(1, 2);
+void log_set_file(void *file);	/* FILE *, or NULL */
+void log_set_verbose(int verbose);
+void log_set_quiet(int quiet);	/* pr_info to the log file only */
+
+/* monotonic time in nanoseconds */
+uint64_t now_ns(void);
+void sleep_ns(uint64_t ns);
+
+#endif /* VIRQ_UTIL_H */

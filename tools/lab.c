@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lab.c - 'virq lab': hand the scenarios and this very binary (static) to
+ * lab/run.sh, which boots a Debian kernel under QEMU TCG and runs
+ * 'virq run --ftrace' inside it; then show what came back.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../src/scenario/run.h"
+
+#define LAB_SCALE	"4"	/* TCG and nested KVM: timeouts x4 */
+
+/* lab/ beside build/: VIRQ_LAB_DIR, else <dir of this binary>/../lab */
+static int lab_dir(char *out, size_t n)
+{
+	char exe[PATH_MAX];
+	const char *env = getenv("VIRQ_LAB_DIR");
+	ssize_t l;
+
+	if (env && *env) {
+		snprintf(out, n, "%s", env);
+		return 0;
+	}
+	l = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (l < 0)
+		return -errno;
+	exe[l] = 0;
+	snprintf(out, n, "%s/../lab", dirname(exe));
+	return access(out, F_OK) ? -errno : 0;
+}
+
+static int lab_exec(char **argv)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		fprintf(stderr, "virq: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) < 0)
+		return -errno;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* the lab's status -> ours: 124 host timeout, 125 boot failure, 143 guest timeout */
+static int lab_status(int st)
+{
+	if (st <= VIRQ_EXIT_ENV)
+		return st;
+	fprintf(stderr, "virq: the lab failed (%s, status %d)\n",
+		st == 124 ? "QEMU timed out" : st == 125 ? "the kernel did not boot or panicked" :
+		st == 143 ? "the run timed out inside the lab" : "lab script error", st);
+	return VIRQ_EXIT_ENV;
+}
+
+static void lab_show_results(const char *out, const struct scenario *sc, int n)
+{
+	char path[PATH_MAX], line[512];
+
+	for (int i = 0; i < n; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s/results.txt", out, sc[i].name);
+		f = fopen(path, "r");
+		if (!f) {
+			printf("%s: no results (%s)\n", sc[i].name, strerror(errno));
+			continue;
+		}
+		while (fgets(line, sizeof(line), f))
+			fputs(line, stdout);
+		fclose(f);
+		printf("\n");
+	}
+}
+
+static int lab_run(const char *dir, const char *kernel, const char *out, int n, char **files,
+		   bool verbose)
+{
+	struct scenario *sc = calloc(n, sizeof(*sc));
+	char exe[PATH_MAX], log[PATH_MAX], cmd[8192], script[PATH_MAX];
+	char **argv = calloc(n + 16, sizeof(char *));
+	char err[512];
+	int a = 0, st, len;
+	ssize_t l;
+
+	if (!sc || !argv)
+		return VIRQ_EXIT_ENV;
+	for (int i = 0; i < n; i++) {
+		if (scenario_parse_file(files[i], &sc[i], err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s\n", err);
+			return VIRQ_EXIT_USAGE;
+		}
+		for (int j = 0; j < i; j++)
+			if (!strcmp(sc[i].name, sc[j].name)) {
+				fprintf(stderr, "virq: %s and %s have the same name '%s'\n", files[j],
+					files[i], sc[i].name);
+				return VIRQ_EXIT_USAGE;
+			}
+	}
+	l = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (l < 0)
+		return VIRQ_EXIT_ENV;
+	exe[l] = 0;
+	len = snprintf(cmd, sizeof(cmd), "./virq run --ftrace --scale " LAB_SCALE " --out \"$LAB_OUT\"");
+	for (int i = 0; i < n; i++) {
+		char tmp[PATH_MAX];
+
+		snprintf(tmp, sizeof(tmp), "%s", files[i]);
+		len += snprintf(cmd + len, sizeof(cmd) - len, " ./%s", basename(tmp));
+	}
+	snprintf(script, sizeof(script), "%s/run.sh", dir);
+	snprintf(log, sizeof(log), "%s/lab-console.log", out);
+	argv[a++] = "sh";
+	argv[a++] = script;
+	argv[a++] = "--kernel";
+	argv[a++] = (char *)kernel;
+	argv[a++] = "--log";
+	argv[a++] = log;
+	argv[a++] = "--outdir";
+	argv[a++] = (char *)out;
+	argv[a++] = "--cmd";
+	argv[a++] = cmd;
+	argv[a++] = exe;
+	for (int i = 0; i < n; i++)
+		argv[a++] = files[i];
+	if (verbose)
+		setenv("LAB_VERBOSE", "1", 1);
+	st = lab_status(lab_exec(argv));
+	if (st != VIRQ_EXIT_ENV)
+		lab_show_results(out, sc, n);
+	printf("virq lab run: %d scenario%s, kernel %s: %s (results in %s)\n", n, n == 1 ? "" : "s",
+	       kernel, st == 0 ? "all passed" : st == 1 ? "FAILED" : "lab error", out);
+	for (int i = 0; i < n; i++)
+		scenario_free(&sc[i]);
+	free(sc);
+	free(argv);
+	return st;
+}
+
+int cmd_lab(int argc, char **argv, const char *usage_text);
+
+int cmd_lab(int argc, char **argv, const char *usage_text)
+{
+	static const struct option lo[] = {
+		{ "kernel", 1, 0, 'k' }, { "out", 1, 0, 'o' }, { "help", 0, 0, 'h' }, { 0 },
+	};
+	const char *kernel = "6.1", *out = "lab-results";
+	char dir[PATH_MAX];
+	bool verbose = false;
+	int c;
+
+	if (argc < 2 || (strcmp(argv[1], "run") && strcmp(argv[1], "setup"))) {
+		fputs(usage_text, argc >= 2 && !strcmp(argv[1], "--help") ? stdout : stderr);
+		return argc >= 2 && !strcmp(argv[1], "--help") ? 0 : VIRQ_EXIT_USAGE;
+	}
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "k:o:vh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'k': kernel = optarg; break;
+		case 'o': out = optarg; break;
+		case 'v': verbose = true; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		default: fputs(usage_text, stderr); return VIRQ_EXIT_USAGE;
+		}
+	}
+	if (strcmp(kernel, "6.1") && strcmp(kernel, "6.12")) {
+		fprintf(stderr, "virq: --kernel %s: the lab knows 6.1 and 6.12\n", kernel);
+		return VIRQ_EXIT_USAGE;
+	}
+	if (lab_dir(dir, sizeof(dir))) {
+		fprintf(stderr, "virq: cannot find the lab scripts (lab/ beside build/, or VIRQ_LAB_DIR)\n");
+		return VIRQ_EXIT_ENV;
+	}
+	if (!strcmp(argv[1], "setup")) {
+		char script[PATH_MAX + 16];
+		char *sargv[] = { "sh", script, "--kernel", (char *)kernel, NULL };
+
+		snprintf(script, sizeof(script), "%s/setup.sh", dir);
+		return lab_exec(sargv) ? VIRQ_EXIT_ENV : 0;
+	}
+	if (optind >= argc) {
+		fputs(usage_text, stderr);
+		return VIRQ_EXIT_USAGE;
+	}
+	return lab_run(dir, kernel, out, argc - optind, argv + optind, verbose);
+}

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virq.c - the command: run scenarios on this host's /dev/kvm, or in the
+ * lab (a Debian kernel under QEMU TCG) when the host has none. The only
+ * place that exits.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../src/scenario/run.h"
+#include "../src/hw/i386/multiboot.h"
+#include "../src/trace/trace.h"
+
+extern const uint8_t virq_guest_image[], virq_guest_image_end[];
+
+static const char usage_main[] =
+	"usage: virq COMMAND [OPTIONS] FILE...\n"
+	"\n"
+	"Runs scenario files that script a KVM guest's interrupt path on the real kernel.\n"
+	"\n"
+	"commands:\n"
+	"  run FILE...         run scenarios on this host's /dev/kvm\n"
+	"  check FILE...       parse and check scenarios only (nothing runs)\n"
+	"  lab run FILE...     boot the lab (a Debian kernel under QEMU TCG) and run them there\n"
+	"  lab setup           install the lab's packages and fetch its kernels ahead\n"
+	"\n"
+	"'virq COMMAND --help' tells more. Exit status: 0 every expect held, 1 an expect\n"
+	"or a step failed, 2 bad input or usage (nothing started), 3 environment (no\n"
+	"/dev/kvm, the VM cannot be built, the lab cannot boot).\n";
+
+static const char usage_run[] =
+	"usage: virq run [--out DIR] [--guest ELF] [--ftrace] [--scale N] [-v] FILE...\n"
+	"\n"
+	"Runs each scenario in a new VM on this host's /dev/kvm (VIRQ_DEV_KVM overrides\n"
+	"the path). All files are parsed first; a bad one stops everything (exit 2).\n"
+	"  --out DIR     write DIR/NAME/results.txt, results.json, console.log (and\n"
+	"                ftrace.txt with --ftrace); without it, results go to stdout\n"
+	"  --guest ELF   boot this multiboot ELF32 instead of the built-in test guest\n"
+	"  --ftrace      function-trace the kernel (the seed's filter) with the VMM's\n"
+	"                steps as trace_marker lines; needs tracefs (root)\n"
+	"  --scale N     multiply every timeout by N (slow hosts, the lab uses 4)\n"
+	"  -v            debug lines (every trace event)\n";
+
+static const char usage_lab[] =
+	"usage: virq lab run [--kernel 6.1|6.12] [--out DIR] [-v] FILE...\n"
+	"       virq lab setup [--kernel 6.1|6.12]\n"
+	"\n"
+	"The lab boots a stock Debian cloud kernel under QEMU's TCG emulator (emulated\n"
+	"SVM, intel-iommu) and runs 'virq run --ftrace' inside it against that kernel's\n"
+	"real KVM, so it works on hosts without /dev/kvm. One boot runs all FILEs.\n"
+	"  --kernel K    Debian kernel series: 6.1 (default, Debian 12's) or 6.12\n"
+	"  --out DIR     results: DIR/NAME/{results.txt,results.json,console.log,ftrace.txt}\n"
+	"                and DIR/lab-console.log (default: lab-results)\n"
+	"  -v            stream the lab's console\n"
+	"Kernels are fetched with apt-get download into build/lab-cache (VIRQ_LAB_CACHE).\n";
+
+static int usage(const char *text, int status)
+{
+	fputs(text, status ? stderr : stdout);
+	return status;
+}
+
+/* parse every file before anything runs; returns 0 or VIRQ_EXIT_USAGE */
+static int parse_all(int n, char **files, struct scenario *sc)
+{
+	char err[512];
+
+	for (int i = 0; i < n; i++) {
+		if (scenario_parse_file(files[i], &sc[i], err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s\n", err);
+			for (int j = 0; j < i; j++)
+				scenario_free(&sc[j]);
+			return VIRQ_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char tmp[PATH_MAX];
+
+	snprintf(tmp, sizeof(tmp), "%s", dir);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		mkdir(tmp, 0755);
+		*p = '/';
+	}
+	return mkdir(tmp, 0755) && errno != EEXIST ? -errno : 0;
+}
+
+static int run_one(const struct scenario *sc, const struct run_opts *o)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 32];
+	FILE *con = NULL;
+	struct run run;
+	int status;
+
+	if (o->out_dir) {
+		snprintf(dir, sizeof(dir), "%s/%s", o->out_dir, sc->name);
+		if (mkdir_p(dir)) {
+			fprintf(stderr, "virq: cannot create %s: %s\n", dir, strerror(errno));
+			return VIRQ_EXIT_ENV;
+		}
+		snprintf(path, sizeof(path), "%s/console.log", dir);
+		con = fopen(path, "w");
+		log_set_file(con);
+	}
+	pr_info("scenario %s: %d vCPUs, %d steps", sc->file, sc->vcpus, sc->nr_steps);
+	if (o->ftrace && trace_ftrace_start(trace_seed_functions) < 0)
+		pr_err("ftrace: cannot start the function tracer (tracefs missing?)");
+	status = run_scenario(&run, sc, o);
+	if (o->ftrace && trace_ftrace_on()) {
+		snprintf(path, sizeof(path), "%s/ftrace.txt", o->out_dir ? dir : ".");
+		trace_ftrace_stop(path);
+	}
+	if (o->out_dir)
+		report_write(&run, dir);
+	else
+		report_print(&run, stdout);
+	pr_info("scenario %s: %s", sc->name, status == VIRQ_EXIT_OK ? "PASSED" :
+		run.error[0] ? run.error : "FAILED");
+	run_cleanup(&run);
+	log_set_file(NULL);
+	if (con)
+		fclose(con);
+	return status;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "out", 1, 0, 'o' }, { "guest", 1, 0, 'g' }, { "ftrace", 0, 0, 'f' },
+		{ "scale", 1, 0, 's' }, { "help", 0, 0, 'h' }, { 0 },
+	};
+	struct run_opts o = { .guest = virq_guest_image, .scale = 1, .guest_name = "virq-guest",
+			      .guest_len = (size_t)(virq_guest_image_end - virq_guest_image) };
+	struct scenario *sc;
+	uint8_t *img = NULL;
+	int c, status = 0, n;
+
+	while ((c = getopt_long(argc, argv, "o:g:fs:vh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'o': o.out_dir = optarg; break;
+		case 'g': o.guest_name = optarg; break;
+		case 'f': o.ftrace = true; break;
+		case 's': o.scale = (unsigned int)atoi(optarg); break;
+		case 'v': log_set_verbose(1); break;
+		case 'h': return usage(usage_run, 0);
+		default: return usage(usage_run, VIRQ_EXIT_USAGE);
+		}
+	}
+	n = argc - optind;
+	if (n < 1 || o.scale < 1 || o.scale > 100)
+		return usage(usage_run, VIRQ_EXIT_USAGE);
+	if (strcmp(o.guest_name, "virq-guest")) {
+		if (multiboot_read_file(o.guest_name, &img, &o.guest_len) < 0)
+			return VIRQ_EXIT_USAGE;
+		o.guest = img;
+	}
+	sc = calloc(n, sizeof(*sc));
+	if (!sc || parse_all(n, argv + optind, sc)) {
+		free(img);
+		free(sc);
+		return VIRQ_EXIT_USAGE;
+	}
+	if (access(kvm_device_path(), F_OK)) {
+		fprintf(stderr, "virq: %s: %s: this host has no KVM. Use 'virq lab run', which boots\n"
+			"a Debian kernel with KVM under QEMU's TCG emulator and runs the scenarios there.\n",
+			kvm_device_path(), strerror(errno));
+		status = VIRQ_EXIT_ENV;
+	}
+	for (int i = 0; i < n && status != VIRQ_EXIT_ENV; i++) {
+		int s = run_one(&sc[i], &o);
+
+		status = s > status ? s : status;
+	}
+	for (int i = 0; i < n; i++)
+		scenario_free(&sc[i]);
+	free(sc);
+	free(img);
+	return status;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	struct scenario *sc;
+	int n = argc - 1, r;
+
+	if (n < 1 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return usage("usage: virq check FILE...\nParses and checks scenarios; runs nothing.\n",
+			     n < 1 ? VIRQ_EXIT_USAGE : 0);
+	sc = calloc(n, sizeof(*sc));
+	if (!sc)
+		return VIRQ_EXIT_ENV;
+	r = parse_all(n, argv + 1, sc);
+	if (!r) {
+		for (int i = 0; i < n; i++) {
+			printf("%s: ok (%d vCPUs, %d steps)\n", sc[i].file, sc[i].vcpus, sc[i].nr_steps);
+			scenario_free(&sc[i]);
+		}
+	}
+	free(sc);
+	return r;
+}
+
+int cmd_lab(int argc, char **argv, const char *usage_text);
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 2)
+		return usage(usage_main, VIRQ_EXIT_USAGE);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
+		return usage(usage_main, 0);
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "check"))
+		return cmd_check(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "lab"))
+		return cmd_lab(argc - 1, argv + 1, usage_lab);
+	fprintf(stderr, "virq: unknown command '%s'\n", argv[1]);
+	return usage(usage_main, VIRQ_EXIT_USAGE);
+}
