@@ -21,11 +21,11 @@
 set -eu
 LAB_DIR=$(cd "$(dirname "$0")" && pwd)
 CACHE=${VIRQ_LAB_CACHE:-$LAB_DIR/../build/lab-cache}
-KVER= TIMEOUT= QEXTRA=${LAB_QEMU_EXTRA:-} RCF=
+KVER='' TIMEOUT='' QEXTRA=${LAB_QEMU_EXTRA:-} RCF=''
 
 say() { echo "lab: $*" >&2; }
 fail() { echo "lab: $*" >&2; exit 125; }
-usage() { sed -n '2,23p' "$0" >&2; exit 2; }
+usage() { sed -n '/^set -eu/q;2,$p' "$0" >&2; exit 2; }
 trap '[ -z "$RCF" ] || rm -f "$RCF"' EXIT
 trap 'exit 125' INT TERM HUP
 

@@ -15,10 +15,10 @@ LAB_DIR=$(cd "$(dirname "$0")" && pwd)
 CACHE=${VIRQ_LAB_CACHE:-$LAB_DIR/../build/lab-cache}
 # kvm_intel cannot load under TCG (no VMX); /init reports it and goes on
 MODULES="kvm kvm_amd kvm_intel irqbypass vfio vfio_iommu_type1 vfio_pci ${LAB_MODULES:-}"
-OUT= CMD= KVER= ST=
+OUT='' CMD='' KVER='' ST=''
 
 die() { echo "lab: mkinitrd: $*" >&2; exit 3; }
-usage() { sed -n '2,13p' "$0" >&2; exit 2; }
+usage() { sed -n '/^set -eu/q;2,$p' "$0" >&2; exit 2; }
 trap 'rc=$?; trap - EXIT; [ -z "$ST" ] || rm -rf "$ST"
       [ $rc = 0 ] || [ $rc = 2 ] || exit 3' EXIT
 trap 'exit 3' INT TERM HUP
@@ -29,7 +29,7 @@ while getopts o:c:k:h opt; do
     esac
 done
 shift $((OPTIND - 1))
-[ -n "$OUT" ] && [ -n "$CMD" ] || usage
+{ [ -n "$OUT" ] && [ -n "$CMD" ]; } || usage
 for f in "$@"; do [ -e "$f" ] || die "no such file: $f"; done
 [ -n "$KVER" ] || KVER=$(cat "$CACHE/kernels/last" 2>/dev/null) ||
     die "no kernel chosen: run lab/setup.sh first or pass -k"

@@ -16,9 +16,9 @@
 set -eu
 LAB_DIR=$(cd "$(dirname "$0")" && pwd)
 CACHE=${VIRQ_LAB_CACHE:-$LAB_DIR/../build/lab-cache}
-KERNEL=6.1 TIMEOUT= LOG= OUTDIR= CMD= QEXTRA= INITRD=
+KERNEL=6.1 TIMEOUT='' LOG='' OUTDIR='' CMD='' QEXTRA='' INITRD=''
 
-usage() { sed -n '2,16p' "$0" >&2; exit 2; }
+usage() { sed -n '/^set -eu/q;2,$p' "$0" >&2; exit 2; }
 trap '[ -z "$INITRD" ] || rm -f "$INITRD"' EXIT
 trap 'exit 125' INT TERM HUP
 
@@ -38,7 +38,7 @@ while [ $# -gt 0 ]; do
         *) break ;;
     esac
 done
-[ -n "$LOG" ] && [ -n "$OUTDIR" ] && [ -n "$CMD" ] || usage
+{ [ -n "$LOG" ] && [ -n "$OUTDIR" ] && [ -n "$CMD" ]; } || usage
 for f in "$@"; do
     [ -e "$f" ] || { echo "lab: run.sh: no such file: $f" >&2; exit 2; }
 done

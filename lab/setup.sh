@@ -18,7 +18,7 @@ TMP=
 
 say() { echo "lab: $*" >&2; }
 die() { echo "lab: error: $*" >&2; exit 3; }
-usage() { sed -n '2,13p' "$0" >&2; exit 2; }
+usage() { sed -n '/^set -eu/q;2,$p' "$0" >&2; exit 2; }
 # an unexpected failure under set -e is a setup failure as well
 trap 'rc=$?; trap - EXIT; [ -z "$TMP" ] || rm -rf "$TMP"
       [ $rc = 0 ] || [ $rc = 2 ] || exit 3' EXIT

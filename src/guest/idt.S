@@ -39,7 +39,18 @@ virq_vectors:
  * Read the TSC first so the log time stamp is as close to delivery as C
  * allows. Segments need no saving: everything runs in ring 0 with the
  * same flat selectors.
+ *
+ * No IRET: kvm-pvm (the KVM of some cloud sandboxes) runs non-64-bit
+ * guests in its instruction emulator, which only handles IRET in real
+ * mode. Returning to the same ring needs only EFLAGS and EIP, so rewrite
+ * the frame to (EFLAGS without IF, EIP) and use popf; [sti;] ret. STI's
+ * interrupt shadow covers the ret, so, as with IRET, the next interrupt
+ * cannot nest on top of this frame before it is gone.
  */
+#define F_EIP		40	/* frame offsets once pushal is on the stack */
+#define F_CS		44
+#define F_EFLAGS	48
+
 trap_common:
 	pushal
 	rdtsc
@@ -49,6 +60,17 @@ trap_common:
 	pushl	%esp			/* struct trap_frame * */
 	call	virq_trap
 	addl	$12, %esp		/* the argument and the TSC */
-	popal
-	addl	$8, %esp		/* vector and error code */
-	iret
+
+	movl	F_EFLAGS(%esp), %eax
+	movl	F_EIP(%esp), %ecx
+	movl	%ecx, F_EFLAGS(%esp)	/* EIP goes on top of the old EFLAGS */
+	btrl	$9, %eax		/* CF = the interrupted IF */
+	movl	%eax, F_CS(%esp)	/* EFLAGS, IF clear, over CS */
+	popal				/* neither popal nor lea touch CF */
+	leal	12(%esp), %esp		/* vector, error code, old EIP */
+	jnc	1f
+	popfl
+	sti
+	ret
+1:	popfl
+	ret

@@ -1,20 +1,45 @@
-# tests/unit/unit.mk - the cmocka unit tests. Included by the top Makefile,
-# or alone: make -f tests/unit/unit.mk BUILD=/tmp/ub /tmp/ub/tests/test_parse
+# tests/unit/unit.mk - the cmocka unit tests, each built twice: plain in
+# $(BUILD)/tests/ and with ASan+UBSan in $(BUILD)/asan/tests/.
+# Included by the top Makefile, or alone:
+#   make -f tests/unit/unit.mk BUILD=/tmp/ub /tmp/ub/tests/test_parse
+#   make -f tests/unit/unit.mk BUILD=/tmp/ub check-unit
 UNIT_SRCDIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/../..)
 
 CC ?= gcc
-CFLAGS ?= -std=gnu11 -O2 -g -Wall -Wextra -Werror
+CFLAGS ?= -O2 -g
 BUILD ?= build
+# the top Makefile's WARN when included, the same rules when alone
+UNIT_WARN ?= $(or $(WARN),-Wall -Wextra -Werror)
+UNIT_ASAN ?= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# SRCDIR lets a test find scenarios/ wherever it runs from
+UNIT_CPPFLAGS := -std=gnu11 -D_GNU_SOURCE -I$(UNIT_SRCDIR)/src -DSRCDIR='"$(UNIT_SRCDIR)"'
 
-UNIT_TESTS := $(BUILD)/tests/test_parse
+UNIT_TESTS :=
+UNIT_ASAN_TESTS :=
 
-# SRCDIR lets the tests find scenarios/ wherever they run from
-$(BUILD)/tests/test_parse: $(UNIT_SRCDIR)/tests/unit/test_parse.c \
-		$(UNIT_SRCDIR)/src/scenario/parse.c $(UNIT_SRCDIR)/src/scenario/scenario.h
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -I$(UNIT_SRCDIR)/src -DSRCDIR='"$(UNIT_SRCDIR)"' -o $@ \
-		$(filter %.c,$^) $(LDFLAGS) -lcmocka
+# $(call unit_test,NAME,SOURCES): test_NAME from tests/unit/test_NAME.c + SOURCES.
+# The test's own .c goes last so that its includes are what -MMD records.
+define unit_test
+UNIT_TESTS += $(BUILD)/tests/test_$(1)
+UNIT_ASAN_TESTS += $(BUILD)/asan/tests/test_$(1)
 
-.PHONY: check-unit
-check-unit: $(UNIT_TESTS)
-	@set -e; for t in $(UNIT_TESTS); do $$t; done
+$(BUILD)/tests/test_$(1): $(UNIT_SRCDIR)/tests/unit/test_$(1).c $(2)
+	@mkdir -p $$(@D)
+	$$(CC) $$(UNIT_CPPFLAGS) $$(UNIT_WARN) $$(CFLAGS) -MMD -MP -o $$@ \
+		$$(filter-out $$<,$$(filter %.c,$$^)) $$< $$(LDFLAGS) -lcmocka
+
+$(BUILD)/asan/tests/test_$(1): $(UNIT_SRCDIR)/tests/unit/test_$(1).c $(2)
+	@mkdir -p $$(@D)
+	$$(CC) $$(UNIT_CPPFLAGS) $$(UNIT_WARN) $$(CFLAGS) $$(UNIT_ASAN) -MMD -MP -o $$@ \
+		$$(filter-out $$<,$$(filter %.c,$$^)) $$< $$(LDFLAGS) $$(UNIT_ASAN) -lcmocka
+endef
+
+$(eval $(call unit_test,parse,$(UNIT_SRCDIR)/src/scenario/parse.c))
+
+.PHONY: unit-build check-unit
+unit-build: $(UNIT_TESTS) $(UNIT_ASAN_TESTS)
+
+check-unit: unit-build
+	@set -e; for t in $(UNIT_TESTS) $(UNIT_ASAN_TESTS); do echo "== $$t"; $$t; done
+
+-include $(UNIT_TESTS:=.d) $(UNIT_ASAN_TESTS:=.d)

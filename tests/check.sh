@@ -1,0 +1,85 @@
+#!/bin/sh
+# check.sh - make check: unit tests (plain, then ASan+UBSan), command-line
+# checks, and every scenario in the lab on kernel 6.1 plus all on 6.12.
+# Ends with one line "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+B=${BUILD:-build}
+PASS=0 FAIL=0
+ok() { PASS=$((PASS + 1)); echo "PASS: $*"; }
+ko() { FAIL=$((FAIL + 1)); echo "FAIL: $*"; }
+
+# cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)..."
+unit() {
+    out=$("$@" 2>&1); rc=$?
+    echo "$out" | grep -E '^\[ +(OK|FAILED|PASSED) +\]|^\[ +RUN|ERROR|runtime error|Sanitizer' | grep -v '^\[ RUN'
+    p=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -n1)
+    f=$(echo "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -n1)
+    PASS=$((PASS + ${p:-0})) FAIL=$((FAIL + ${f:-0}))
+    if [ "$rc" != 0 ] && [ -z "$f" ]; then ko "$* exited $rc"; fi
+    if echo "$out" | grep -qE 'runtime error|Sanitizer'; then ko "$*: sanitizer report"; fi
+}
+
+echo "== unit tests"
+for t in "$B"/tests/test_*; do unit "$t"; done
+echo "== unit tests, ASan+UBSan"
+for t in "$B"/asan/test_*; do unit "$t"; done
+
+echo "== command line"
+V=$B/virq
+t0=$(date +%s%N)
+printf 'vm vcpus=1\nroute A msi vcpu=0 vector=0x41 bogus\n' > "$B/garbled.virq"
+msg=$("$V" lab run "$B/garbled.virq" 2>&1); rc=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+case "$msg" in
+    "$B/garbled.virq:2:"*) [ $rc = 2 ] && [ $ms -lt 1000 ] &&
+        ok "garbled line refused with FILE:LINE, exit 2, in $ms ms, before any boot" ||
+        ko "garbled: rc=$rc in $ms ms: $msg" ;;
+    *) ko "garbled: wanted '$B/garbled.virq:2: ...', got '$msg' (rc=$rc)" ;;
+esac
+msg=$(VIRQ_DEV_KVM=/nonexistent/kvm "$V" run scenarios/signal-msi.virq 2>&1); rc=$?
+case "$msg" in
+    *"/nonexistent/kvm"*"virq lab run"*) [ $rc = 3 ] && ok "no KVM device: exit 3, names the device and 'virq lab run'" ||
+        ko "no KVM device: wanted exit 3, got $rc" ;;
+    *) ko "no KVM device: message was '$msg' (rc=$rc)" ;;
+esac
+for c in "" run lab check; do
+    "$V" $c --help >/dev/null 2>&1 && ok "virq $c --help" || ko "virq $c --help exited non-zero"
+done
+
+# lab: every scenario on 6.1, and on 6.12; each scenario is one test
+lab() {
+    k=$1; shift
+    out=$B/check/lab-$k
+    rm -rf "$out"
+    echo "== lab, kernel $k: $*"
+    "$V" lab run --kernel "$k" --out "$out" "$@" > "$B/check-lab-$k.log" 2>&1
+    rc=$?
+    grep -E '^scenario |^virq lab run|^lab: ' "$B/check-lab-$k.log"
+    for f in "$@"; do
+        n=$(basename "$f" .virq)
+        d=$out/$n
+        if [ ! -f "$d/results.json" ]; then ko "lab $k $n: no results ($B/check-lab-$k.log)"; continue; fi
+        for x in results.txt results.json console.log ftrace.txt; do
+            [ -s "$d/$x" ] || ko "lab $k $n: $x missing or empty"
+        done
+        if grep -q '"passed": true' "$d/results.json"; then ok "lab $k $n"
+        else ko "lab $k $n: $(grep -E 'FAIL|error' "$d/results.txt" | head -3 | tr '\n' ' ')"; fi
+    done
+    [ $rc -le 1 ] || ko "lab $k: virq lab run exited $rc"
+}
+lab 6.1 scenarios/*.virq
+# the must-show: markers between the kernel's kvm_set_irq_routing and irqfd_update
+t=$B/check/lab-6.1/irqfd-route/ftrace.txt
+if awk '/kvm_set_irq_routing <-kvm_vm_ioctl/ { s = 1; next }
+        s == 1 && /tracing_mark_write: virq:/ { m = 1 }
+        s == 1 && /irqfd_update/ && m { found = 1 } END { exit !found }' "$t" 2>/dev/null &&
+   grep -q 'irqfd_update <-kvm_irq_routing_update' "$t"; then
+    ok "ftrace: kvm_set_irq_routing, VMM markers, irqfd_update on one timeline"
+else
+    ko "ftrace: $t lacks kvm_set_irq_routing / markers / irqfd_update"
+fi
+lab 6.12 scenarios/*.virq
+
+echo "$PASS passed, $FAIL failed"
+[ $FAIL = 0 ]
