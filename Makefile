@@ -18,7 +18,7 @@ TOOL_OBJS := $(TOOL_SRCS:%.c=$(BUILD)/obj/%.o)
 all: $(BUILD)/virq
 
 include src/guest/guest.mk
--include tests/unit/unit.mk
+include tests/unit/unit.mk
 
 $(BUILD)/obj/%.o: %.c Makefile
 	@mkdir -p $(@D)

@@ -6,6 +6,7 @@
 # Including it does not change the includer's default goal.
 
 _guest_goal := $(.DEFAULT_GOAL)
+_guest_included := $(filter-out 1,$(words $(MAKEFILE_LIST)))
 
 BUILD ?= build
 GUEST_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
@@ -39,6 +40,6 @@ $(BUILD)/guest/%.S.o: $(GUEST_DIR)/%.S $(GUEST_DIR)/guest.mk
 
 -include $(GUEST_OBJS:.o=.d)
 
-ifneq ($(words $(MAKEFILE_LIST)),1)
+ifneq ($(_guest_included),)
 .DEFAULT_GOAL := $(_guest_goal)
 endif

@@ -276,6 +276,11 @@ static int step_ioeventfd(struct run *run, const struct sc_step *st)
 		r = kvm_set_ioeventfd_pio(&run->vm.kvm, o->efd, (uint16_t)o->addr, o->len, assign,
 					  o->has_datamatch, o->datamatch);
 	if (r < 0 || !assign) {
+		uint64_t v = 0;
+
+		/* keep what the guest rang since the last expect */
+		if (!assign && sys->read(sys->priv, o->efd, &v, sizeof(v)) == sizeof(v))
+			o->ioev_total += v;
 		sys->close(sys->priv, o->efd);
 		o->efd = -1;
 		o->live = false;

@@ -19,7 +19,7 @@
 /* the fake kernel: just enough of /dev/kvm for KVMState */
 struct fake {
 	int cap_irq_routing;		/* KVM_CHECK_EXTENSION(KVM_CAP_IRQ_ROUTING) */
-	int missing_cap;		/* a capability reported absent, 0 = none */
+	long missing_cap;		/* a capability reported absent, -1 = none */
 	int open_err;			/* -errno from open, 0 = ok */
 	unsigned int set_gsi_routing;	/* KVM_SET_GSI_ROUTING calls */
 	unsigned int last_nr;		/* entries in the last one */
@@ -75,6 +75,7 @@ static int setup(void **state)
 
 	memset(&fk, 0, sizeof(fk));
 	fk.cap_irq_routing = 4096;
+	fk.missing_cap = -1;
 	assert_int_equal(kvm_init(s, &fake_ops), 0);
 	assert_int_equal(kvm_irqchip_create(s), 0);
 	*state = s;
@@ -230,7 +231,7 @@ static void test_fake_kvm_init_reports_missing_device_and_capability(void **stat
 	fk.open_err = 0;
 	fk.missing_cap = KVM_CAP_SIGNAL_MSI;
 	assert_int_equal(kvm_init(&s, &fake_ops), -ENOSYS);
-	fk.missing_cap = 0;
+	fk.missing_cap = -1;
 }
 
 int main(void)

@@ -1,5 +1,7 @@
 # tests/unit/unit.mk - the cmocka unit tests, each built twice: plain in
-# $(BUILD)/tests/ and with ASan+UBSan in $(BUILD)/asan/tests/.
+# $(BUILD)/tests/ and with ASan+UBSan in $(BUILD)/asan/ (tests/check.sh
+# runs every $(BUILD)/tests/test_* and $(BUILD)/asan/test_*, so nothing
+# else goes there).
 # Included by the top Makefile, or alone:
 #   make -f tests/unit/unit.mk BUILD=/tmp/ub /tmp/ub/tests/test_parse
 #   make -f tests/unit/unit.mk BUILD=/tmp/ub check-unit
@@ -17,29 +19,29 @@ UNIT_CPPFLAGS := -std=gnu11 -D_GNU_SOURCE -I$(UNIT_SRCDIR)/src -DSRCDIR='"$(UNIT
 UNIT_TESTS :=
 UNIT_ASAN_TESTS :=
 
-# $(call unit_test,NAME,SOURCES): test_NAME from tests/unit/test_NAME.c + SOURCES.
-# The test's own .c goes last so that its includes are what -MMD records.
+# $(call unit_test,NAME,FILES): test_NAME from tests/unit/test_NAME.c and the
+# .c files in FILES; the headers in FILES are prerequisites only.
 define unit_test
 UNIT_TESTS += $(BUILD)/tests/test_$(1)
-UNIT_ASAN_TESTS += $(BUILD)/asan/tests/test_$(1)
+UNIT_ASAN_TESTS += $(BUILD)/asan/test_$(1)
 
 $(BUILD)/tests/test_$(1): $(UNIT_SRCDIR)/tests/unit/test_$(1).c $(2)
 	@mkdir -p $$(@D)
-	$$(CC) $$(UNIT_CPPFLAGS) $$(UNIT_WARN) $$(CFLAGS) -MMD -MP -o $$@ \
-		$$(filter-out $$<,$$(filter %.c,$$^)) $$< $$(LDFLAGS) -lcmocka
+	$$(CC) $$(UNIT_CPPFLAGS) $$(UNIT_WARN) $$(CFLAGS) -o $$@ \
+		$$(filter %.c,$$^) $$(LDFLAGS) -lcmocka -pthread
 
-$(BUILD)/asan/tests/test_$(1): $(UNIT_SRCDIR)/tests/unit/test_$(1).c $(2)
+$(BUILD)/asan/test_$(1): $(UNIT_SRCDIR)/tests/unit/test_$(1).c $(2)
 	@mkdir -p $$(@D)
-	$$(CC) $$(UNIT_CPPFLAGS) $$(UNIT_WARN) $$(CFLAGS) $$(UNIT_ASAN) -MMD -MP -o $$@ \
-		$$(filter-out $$<,$$(filter %.c,$$^)) $$< $$(LDFLAGS) $$(UNIT_ASAN) -lcmocka
+	$$(CC) $$(UNIT_CPPFLAGS) $$(UNIT_WARN) $$(CFLAGS) $$(UNIT_ASAN) -o $$@ \
+		$$(filter %.c,$$^) $$(LDFLAGS) $$(UNIT_ASAN) -lcmocka -pthread
 endef
 
-$(eval $(call unit_test,parse,$(UNIT_SRCDIR)/src/scenario/parse.c))
+$(eval $(call unit_test,parse,$(addprefix $(UNIT_SRCDIR)/src/scenario/,parse.c scenario.h)))
+$(eval $(call unit_test,kvm,$(addprefix $(UNIT_SRCDIR)/src/,vmm/kvm.c vmm/util.c trace/trace.c \
+	vmm/kvm.h vmm/sysops.h)))
 
 .PHONY: unit-build check-unit
 unit-build: $(UNIT_TESTS) $(UNIT_ASAN_TESTS)
 
 check-unit: unit-build
 	@set -e; for t in $(UNIT_TESTS) $(UNIT_ASAN_TESTS); do echo "== $$t"; $$t; done
-
--include $(UNIT_TESTS:=.d) $(UNIT_ASAN_TESTS:=.d)
