@@ -63,7 +63,9 @@ lab() {
         for x in results.txt results.json console.log ftrace.txt; do
             [ -s "$d/$x" ] || ko "lab $k $n: $x missing or empty"
         done
-        if grep -q '"passed": true' "$d/results.json"; then ok "lab $k $n"
+        # results.txt's first line and results.json's top-level "passed"
+        if head -n1 "$d/results.txt" | grep -q ': PASSED in ' &&
+           sed -n '1,8p' "$d/results.json" | grep -Eq '^  "passed": ?true'; then ok "lab $k $n"
         else ko "lab $k $n: $(grep -E 'FAIL|error' "$d/results.txt" | head -3 | tr '\n' ' ')"; fi
     done
     [ $rc -le 1 ] || ko "lab $k: virq lab run exited $rc"

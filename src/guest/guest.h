@@ -12,11 +12,11 @@
 #define GDT_SIZE		(3 * 8)
 
 /* One stack per APIC id; a CPU finds its id from its stack pointer */
-#define NR_STACKS		8	/* == VIRQ_GUEST_MAX_CPUS, checked below */
+#define NR_STACKS		8	/* == VIRQ_GUEST_MAX_CPUS, asserted */
 #define STACK_SHIFT		14
 #define STACK_SIZE		(1 << STACK_SHIFT)
 
-#define CR0_BOOT		0x00000011	/* PE | ET: caches on, no paging */
+#define CR0_BOOT		0x00000011	/* PE, ET; no PG, CD, NW */
 
 /* xAPIC registers (offsets from LAPIC_BASE) */
 #define LAPIC_BASE		0xfee00000
@@ -42,8 +42,8 @@
 #include "virq-guest.h"
 
 _Static_assert(NR_STACKS == VIRQ_GUEST_MAX_CPUS, "one stack per CPU");
-_Static_assert(VIRQ_TRAMPOLINE_GPA % 4096 == 0 && VIRQ_TRAMPOLINE_GPA < 0x100000,
-	       "trampoline is SIPI-addressable");
+_Static_assert(VIRQ_TRAMPOLINE_GPA % 4096 == 0 &&
+	       VIRQ_TRAMPOLINE_GPA < 0x100000, "SIPI can reach the trampoline");
 
 #define SHARED		((struct virq_shared *)VIRQ_SHARED_GPA)
 #define LOG		((struct virq_log_ent *)VIRQ_LOG_GPA)

@@ -16,7 +16,8 @@ GUEST_LD ?= ld
 GUEST_CFLAGS := -m32 -march=i686 -ffreestanding -fno-pic -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -nostdlib -O2 -Wall -Wextra -Werror \
 	-std=gnu11 -I $(GUEST_DIR)
-GUEST_LDFLAGS := -m elf_i386 -T $(GUEST_DIR)/guest.ld --build-id=none -z noexecstack
+GUEST_LDFLAGS := -m elf_i386 -T $(GUEST_DIR)/guest.ld --build-id=none \
+	-z noexecstack
 
 GUEST_SRCS := $(addprefix $(GUEST_DIR)/, entry.S trampoline.S idt.S \
 	idt.c irq.c apic.c serial.c lib.c cmd.c selftest.c main.c)

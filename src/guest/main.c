@@ -120,7 +120,8 @@ void virq_bsp_main(uint32_t magic, const struct multiboot_info *mbi)
 		mem_upper, cmdline, ncpus);
 
 	if (ncpus < 1 || ncpus > VIRQ_GUEST_MAX_CPUS) {
-		kprintf("virq-guest: ncpus must be 1..%u\n", VIRQ_GUEST_MAX_CPUS);
+		kprintf("virq-guest: ncpus must be 1..%u\n",
+			VIRQ_GUEST_MAX_CPUS);
 		virq_exit(EXIT_BOOT);
 	}
 	if (me != 0) {

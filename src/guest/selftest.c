@@ -42,7 +42,7 @@ static int test_ipis(uint32_t ncpus)
 
 /* Act as the VMM: post a command, ring the doorbell, wait for done */
 static int post(uint32_t c, uint32_t op, uint32_t a0, uint32_t a1,
-		uint32_t *result)
+		uint32_t a2, uint32_t *result)
 {
 	volatile struct virq_mailbox *mb = &SHARED->mbox[c];
 	uint32_t seq = mb->seq + 1;
@@ -50,8 +50,8 @@ static int post(uint32_t c, uint32_t op, uint32_t a0, uint32_t a1,
 	mb->op = op;
 	mb->arg[0] = a0;
 	mb->arg[1] = a1;
-	mb->arg[2] = 0;
-	mb->arg[3] = 0;
+	mb->arg[2] = a2;
+	mb->arg[3] = 2;		/* repeat count: harmless twice */
 	barrier();
 	mb->seq = seq;
 	lapic_send_ipi(c, VIRQ_VEC_MAILBOX);
@@ -61,17 +61,26 @@ static int post(uint32_t c, uint32_t op, uint32_t a0, uint32_t a1,
 	return mb->status;
 }
 
+static volatile uint32_t scratch;
+
 static int test_mailbox(uint32_t ncpus)
 {
 	uint32_t c, r, seq = SHARED->seq;
 
 	for (c = 1; c < ncpus; c++) {
-		if (post(c, VIRQ_OP_MMIO_READ, VIRQ_SHARED_GPA, 4, &r) !=
+		if (post(c, VIRQ_OP_MMIO_READ, VIRQ_SHARED_GPA, 4, 0, &r) !=
 		    VIRQ_ST_OK || r != VIRQ_SHARED_MAGIC)
-			return fail("mailbox read", c);
-		if (post(c, VIRQ_OP_MAX, 0, 0, &r) != VIRQ_ST_BAD_OP)
+			return fail("mailbox mmio read", c);
+		if (post(c, VIRQ_OP_MMIO_WRITE, (uint32_t)&scratch, 2, c, &r) !=
+		    VIRQ_ST_OK || scratch != c)
+			return fail("mailbox mmio write", c);
+		/* LSR: the transmitter is idle, or we could not have printed */
+		if (post(c, VIRQ_OP_IN, VIRQ_PORT_SERIAL + 5, 1, 0, &r) !=
+		    VIRQ_ST_OK || !(r & 0x20))
+			return fail("mailbox in", c);
+		if (post(c, VIRQ_OP_MAX, 0, 0, 0, &r) != VIRQ_ST_BAD_OP)
 			return fail("mailbox bad op", c);
-		if (post(c, VIRQ_OP_IN, VIRQ_PORT_SERIAL + 5, 3, &r) !=
+		if (post(c, VIRQ_OP_IN, VIRQ_PORT_SERIAL + 5, 3, 0, &r) !=
 		    VIRQ_ST_BAD_ARG)
 			return fail("mailbox bad size", c);
 		if (!SHARED->mbox[c].wakeups)

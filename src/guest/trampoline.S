@@ -20,7 +20,7 @@ trampoline_start:
 	movw	%ax, %ds
 	/* lgdtl: a 16-bit lgdt would only load 24 bits of the base */
 	lgdtl	tr_gdt_ptr - trampoline_start
-	/* PE only: also clears CD/NW, which INIT leaves set */
+	/* PE (and ET) only: also clears CD/NW, which INIT leaves set */
 	movl	$CR0_BOOT, %eax
 	movl	%eax, %cr0
 	ljmpl	$GDT_CODE, $ap_entry32
