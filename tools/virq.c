@@ -117,12 +117,12 @@ static int run_one(const struct scenario *sc, const struct run_opts *o)
 		log_set_file(con);
 	}
 	pr_info("scenario %s: %d vCPUs, %d steps", sc->file, sc->vcpus, sc->nr_steps);
-	if (o->ftrace && trace_ftrace_start(trace_seed_functions) < 0)
-		pr_err("ftrace: cannot start the function tracer (tracefs missing?)");
+	if (o->ftrace)
+		trace_ftrace_begin();
 	status = run_scenario(&run, sc, o);
 	if (o->ftrace && trace_ftrace_on()) {
 		snprintf(path, sizeof(path), "%s/ftrace.txt", o->out_dir ? dir : ".");
-		trace_ftrace_stop(path);
+		trace_ftrace_end(path);
 	}
 	if (o->out_dir)
 		report_write(&run, dir);
@@ -180,11 +180,21 @@ static int cmd_run(int argc, char **argv)
 			kvm_device_path(), strerror(errno));
 		status = VIRQ_EXIT_ENV;
 	}
+	if (status != VIRQ_EXIT_ENV && o.ftrace) {
+		int r = trace_ftrace_setup(trace_seed_functions);
+
+		if (r < 0)
+			pr_err("ftrace: cannot set up the function tracer: %s (tracefs mounted? root?)",
+			       strerror(-r));
+		else
+			pr_info("ftrace: %d functions of the seed's filter traced", r);
+	}
 	for (int i = 0; i < n && status != VIRQ_EXIT_ENV; i++) {
 		int s = run_one(&sc[i], &o);
 
 		status = s > status ? s : status;
 	}
+	trace_ftrace_teardown();
 	for (int i = 0; i < n; i++)
 		scenario_free(&sc[i]);
 	free(sc);

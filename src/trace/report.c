@@ -55,6 +55,11 @@ void report_print(const struct run *run, FILE *f)
 	fprintf(f, "  exits:");
 	for (int k = 0; k < VM_EXIT_MAX; k++)
 		fprintf(f, " %s=%llu", vm_exit_kind_name(k), (unsigned long long)run_exits(run, k));
+	fprintf(f, "\n  exits by address:");
+	for (int i = 0; i < run->vm.bus.nr_counts; i++)
+		fprintf(f, " %s 0x%llx=%llu", run->vm.bus.counts[i].space == BUS_PIO ? "io" : "mmio",
+			(unsigned long long)run->vm.bus.counts[i].addr,
+			(unsigned long long)run->vm.bus.counts[i].count);
 	fprintf(f, "\n");
 }
 
@@ -76,6 +81,24 @@ static json_object *report_vectors(const struct run *run)
 		json_object_object_add(o, "raised", json_object_new_uint64(v->raised));
 		json_object_object_add(o, "delivered", json_object_new_uint64(v->delivered));
 		json_object_object_add(o, "pending", json_object_new_uint64(v->pending));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* user exits per port / MMIO address, e.g. a doorbell before and after an ioeventfd */
+static json_object *report_exit_addresses(const struct run *run)
+{
+	const struct bus *b = &run->vm.bus;
+	json_object *a = json_object_new_array();
+
+	for (int i = 0; i < b->nr_counts; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "space", json_object_new_string(
+			b->counts[i].space == BUS_PIO ? "io" : "mmio"));
+		json_object_object_add(o, "addr", json_object_new_uint64(b->counts[i].addr));
+		json_object_object_add(o, "count", json_object_new_uint64(b->counts[i].count));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -108,6 +131,7 @@ static json_object *report_json(const struct run *run)
 	for (int k = 0; k < VM_EXIT_MAX; k++)
 		json_object_object_add(exits, vm_exit_kind_name(k), json_object_new_uint64(run_exits(run, k)));
 	json_object_object_add(root, "exits", exits);
+	json_object_object_add(root, "exit_addresses", report_exit_addresses(run));
 	json_object_object_add(root, "seconds", json_object_new_double((run->t_end - run->t_start) / 1e9));
 	return root;
 }

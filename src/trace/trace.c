@@ -63,30 +63,42 @@ void trace_event(const char *name, const char *fmt, ...)
 	pr_debug("%s", buf + 6);
 }
 
-/* does the kernel know fn (also as fn.isra.0, fn.constprop.0 ...)? */
-static bool ftrace_filter_add(FILE *avail, const char *fn)
+/* is name fn, or a compiler clone of it (fn.isra.0, fn.constprop.0)? */
+static bool ftrace_name_matches(const char *name, const char *fn)
 {
-	char line[256], name[200];
 	size_t l = strlen(fn);
-	bool found = false;
 
-	rewind(avail);
-	while (fgets(line, sizeof(line), avail)) {
-		if (sscanf(line, "%199s", name) != 1 || strncmp(name, fn, l) ||
-		    (name[l] && name[l] != '.'))
-			continue;
-		strcat(name, "\n");
-		if (tracefs_write("set_ftrace_filter", name, true) == 0)
-			found = true;
-	}
-	return found;
+	return !strncmp(name, fn, l) && (!name[l] || name[l] == '.');
 }
 
-int trace_ftrace_start(const char *const *functions)
+/*
+ * One pass over available_filter_functions (tens of thousands of lines:
+ * slow to generate under TCG), adding every wanted function it lists.
+ */
+static int ftrace_filter_add_all(FILE *avail, const char *const *functions)
+{
+	char line[256], name[200];
+	int n = 0;
+
+	while (fgets(line, sizeof(line), avail)) {
+		if (sscanf(line, "%198s", name) != 1)
+			continue;
+		for (int i = 0; functions[i]; i++) {
+			if (!ftrace_name_matches(name, functions[i]))
+				continue;
+			strcat(name, "\n");
+			n += tracefs_write("set_ftrace_filter", name, true) == 0;
+			break;
+		}
+	}
+	return n;
+}
+
+int trace_ftrace_setup(const char *const *functions)
 {
 	char path[256];
 	FILE *avail;
-	int n = 0;
+	int n;
 
 	if (access("/sys/kernel/tracing/available_filter_functions", R_OK))
 		tracefs = "/sys/kernel/debug/tracing";
@@ -97,20 +109,25 @@ int trace_ftrace_start(const char *const *functions)
 	tracefs_write("tracing_on", "0", false);
 	tracefs_write("current_tracer", "nop", false);
 	tracefs_write("set_ftrace_filter", "", false);
-	for (int i = 0; functions[i]; i++)
-		n += ftrace_filter_add(avail, functions[i]);
+	n = ftrace_filter_add_all(avail, functions);
 	fclose(avail);
 	tracefs_write("buffer_size_kb", "16384", false);
-	tracefs_write("trace", "", false);
-	if (tracefs_write("current_tracer", "function", false) ||
-	    tracefs_write("tracing_on", "1", false))
+	if (tracefs_write("current_tracer", "function", false))
 		return -EIO;
 	snprintf(path, sizeof(path), "%s/trace_marker", tracefs);
 	marker_fd = open(path, O_WRONLY | O_CLOEXEC);
 	return marker_fd < 0 ? -errno : n;
 }
 
-int trace_ftrace_stop(const char *out)
+int trace_ftrace_begin(void)
+{
+	if (marker_fd < 0)
+		return -ENODEV;
+	tracefs_write("trace", "", false);
+	return tracefs_write("tracing_on", "1", false);
+}
+
+int trace_ftrace_end(const char *out)
 {
 	char path[256], buf[65536];
 	FILE *in, *o;
@@ -118,10 +135,8 @@ int trace_ftrace_stop(const char *out)
 	int r = 0;
 
 	if (marker_fd < 0)
-		return 0;
+		return -ENODEV;
 	tracefs_write("tracing_on", "0", false);
-	close(marker_fd);
-	marker_fd = -1;
 	snprintf(path, sizeof(path), "%s/trace", tracefs);
 	in = fopen(path, "r");
 	o = fopen(out, "w");
@@ -134,7 +149,15 @@ int trace_ftrace_stop(const char *out)
 		fclose(in);
 	if (o)
 		fclose(o);
-	tracefs_write("current_tracer", "nop", false);
 	tracefs_write("trace", "", false);
 	return r;
+}
+
+void trace_ftrace_teardown(void)
+{
+	if (marker_fd < 0)
+		return;
+	close(marker_fd);
+	marker_fd = -1;
+	tracefs_write("current_tracer", "nop", false);
 }

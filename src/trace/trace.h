@@ -20,12 +20,15 @@ void trace_event(const char *name, const char *fmt, ...) __printf(2, 3);
 extern const char *const trace_seed_functions[];
 
 /*
- * trace_ftrace_start - function tracer on the given functions (those the
- * running kernel has); returns how many were set, or -errno (no tracefs).
+ * The function tracer, set up once per run of virq (setting the filter and
+ * switching the tracer is slow under TCG), then switched on and off around
+ * each scenario. setup returns how many functions it set, or -errno (no
+ * tracefs); trace_event writes markers while the tracer is set up.
  */
-int trace_ftrace_start(const char *const *functions);
-/* trace_ftrace_stop - tracer off, trace copied to path, buffer cleared */
-int trace_ftrace_stop(const char *path);
+int trace_ftrace_setup(const char *const *functions);
+int trace_ftrace_begin(void);			/* clear the buffer, tracing on */
+int trace_ftrace_end(const char *path);		/* tracing off, buffer copied to path */
+void trace_ftrace_teardown(void);
 bool trace_ftrace_on(void);
 
 #endif /* VIRQ_TRACE_H */
