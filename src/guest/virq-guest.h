@@ -63,6 +63,13 @@ enum virq_op {
 	VIRQ_OP_MMIO_WRITE,	/* arg0 gpa, arg1 size 1/2/4, arg2 value, arg3 count */
 	VIRQ_OP_MMIO_READ,	/* arg0 gpa, arg1 size -> result */
 	VIRQ_OP_EXIT,		/* arg0 code: written to VIRQ_PORT_EXIT */
+	VIRQ_OP_PCI_ENUM,	/* scan bus 0, size and place BARs, fill shared->pci -> result = count */
+	VIRQ_OP_VIRTQ_ADD,	/* split virtqueue: arg0 desc table gpa, arg1 queue size,
+				 * arg2 buffer gpa, arg3 buffer len: one device-writable
+				 * buffer made available -> result = new avail idx */
+	VIRQ_OP_NVME_SQE,	/* arg0 SQE gpa, arg1 CDW0 (opcode | cid << 16), arg2 NSID,
+				 * arg3 PRP1, arg4 CDW10, arg5 CDW11, arg6 CDW12: a 64-byte
+				 * submission queue entry, the other dwords zero */
 	VIRQ_OP_MAX,
 };
 
@@ -77,11 +84,36 @@ struct virq_mailbox {
 	volatile uint32_t done;		/* guest: = seq when the command finished */
 	volatile uint32_t op;		/* enum virq_op */
 	volatile uint32_t status;	/* guest: enum virq_status */
-	volatile uint32_t arg[4];
-	volatile uint32_t result;	/* guest: value read by IN / MMIO_READ */
+	volatile uint32_t arg[8];
+	volatile uint32_t result;	/* guest: value read by IN / MMIO_READ, ... */
 	volatile uint32_t wakeups;	/* guest: VIRQ_VEC_MAILBOX interrupts taken */
-	uint32_t pad[6];
+	uint32_t pad[2];
 };
+
+/*
+ * PCI as the guest found it (VIRQ_OP_PCI_ENUM), like firmware would: bus 0,
+ * function 0 of each slot; memory BARs placed upwards from
+ * VIRQ_PCI_MMIO_BASE aligned to their size, I/O BARs from VIRQ_PCI_IO_BASE;
+ * then I/O, memory and bus master enabled in COMMAND.
+ */
+#define VIRQ_PCI_MAX_DEVS	8
+#define VIRQ_PCI_MMIO_BASE	0xc0000000u
+#define VIRQ_PCI_IO_BASE	0xc000u
+
+struct virq_pci_dev {
+	uint32_t bdf;			/* bus << 8 | dev << 3 | fn */
+	uint16_t vendor, device;
+	uint32_t bar[6];		/* assigned address (flag bits cleared), 0 = none */
+	uint32_t bar_size[6];
+	uint32_t msix_cap;		/* config offset of the MSI-X capability, 0 = none */
+	uint32_t msix_size;		/* table entries */
+	uint32_t msix_table;		/* guest-physical address of the table */
+	uint32_t msix_pba;		/* ... and of the PBA */
+};
+
+/* guest RAM the runner hands out for rings, queues and buffers */
+#define VIRQ_DMA_GPA		0x00200000u
+#define VIRQ_DMA_SIZE		0x00200000u
 
 struct virq_shared {
 	volatile uint32_t magic;	/* guest: VIRQ_SHARED_MAGIC once the BSP is up */
@@ -90,8 +122,10 @@ struct virq_shared {
 	volatile uint32_t seq;		/* guest: next log sequence number (lock xadd) */
 	volatile uint32_t sipis;	/* guest: SIPIs the BSP sent */
 	volatile uint32_t exceptions;	/* guest: exceptions taken (any CPU) */
-	uint32_t pad[10];
+	volatile uint32_t nr_pci;	/* guest: entries in pci[] */
+	uint32_t pad[9];
 	struct virq_mailbox mbox[VIRQ_GUEST_MAX_CPUS];
+	struct virq_pci_dev pci[VIRQ_PCI_MAX_DEVS];
 	volatile uint32_t counts[VIRQ_GUEST_MAX_CPUS][256];	/* [apic id][vector] */
 };
 

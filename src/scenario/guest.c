@@ -48,7 +48,7 @@ static bool mbox_done(struct vm *vm, void *arg)
  * it by bumping seq, wake the CPU with VIRQ_VEC_MAILBOX (it may sit in
  * hlt), wait for done == seq. The guest's VIRQ_PORT_DONE write wakes us.
  */
-int guest_cmd(struct run *run, int cpu, uint32_t op, const uint32_t arg[4], uint32_t *result,
+int guest_cmd(struct run *run, int cpu, uint32_t op, const uint32_t arg[8], uint32_t *result,
 	      unsigned int timeout_ms)
 {
 	struct virq_mailbox *mb = &run->sh->mbox[cpu];
@@ -58,7 +58,7 @@ int guest_cmd(struct run *run, int cpu, uint32_t op, const uint32_t arg[4], uint
 	int r;
 
 	mb->op = op;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 8; i++)
 		mb->arg[i] = arg[i];
 	__atomic_store_n(&mb->seq, w.seq, __ATOMIC_RELEASE);
 	r = (int)kvm_vm_ioctl(&run->vm.kvm, KVM_SIGNAL_MSI, &msi, "mailbox kick cpu=%d", cpu);

@@ -294,7 +294,7 @@ static int step_guest(struct run *run, const struct sc_step *st)
 		[SC_GUEST_OUT] = VIRQ_OP_OUT, [SC_GUEST_IN] = VIRQ_OP_IN,
 		[SC_GUEST_WRITE] = VIRQ_OP_MMIO_WRITE, [SC_GUEST_READ] = VIRQ_OP_MMIO_READ,
 	};
-	uint32_t arg[4] = { (uint32_t)st->addr, st->size, (uint32_t)st->value, st->count };
+	uint32_t arg[8] = { (uint32_t)st->addr, st->size, (uint32_t)st->value, st->count };
 	uint32_t result = 0;
 	int r;
 

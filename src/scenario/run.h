@@ -100,7 +100,7 @@ void run_expect(struct run *run, const struct sc_step *st);
 
 /* guest.c: the test guest as a driver */
 int guest_wait_online(struct run *run, unsigned int timeout_ms);
-int guest_cmd(struct run *run, int cpu, uint32_t op, const uint32_t arg[4], uint32_t *result,
+int guest_cmd(struct run *run, int cpu, uint32_t op, const uint32_t arg[8], uint32_t *result,
 	      unsigned int timeout_ms);
 uint32_t guest_count(struct run *run, int vcpu, int vector);
 uint32_t guest_total(struct run *run);

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * msix.h - MSI-X with QEMU's semantics (hw/pci/msix.c): the capability,
+ * the table and the PBA in BARs, MSI-X enable and function mask in Message
+ * Control, per-vector mask, vector use/release/poll notifiers.
+ *
+ * The single decision points: msix_notify (send, or set the PBA bit when
+ * masked) and msix_handle_mask_update (acts only when a vector's effective
+ * mask flipped: unmask fires use, then replays a pending bit; mask fires
+ * release). Address/data writes never fire a notifier.
+ *
+ * Called on vCPU threads (table, PBA and config accesses) and device
+ * threads (msix_notify): the caller holds dev->bus->lock.
+ */
+#ifndef VIRQ_MSIX_H
+#define VIRQ_MSIX_H
+
+#include "pci.h"
+
+/*
+ * msix_init - nentries vectors; the table at table_offset in BAR table_bar,
+ * the PBA at pba_offset in BAR pba_bar (the BARs are registered by the
+ * device; msix_table_mmio_* and msix_pba_mmio_* serve those ranges).
+ * cap_pos 0 picks the next free place. Returns 0 or -errno.
+ */
+int msix_init(PCIDevice *dev, unsigned int nentries, int table_bar, uint32_t table_offset,
+	      int pba_bar, uint32_t pba_offset, uint8_t cap_pos);
+void msix_uninit(PCIDevice *dev);
+
+/* guest accesses to the table and the PBA; offsets relative to their start */
+void msix_table_mmio_write(PCIDevice *dev, uint64_t addr, uint32_t val, unsigned int size);
+uint32_t msix_table_mmio_read(PCIDevice *dev, uint64_t addr, unsigned int size);
+void msix_pba_mmio_write(PCIDevice *dev, uint64_t addr, uint32_t val, unsigned int size);
+uint32_t msix_pba_mmio_read(PCIDevice *dev, uint64_t addr, unsigned int size);
+/* called by the PCI core after any config write that touches Message Control */
+void msix_write_config(PCIDevice *dev, uint32_t addr, uint32_t val, int len);
+
+bool msix_enabled(PCIDevice *dev);
+bool msix_is_masked(PCIDevice *dev, unsigned int vector);
+bool msix_is_pending(PCIDevice *dev, unsigned int vector);
+MSIMessage msix_get_message(PCIDevice *dev, unsigned int vector);
+
+/* msix_notify - send vector's message, or set its pending bit when masked */
+void msix_notify(PCIDevice *dev, unsigned int vector);
+void msix_set_pending(PCIDevice *dev, unsigned int vector);
+
+/*
+ * msix_set_vector_notifiers - install the notifiers and fire use for every
+ * vector that is unmasked now; on a failure, release those already used
+ * and return the error (QEMU's msix_set_vector_notifiers/undo).
+ */
+int msix_set_vector_notifiers(PCIDevice *dev, MSIVectorUseNotifier use,
+			      MSIVectorReleaseNotifier release, MSIVectorPollNotifier poll);
+void msix_unset_vector_notifiers(PCIDevice *dev);
+
+#endif /* VIRQ_MSIX_H */

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pci.h - a PCI bus 0 behind configuration mechanism #1 (0xcf8/0xcfc), a
+ * host bridge, type-0 config space with a capability list, and BARs the
+ * guest sizes and places as firmware would. After QEMU's hw/pci/pci.c,
+ * much reduced.
+ *
+ * Locking: config space and BAR state change on vCPU threads (config
+ * writes) and are read by BAR dispatch on other vCPU threads and by the
+ * runner, so everything here is under PCIBus.lock. BAR callbacks run with
+ * the lock dropped.
+ */
+#ifndef VIRQ_PCI_H
+#define VIRQ_PCI_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/pci_regs.h>
+
+#include "../../vmm/bus.h"
+#include "../../vmm/kvm.h"
+
+struct vm;
+
+#define PCI_NUM_REGIONS		6
+#define PCI_BAR_UNMAPPED	(~0ull)
+#define PCI_BUS_MAX_DEVS	32
+#define PCI_CONFIG_SIZE		256
+
+/* where the guest places BARs (the test guest assigns from these bases) */
+#define PCI_MMIO_WINDOW_BASE	0xc0000000ull
+#define PCI_MMIO_WINDOW_SIZE	0x3ec00000ull	/* up to 0xfec00000 (IOAPIC) */
+#define PCI_IO_WINDOW_BASE	0xc000
+#define PCI_IO_WINDOW_SIZE	0x4000
+
+typedef struct PCIDevice PCIDevice;
+typedef struct PCIBus PCIBus;
+
+typedef struct PCIIORegion {
+	uint64_t size;			/* power of two; 0 = no BAR */
+	uint8_t type;			/* PCI_BASE_ADDRESS_SPACE_IO or _MEMORY (32-bit) */
+	uint64_t addr;			/* as the guest programmed it, or PCI_BAR_UNMAPPED */
+	const struct bus_ops *ops;	/* offsets are relative to the BAR */
+	void *opaque;
+} PCIIORegion;
+
+/* MSI-X vector notifiers, as QEMU's MSIVectorUseNotifier & co (hw/pci/msi.h) */
+typedef int (*MSIVectorUseNotifier)(PCIDevice *dev, unsigned int vector, MSIMessage msg);
+typedef void (*MSIVectorReleaseNotifier)(PCIDevice *dev, unsigned int vector);
+typedef void (*MSIVectorPollNotifier)(PCIDevice *dev, unsigned int vector_start,
+				      unsigned int vector_end);
+
+struct PCIDevice {
+	char name[32];			/* the scenario's name for it */
+	const char *type;		/* "virtio-rng-pci", "nvme", ... */
+	PCIBus *bus;
+	uint8_t devfn;
+	uint8_t config[PCI_CONFIG_SIZE];
+	uint8_t wmask[PCI_CONFIG_SIZE];		/* bits the guest may write */
+	uint8_t w1cmask[PCI_CONFIG_SIZE];	/* write-1-to-clear bits */
+	PCIIORegion io_regions[PCI_NUM_REGIONS];
+	void (*config_write)(PCIDevice *dev, uint32_t addr, uint32_t val, int len);
+
+	/* MSI-X (msix.c); table and PBA are emulated, in one or two BARs */
+	uint8_t msix_cap;		/* capability offset, 0 = none */
+	unsigned int msix_entries_nr;
+	uint8_t *msix_table;		/* PCI_MSIX_ENTRY_SIZE bytes per entry */
+	uint8_t *msix_pba;
+	bool msix_function_masked;
+	MSIVectorUseNotifier msix_vector_use_notifier;
+	MSIVectorReleaseNotifier msix_vector_release_notifier;
+	MSIVectorPollNotifier msix_vector_poll_notifier;
+	/* how msix_notify sends an unmasked message; default KVM_SIGNAL_MSI */
+	int (*msi_send)(PCIDevice *dev, MSIMessage msg);
+	struct msix_stats {
+		uint64_t sent;		/* messages msix_notify sent */
+		uint64_t pended;	/* notifies that set a PBA bit */
+		uint64_t coalesced;	/* notifies that found the PBA bit already set */
+		uint64_t replayed;	/* pending bits sent on unmask */
+	} *msix_stats;			/* per vector */
+
+	void *opaque;			/* the device model */
+};
+
+struct PCIBus {
+	struct vm *vm;
+	pthread_mutex_t lock;
+	uint32_t config_address;	/* the 0xcf8 latch */
+	PCIDevice *devices[PCI_BUS_MAX_DEVS];	/* by slot; function 0 only */
+	PCIDevice host_bridge;
+};
+
+/* pci_bus_init - host bridge at 00:00.0, 0xcf8/0xcfc, the BAR windows on vm->bus */
+int pci_bus_init(PCIBus *bus, struct vm *vm);
+void pci_bus_destroy(PCIBus *bus);
+
+/* pci_device_init - config header for vendor/device/class; then add BARs and capabilities */
+void pci_device_init(PCIDevice *dev, const char *name, const char *type, uint16_t vendor,
+		     uint16_t device, uint32_t class_rev);
+/* pci_bus_add_device - plug into the lowest free slot >= 1; returns the slot or -ENOSPC */
+int pci_bus_add_device(PCIBus *bus, PCIDevice *dev);
+PCIDevice *pci_bus_find(PCIBus *bus, const char *name);
+
+void pci_register_bar(PCIDevice *dev, int region_num, uint8_t type, uint64_t size,
+		      const struct bus_ops *ops, void *opaque);
+/* pci_add_capability - link a capability of size bytes at offset; returns offset */
+int pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t offset, uint8_t size);
+
+/* the BAR's guest address, PCI_BAR_UNMAPPED if not placed or decoding is off */
+uint64_t pci_bar_address(PCIDevice *dev, int region_num);
+
+/* config space accessors (little-endian), as QEMU's pci_get_word & co */
+static inline uint16_t pci_get_word(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static inline uint32_t pci_get_long(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline void pci_set_word(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static inline void pci_set_long(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+
+/* config space as the guest sees it, for devices and tests (takes the bus lock) */
+uint32_t pci_config_read(PCIDevice *dev, uint32_t addr, int len);
+void pci_config_write(PCIDevice *dev, uint32_t addr, uint32_t val, int len);
+
+#endif /* VIRQ_PCI_H */
