@@ -18,6 +18,7 @@ int vm_create(struct vm *vm, const struct sys_ops *sys, int nr_vcpus, uint64_t r
 
 	memset(vm, 0, sizeof(*vm));
 	pthread_mutex_init(&vm->lock, NULL);
+	pthread_mutex_init(&vm->bql, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&vm->cond, &ca);

@@ -43,6 +43,12 @@ struct vm {
 	int nr_vcpus;
 	struct vcpu vcpus[VM_MAX_VCPUS];
 
+	/*
+	 * The big VMM lock, as QEMU's BQL: device state (PCI config, BARs,
+	 * MSI-X) and KVMState's route table, whichever thread touches them.
+	 */
+	pthread_mutex_t bql;
+
 	/* vCPU threads -> runner: events under lock, signalled on cond */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;		/* CLOCK_MONOTONIC */

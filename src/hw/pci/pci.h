@@ -5,10 +5,10 @@
  * guest sizes and places as firmware would. After QEMU's hw/pci/pci.c,
  * much reduced.
  *
- * Locking: config space and BAR state change on vCPU threads (config
- * writes) and are read by BAR dispatch on other vCPU threads and by the
- * runner, so everything here is under PCIBus.lock. BAR callbacks run with
- * the lock dropped.
+ * Locking: config space, BARs and MSI-X state change on vCPU threads and
+ * are read by device threads and the runner: all of it is under the VM's
+ * big lock, vm->bql (QEMU's BQL). Config and BAR accesses from the guest
+ * take it around the device callback, so callbacks run with it held.
  */
 #ifndef VIRQ_PCI_H
 #define VIRQ_PCI_H
@@ -85,7 +85,6 @@ struct PCIDevice {
 
 struct PCIBus {
 	struct vm *vm;
-	pthread_mutex_t lock;
 	uint32_t config_address;	/* the 0xcf8 latch */
 	PCIDevice *devices[PCI_BUS_MAX_DEVS];	/* by slot; function 0 only */
 	PCIDevice host_bridge;
@@ -93,7 +92,6 @@ struct PCIBus {
 
 /* pci_bus_init - host bridge at 00:00.0, 0xcf8/0xcfc, the BAR windows on vm->bus */
 int pci_bus_init(PCIBus *bus, struct vm *vm);
-void pci_bus_destroy(PCIBus *bus);
 
 /* pci_device_init - config header for vendor/device/class; then add BARs and capabilities */
 void pci_device_init(PCIDevice *dev, const char *name, const char *type, uint16_t vendor,
@@ -122,7 +120,7 @@ static inline void pci_set_long(uint8_t *p, uint32_t v)
 	p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
 }
 
-/* config space as the guest sees it, for devices and tests (takes the bus lock) */
+/* config space as the guest sees it; caller holds vm->bql (or no vCPU runs) */
 uint32_t pci_config_read(PCIDevice *dev, uint32_t addr, int len);
 void pci_config_write(PCIDevice *dev, uint32_t addr, uint32_t val, int len);
 

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pci.c - bus 0, configuration mechanism #1, config space with write masks
+ * (QEMU's wmask/w1cmask), BARs decoded from config space on each access,
+ * and the MMIO and I/O windows that hand BAR accesses to devices.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pci.h"
+#include "msix.h"
+#include "../../vmm/vm.h"
+#include "../../vmm/util.h"
+
+#define PCI_CONFIG_ADDRESS	0xcf8
+#define PCI_CONFIG_DATA		0xcfc
+#define PCI_CONFIG_ENABLE	0x80000000u
+#define PCI_VENDOR_ID_INTEL	0x8086
+#define PCI_DEVICE_ID_Q35_MCH	0x29c0
+#define PCI_CLASS_HOST_BRIDGE	0x06000000u	/* class 06, subclass 00, rev 0 */
+
+void pci_device_init(PCIDevice *dev, const char *name, const char *type, uint16_t vendor,
+		     uint16_t device, uint32_t class_rev)
+{
+	memset(dev->config, 0, sizeof(dev->config));
+	memset(dev->wmask, 0, sizeof(dev->wmask));
+	memset(dev->w1cmask, 0, sizeof(dev->w1cmask));
+	snprintf(dev->name, sizeof(dev->name), "%s", name);
+	dev->type = type;
+	pci_set_word(dev->config + PCI_VENDOR_ID, vendor);
+	pci_set_word(dev->config + PCI_DEVICE_ID, device);
+	pci_set_long(dev->config + PCI_CLASS_REVISION, class_rev);
+	/* I/O, memory, bus master, INTx disable are the guest's */
+	pci_set_word(dev->wmask + PCI_COMMAND, PCI_COMMAND_IO | PCI_COMMAND_MEMORY |
+		     PCI_COMMAND_MASTER | PCI_COMMAND_INTX_DISABLE);
+	pci_set_word(dev->w1cmask + PCI_STATUS, PCI_STATUS_SIG_TARGET_ABORT |
+		     PCI_STATUS_REC_TARGET_ABORT | PCI_STATUS_REC_MASTER_ABORT |
+		     PCI_STATUS_SIG_SYSTEM_ERROR | PCI_STATUS_DETECTED_PARITY);
+	dev->config[PCI_INTERRUPT_PIN] = 0;	/* MSI-X only: no INTx */
+	for (int i = 0; i < PCI_NUM_REGIONS; i++)
+		dev->io_regions[i] = (PCIIORegion){ .addr = PCI_BAR_UNMAPPED };
+}
+
+void pci_register_bar(PCIDevice *dev, int region_num, uint8_t type, uint64_t size,
+		      const struct bus_ops *ops, void *opaque)
+{
+	PCIIORegion *r = &dev->io_regions[region_num];
+	int reg = PCI_BASE_ADDRESS_0 + region_num * 4;
+
+	*r = (PCIIORegion){ .size = size, .type = type, .addr = PCI_BAR_UNMAPPED,
+			    .ops = ops, .opaque = opaque };
+	pci_set_long(dev->config + reg, type);
+	/* the address bits the size leaves: sizing reads back ~(size - 1) | type */
+	pci_set_long(dev->wmask + reg, (uint32_t)~(size - 1) & (type == PCI_BASE_ADDRESS_SPACE_IO ?
+			    PCI_BASE_ADDRESS_IO_MASK : PCI_BASE_ADDRESS_MEM_MASK));
+}
+
+int pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t offset, uint8_t size)
+{
+	uint8_t *p = &dev->config[PCI_CAPABILITY_LIST];
+
+	if (!offset) {
+		/* after the last capability, or at 0x40 */
+		offset = PCI_STD_HEADER_SIZEOF;
+		for (uint8_t c = *p; c; c = dev->config[c + PCI_CAP_LIST_NEXT])
+			if (c + 0x10 > offset)
+				offset = (uint8_t)((c + 0x10 + 3) & ~3);
+	}
+	if (offset < PCI_STD_HEADER_SIZEOF || offset + size > PCI_CONFIG_SIZE)
+		return -ENOSPC;
+	while (*p)
+		p = &dev->config[*p + PCI_CAP_LIST_NEXT];
+	*p = offset;
+	dev->config[offset + PCI_CAP_LIST_ID] = cap_id;
+	dev->config[offset + PCI_CAP_LIST_NEXT] = 0;
+	pci_set_word(dev->config + PCI_STATUS,
+		     pci_get_word(dev->config + PCI_STATUS) | PCI_STATUS_CAP_LIST);
+	return offset;
+}
+
+/* decoded from config space, so sizing and COMMAND changes need no events */
+uint64_t pci_bar_address(PCIDevice *dev, int region_num)
+{
+	PCIIORegion *r = &dev->io_regions[region_num];
+	uint16_t cmd = pci_get_word(dev->config + PCI_COMMAND);
+	uint32_t bar = pci_get_long(dev->config + PCI_BASE_ADDRESS_0 + region_num * 4);
+	bool io = r->type == PCI_BASE_ADDRESS_SPACE_IO;
+	uint64_t addr = bar & (io ? PCI_BASE_ADDRESS_IO_MASK : PCI_BASE_ADDRESS_MEM_MASK);
+
+	if (!r->size || !(cmd & (io ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY)))
+		return PCI_BAR_UNMAPPED;
+	/* 0 is unassigned; all address bits set is a sizing probe in flight */
+	if (!addr || addr == (((uint32_t)~(r->size - 1)) & (io ? PCI_BASE_ADDRESS_IO_MASK :
+							   PCI_BASE_ADDRESS_MEM_MASK)))
+		return PCI_BAR_UNMAPPED;
+	return addr;
+}
+
+uint32_t pci_config_read(PCIDevice *dev, uint32_t addr, int len)
+{
+	uint32_t v = 0;
+
+	for (int i = 0; i < len && addr + i < PCI_CONFIG_SIZE; i++)
+		v |= (uint32_t)dev->config[addr + i] << (8 * i);
+	return v;
+}
+
+/* pci_default_write_config: writable bits take the value, W1C bits clear */
+void pci_config_write(PCIDevice *dev, uint32_t addr, uint32_t val, int len)
+{
+	for (int i = 0; i < len && addr + i < PCI_CONFIG_SIZE; i++) {
+		uint8_t b = (uint8_t)(val >> (8 * i)), wm = dev->wmask[addr + i];
+
+		dev->config[addr + i] = (uint8_t)((dev->config[addr + i] & ~wm) | (b & wm));
+		dev->config[addr + i] &= (uint8_t)~(b & dev->w1cmask[addr + i]);
+	}
+	if (dev->msix_cap)
+		msix_write_config(dev, addr, val, len);
+	if (dev->config_write)
+		dev->config_write(dev, addr, val, len);
+}
+
+static PCIDevice *pci_config_target(PCIBus *bus, uint32_t *reg)
+{
+	uint32_t a = bus->config_address;
+
+	if (!(a & PCI_CONFIG_ENABLE) || (a >> 16 & 0xff) || (a >> 8 & 7))
+		return NULL;	/* bus 0, function 0 only */
+	*reg = a & 0xfc;
+	return bus->devices[a >> 11 & 0x1f];
+}
+
+static void pci_host_write(void *opaque, uint64_t off, const uint8_t *data, unsigned int size)
+{
+	PCIBus *bus = opaque;
+	uint32_t val = 0, reg;
+	PCIDevice *dev;
+
+	for (unsigned int i = 0; i < size && i < 4; i++)
+		val |= (uint32_t)data[i] << (8 * i);
+	pthread_mutex_lock(&bus->vm->bql);
+	if (off == 0 && size == 4)
+		bus->config_address = val;
+	else if (off >= 4 && (dev = pci_config_target(bus, &reg)))
+		pci_config_write(dev, reg + (uint32_t)(off - 4), val, (int)size);
+	pthread_mutex_unlock(&bus->vm->bql);
+}
+
+static void pci_host_read(void *opaque, uint64_t off, uint8_t *data, unsigned int size)
+{
+	PCIBus *bus = opaque;
+	uint32_t val = 0xffffffff, reg;
+	PCIDevice *dev;
+
+	pthread_mutex_lock(&bus->vm->bql);
+	if (off == 0)
+		val = bus->config_address;
+	else if ((dev = pci_config_target(bus, &reg)))
+		val = pci_config_read(dev, reg + (uint32_t)(off - 4), (int)size);
+	pthread_mutex_unlock(&bus->vm->bql);
+	for (unsigned int i = 0; i < size; i++)
+		data[i] = (uint8_t)(val >> (8 * i));
+}
+
+static const struct bus_ops pci_host_ops = { .write = pci_host_write, .read = pci_host_read };
+
+/* the BAR containing addr; caller holds bql */
+static PCIIORegion *pci_find_bar(PCIBus *bus, bool io, uint64_t addr, uint64_t *off)
+{
+	for (int s = 0; s < PCI_BUS_MAX_DEVS; s++) {
+		PCIDevice *dev = bus->devices[s];
+
+		for (int i = 0; dev && i < PCI_NUM_REGIONS; i++) {
+			PCIIORegion *r = &dev->io_regions[i];
+			uint64_t base = pci_bar_address(dev, i);
+
+			if (base == PCI_BAR_UNMAPPED || (r->type == PCI_BASE_ADDRESS_SPACE_IO) != io)
+				continue;
+			if (addr >= base && addr - base < r->size) {
+				*off = addr - base;
+				return r;
+			}
+		}
+	}
+	return NULL;
+}
+
+static void pci_window_access(PCIBus *bus, bool io, uint64_t addr, uint8_t *data,
+			      unsigned int size, bool is_write)
+{
+	PCIIORegion *r;
+	uint64_t off;
+
+	pthread_mutex_lock(&bus->vm->bql);
+	r = pci_find_bar(bus, io, addr, &off);
+	if (r && is_write && r->ops->write)
+		r->ops->write(r->opaque, off, data, size);
+	else if (r && !is_write && r->ops->read)
+		r->ops->read(r->opaque, off, data, size);
+	else if (!is_write)
+		memset(data, 0xff, size);	/* master abort */
+	pthread_mutex_unlock(&bus->vm->bql);
+}
+
+static void pci_mmio_write(void *opaque, uint64_t off, const uint8_t *data, unsigned int size)
+{
+	pci_window_access(opaque, false, PCI_MMIO_WINDOW_BASE + off, (uint8_t *)data, size, true);
+}
+
+static void pci_mmio_read(void *opaque, uint64_t off, uint8_t *data, unsigned int size)
+{
+	pci_window_access(opaque, false, PCI_MMIO_WINDOW_BASE + off, data, size, false);
+}
+
+static void pci_io_write(void *opaque, uint64_t off, const uint8_t *data, unsigned int size)
+{
+	pci_window_access(opaque, true, PCI_IO_WINDOW_BASE + off, (uint8_t *)data, size, true);
+}
+
+static void pci_io_read(void *opaque, uint64_t off, uint8_t *data, unsigned int size)
+{
+	pci_window_access(opaque, true, PCI_IO_WINDOW_BASE + off, data, size, false);
+}
+
+static const struct bus_ops pci_mmio_ops = { .write = pci_mmio_write, .read = pci_mmio_read };
+static const struct bus_ops pci_io_ops = { .write = pci_io_write, .read = pci_io_read };
+
+int pci_bus_init(PCIBus *bus, struct vm *vm)
+{
+	int r;
+
+	memset(bus, 0, sizeof(*bus));
+	bus->vm = vm;
+	/* q35's MCH as the host bridge at 00:00.0 */
+	pci_device_init(&bus->host_bridge, "host-bridge", "host-bridge", PCI_VENDOR_ID_INTEL,
+			PCI_DEVICE_ID_Q35_MCH, PCI_CLASS_HOST_BRIDGE);
+	bus->host_bridge.bus = bus;
+	bus->devices[0] = &bus->host_bridge;
+	r = bus_register(&vm->bus, BUS_PIO, PCI_CONFIG_ADDRESS, 8, &pci_host_ops, bus, "pci-host");
+	if (!r)
+		r = bus_register(&vm->bus, BUS_MMIO, PCI_MMIO_WINDOW_BASE, PCI_MMIO_WINDOW_SIZE,
+				 &pci_mmio_ops, bus, "pci-mmio");
+	if (!r)
+		r = bus_register(&vm->bus, BUS_PIO, PCI_IO_WINDOW_BASE, PCI_IO_WINDOW_SIZE,
+				 &pci_io_ops, bus, "pci-io");
+	return r;
+}
+
+int pci_bus_add_device(PCIBus *bus, PCIDevice *dev)
+{
+	for (int s = 1; s < PCI_BUS_MAX_DEVS; s++) {
+		if (bus->devices[s])
+			continue;
+		dev->bus = bus;
+		dev->devfn = (uint8_t)(s << 3);
+		bus->devices[s] = dev;
+		return s;
+	}
+	return -ENOSPC;
+}
+
+PCIDevice *pci_bus_find(PCIBus *bus, const char *name)
+{
+	for (int s = 1; s < PCI_BUS_MAX_DEVS; s++)
+		if (bus->devices[s] && !strcmp(bus->devices[s]->name, name))
+			return bus->devices[s];
+	return NULL;
+}
