@@ -64,6 +64,12 @@ static uint32_t run_op(volatile struct virq_mailbox *mb, uint32_t *result)
 	switch (op) {
 	case VIRQ_OP_NOP:
 		return VIRQ_ST_OK;
+	case VIRQ_OP_PCI_ENUM:
+		return pci_enum(result);
+	case VIRQ_OP_VIRTQ_ADD:
+		return virtq_add(mb->arg, result);
+	case VIRQ_OP_NVME_SQE:
+		return nvme_sqe(mb->arg);
 	case VIRQ_OP_EXIT:
 		outl(VIRQ_PORT_EXIT, addr);
 		return VIRQ_ST_OK;
@@ -116,6 +122,17 @@ static void run_command(volatile struct virq_mailbox *mb, uint32_t me)
 	barrier();	/* results before done: the VMM polls done */
 	mb->done = seq;
 	outl(VIRQ_PORT_DONE, me);
+}
+
+/* Run a command already in our mailbox: the selftest's way to drive the BSP */
+int cmd_poll(uint32_t me)
+{
+	volatile struct virq_mailbox *mb = &SHARED->mbox[me];
+
+	if (mb->seq == mb->done)
+		return 0;
+	run_command(mb, me);
+	return 1;
 }
 
 void __noreturn cmd_loop(uint32_t me)

@@ -186,9 +186,16 @@ void idt_init(void);
 void idt_load(void);
 void irq_handle(struct trap_frame *f, uint32_t cpu);
 
-/* cmd.c, selftest.c */
+/* cmd.c, selftest.c, selftest-dev.c */
 void __noreturn cmd_loop(uint32_t me);
+int cmd_poll(uint32_t me);
 int selftest_run(uint32_t ncpus);
+int selftest_devices(void);
+
+/* pci.c, virtq.c, nvme.c: mailbox ops, returning an enum virq_status */
+uint32_t pci_enum(uint32_t *result);
+uint32_t virtq_add(const volatile uint32_t *arg, uint32_t *result);
+uint32_t nvme_sqe(const volatile uint32_t *arg);
 
 #endif /* __ASSEMBLER__ */
 #endif /* VIRQ_GUEST_INTERNAL_H */

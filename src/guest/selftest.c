@@ -4,7 +4,8 @@
  *
  * The BSP plays the VMM's part with the local APIC's ICR: fixed IPIs to
  * every CPU, one at a time so the log order is known, then mailbox
- * commands to every AP through the doorbell vector.
+ * commands to every AP through the doorbell vector; selftest-dev.c then
+ * runs the device ops on the BSP.
  */
 #include "guest.h"
 
@@ -100,7 +101,7 @@ int selftest_run(uint32_t ncpus)
 
 	if (SHARED->online != ncpus)
 		return fail("online count", SHARED->online);
-	if (test_ipis(ncpus) || test_mailbox(ncpus))
+	if (test_ipis(ncpus) || test_mailbox(ncpus) || selftest_devices())
 		return -1;
 	if (SHARED->exceptions)
 		return fail("exceptions", 0);

@@ -72,6 +72,14 @@ static int host_munmap(void *priv, void *addr, size_t len)
 	return munmap(addr, len) < 0 ? -errno : 0;
 }
 
+static int host_poll(void *priv, struct pollfd *fds, nfds_t n, int timeout_ms)
+{
+	int r = poll(fds, n, timeout_ms);
+
+	(void)priv;
+	return r < 0 ? -errno : r;
+}
+
 const struct sys_ops sys_ops_host = {
 	.open = host_open,
 	.close = host_close,
@@ -81,4 +89,5 @@ const struct sys_ops sys_ops_host = {
 	.write = host_write,
 	.mmap = host_mmap,
 	.munmap = host_munmap,
+	.poll = host_poll,
 };

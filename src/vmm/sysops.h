@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * sysops.h - the kernel seam. The VMM reaches the kernel only through this
- * table (open, close, ioctl, eventfd, read, write, mmap, munmap), held in
+ * table (open, close, ioctl, eventfd, read, write, mmap, munmap, poll), held in
  * KVMState. sys_ops_host calls the system; a userspace model or a unit
  * test's fake can stand behind it instead.
  *
@@ -11,6 +11,7 @@
 #ifndef VIRQ_SYSOPS_H
 #define VIRQ_SYSOPS_H
 
+#include <poll.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -23,6 +24,7 @@ struct sys_ops {
 	ssize_t (*write)(void *priv, int fd, const void *buf, size_t n);
 	int (*mmap)(void *priv, void **addr, size_t len, int prot, int flags, int fd, off_t off);
 	int (*munmap)(void *priv, void *addr, size_t len);
+	int (*poll)(void *priv, struct pollfd *fds, nfds_t n, int timeout_ms);
 	void *priv;
 };
 

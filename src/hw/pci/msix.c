@@ -292,3 +292,18 @@ void msix_unset_vector_notifiers(PCIDevice *dev)
 	dev->msix_vector_release_notifier = NULL;
 	dev->msix_vector_poll_notifier = NULL;
 }
+
+void msix_vector_stats(PCIDevice *dev, unsigned int vector, struct msix_vector_stats *st)
+{
+	struct msix_stats *m = &dev->msix_stats[vector];
+
+	if (dev->vector_stats) {
+		dev->vector_stats(dev, vector, st);
+		return;
+	}
+	*st = (struct msix_vector_stats){
+		.gsi = -1, .path = "signal-msi",
+		.raised = m->sent + m->pended + m->coalesced - m->replayed,
+		.coalesced = m->coalesced, .pending = msix_is_pending(dev, vector),
+	};
+}

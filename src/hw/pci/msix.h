@@ -53,4 +53,11 @@ int msix_set_vector_notifiers(PCIDevice *dev, MSIVectorUseNotifier use,
 			      MSIVectorReleaseNotifier release, MSIVectorPollNotifier poll);
 void msix_unset_vector_notifiers(PCIDevice *dev);
 
+/*
+ * msix_vector_stats - accounting for the runner: the device's vector_stats
+ * if it has one, else from msix_notify's counts (raised = sent + pended +
+ * coalesced - replayed, the path KVM_SIGNAL_MSI).
+ */
+void msix_vector_stats(PCIDevice *dev, unsigned int vector, struct msix_vector_stats *st);
+
 #endif /* VIRQ_MSIX_H */

@@ -12,6 +12,7 @@
 #include "msix.h"
 #include "../../vmm/vm.h"
 #include "../../vmm/util.h"
+#include "../../guest/virq-guest.h"
 
 #define PCI_CONFIG_ADDRESS	0xcf8
 #define PCI_CONFIG_DATA		0xcfc
@@ -267,3 +268,6 @@ PCIDevice *pci_bus_find(PCIBus *bus, const char *name)
 			return bus->devices[s];
 	return NULL;
 }
+
+_Static_assert(PCI_MMIO_WINDOW_BASE == VIRQ_PCI_MMIO_BASE && PCI_IO_WINDOW_BASE == VIRQ_PCI_IO_BASE,
+	       "the guest places BARs inside the windows the VMM decodes");

@@ -37,6 +37,15 @@ struct vm;
 typedef struct PCIDevice PCIDevice;
 typedef struct PCIBus PCIBus;
 
+/* one vector as the runner accounts it: raised == delivered + pending + coalesced */
+struct msix_vector_stats {
+	int gsi;			/* the irqfd's GSI, -1 if none */
+	const char *path;		/* "irqfd" or "signal-msi" */
+	uint64_t raised;		/* notifications the device made */
+	uint64_t coalesced;		/* ... merged into one already waiting (masked) */
+	uint64_t pending;		/* 0/1: PBA bit, or a count a released irqfd left */
+};
+
 typedef struct PCIIORegion {
 	uint64_t size;			/* power of two; 0 = no BAR */
 	uint8_t type;			/* PCI_BASE_ADDRESS_SPACE_IO or _MEMORY (32-bit) */
@@ -79,6 +88,8 @@ struct PCIDevice {
 		uint64_t coalesced;	/* notifies that found the PBA bit already set */
 		uint64_t replayed;	/* pending bits sent on unmask */
 	} *msix_stats;			/* per vector */
+	/* optional: the device's own accounting of a vector (see msix_vector_stats) */
+	void (*vector_stats)(PCIDevice *dev, unsigned int vector, struct msix_vector_stats *st);
 
 	void *opaque;			/* the device model */
 };
