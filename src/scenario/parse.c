@@ -27,9 +27,9 @@
 #define SIZES_MMIO	(SIZES_PIO | 1u << 0 | 1u << 8)
 
 enum field { F_VCPUS, F_VCPU, F_VECTOR, F_GSI, F_COUNT, F_MS, F_ADDR, F_LEN, F_SIZE,
-	     F_VALUE, F_DATAMATCH };
+	     F_VALUE, F_DATAMATCH, F_DEV, F_INDEX, F_RAISED, F_DELIVERED, F_PENDING };
 
-/* what the NAME word of a step must be */
+/* what the NAME word (or dev=) of a step must be */
 enum name_use {
 	N_NONE,
 	N_NEW_ROUTE,		/* unused, or a released route */
@@ -37,7 +37,33 @@ enum name_use {
 	N_NEW_IOEVENTFD,	/* unused, or a removed ioeventfd */
 	N_IOEVENTFD,		/* a live ioeventfd */
 	N_ANY_IOEVENTFD,	/* an ioeventfd, removed or not: its count outlives it */
+	N_NEW_DEVICE,		/* unused: a device is never released */
+	N_DEVICE,		/* a device */
 };
+
+static const struct {
+	enum sc_kind kind;
+	bool define;		/* the step defines the name */
+	bool any;		/* released or removed will do */
+} uses[] = {
+	[N_NEW_ROUTE] = { SC_KIND_ROUTE, true, false },
+	[N_ROUTE] = { SC_KIND_ROUTE, false, false },
+	[N_NEW_IOEVENTFD] = { SC_KIND_IOEVENTFD, true, false },
+	[N_IOEVENTFD] = { SC_KIND_IOEVENTFD, false, false },
+	[N_ANY_IOEVENTFD] = { SC_KIND_IOEVENTFD, false, true },
+	[N_NEW_DEVICE] = { SC_KIND_DEVICE, true, false },
+	[N_DEVICE] = { SC_KIND_DEVICE, false, false },
+};
+
+static const struct { const char *what, *a, *gone; } kind_info[] = {
+	[SC_KIND_ROUTE] = { "route", "a route", "released" },
+	[SC_KIND_IOEVENTFD] = { "ioeventfd", "an ioeventfd", "removed" },
+	[SC_KIND_DEVICE] = { "device", "a device", "released" },
+};
+
+/* device types: st->type points at one of these */
+static const char virtio_rng[] = "virtio-rng";
+static const char nvme[] = "nvme";
 
 struct key_spec {
 	const char *key;
@@ -53,6 +79,9 @@ struct step_kind {
 	enum name_use use;
 	bool host;		/* may be followed by "expect result" */
 	bool mmio;
+	bool guest;		/* vcpu defaults to 0 */
+	const char *dev_type;	/* device: the type defined; else the type dev= needs */
+	const char *flag[2];	/* a bare word among the keys: flag[0] sets st->set */
 };
 
 #define REQ		true
@@ -68,10 +97,16 @@ struct step_kind {
 #define MS(k, r)	{ k, F_MS, 1, 600000, r }
 #define LEN		{ "len", F_LEN, 0, 8, REQ }
 #define DATAMATCH	{ "datamatch", F_DATAMATCH, 0, UINT64_MAX, OPT }
+#define DEV		{ "dev", F_DEV, 0, 0, REQ }
+#define INDEX		{ "index", F_INDEX, 0, 2047, REQ }	/* an MSI-X vector number */
+#define TALLY(k, f)	{ k, f, 0, UINT32_MAX, OPT }
 
 #define W(...)		.words = { __VA_ARGS__ }
 #define HOST		.host = true
 #define MMIO		.mmio = true
+#define GUEST		.guest = true
+#define VIRTIO		.dev_type = virtio_rng
+#define NVME		.dev_type = nvme
 
 /* first match wins, so "expect irq none" precedes "expect irq" */
 static const struct step_kind kinds[] = {
@@ -94,11 +129,11 @@ static const struct step_kind kinds[] = {
 	  HOST, MMIO },
 	{ SC_IOEVENTFD_REMOVE, W("ioeventfd", "NAME", "remove"), .use = N_IOEVENTFD, HOST },
 	{ SC_GUEST_OUT, W("guest", "out"),
-	  { PORT, VALUE, SIZE, COUNT(1, NR_SIGNALS, OPT), VCPU(OPT) } },
-	{ SC_GUEST_IN, W("guest", "in"), { PORT, SIZE, VCPU(OPT) } },
+	  { PORT, VALUE, SIZE, COUNT(1, NR_SIGNALS, OPT), VCPU(OPT) }, GUEST },
+	{ SC_GUEST_IN, W("guest", "in"), { PORT, SIZE, VCPU(OPT) }, GUEST },
 	{ SC_GUEST_WRITE, W("guest", "write"),
-	  { GADDR, VALUE, SIZE, COUNT(1, NR_SIGNALS, OPT), VCPU(OPT) }, MMIO },
-	{ SC_GUEST_READ, W("guest", "read"), { GADDR, SIZE, VCPU(OPT) }, MMIO },
+	  { GADDR, VALUE, SIZE, COUNT(1, NR_SIGNALS, OPT), VCPU(OPT) }, MMIO, GUEST },
+	{ SC_GUEST_READ, W("guest", "read"), { GADDR, SIZE, VCPU(OPT) }, MMIO, GUEST },
 	{ SC_WAIT, W("wait"), { MS("ms", REQ) } },
 	{ SC_EXPECT_IRQ_NONE, W("expect", "irq", "none"), { MS("settle", OPT) } },
 	{ SC_EXPECT_IRQ, W("expect", "irq"), { VCPU(REQ), VECTOR, ECOUNT, MS("timeout", OPT) } },
@@ -113,6 +148,39 @@ static const struct step_kind kinds[] = {
 	{ SC_EXPECT_IOEVENTFD, W("expect", "ioeventfd", "NAME"), { ECOUNT },
 	  .use = N_ANY_IOEVENTFD },
 	{ SC_EXPECT_RESULT, W("expect", "result", "RESULT") },
+	{ SC_DEVICE, W("device", "NAME", virtio_rng), .use = N_NEW_DEVICE, VIRTIO },
+	{ SC_DEVICE, W("device", "NAME", nvme), .use = N_NEW_DEVICE, NVME },
+	{ SC_DEVICE_HOLD, W("device", "NAME", "hold"), .use = N_DEVICE },
+	{ SC_DEVICE_COMPLETE, W("device", "NAME", "complete"), { COUNT(1, 65536, OPT) },
+	  .use = N_DEVICE },
+	{ SC_GUEST_PCI_ENUM, W("guest", "pci", "enum"), { VCPU(OPT) }, GUEST },
+	{ SC_GUEST_MSIX_ENABLE, W("guest", "msix", "enable"), { DEV, VCPU(OPT) }, GUEST },
+	{ SC_GUEST_MSIX_DISABLE, W("guest", "msix", "disable"), { DEV, VCPU(OPT) }, GUEST },
+	{ SC_GUEST_MSIX_FMASK, W("guest", "msix", "function-mask"), { DEV, VCPU(OPT) }, GUEST },
+	{ SC_GUEST_MSIX_FUNMASK, W("guest", "msix", "function-unmask"), { DEV, VCPU(OPT) },
+	  GUEST },
+	/* vcpu= is the MSI's destination here; the step runs on vCPU 0 */
+	{ SC_GUEST_MSIX_VECTOR, W("guest", "msix", "vector"), { DEV, INDEX, VCPU(REQ), VECTOR },
+	  GUEST },
+	{ SC_GUEST_MSIX_MASK, W("guest", "msix", "mask"), { DEV, INDEX, VCPU(OPT) }, GUEST },
+	{ SC_GUEST_MSIX_UNMASK, W("guest", "msix", "unmask"), { DEV, INDEX, VCPU(OPT) }, GUEST },
+	{ SC_GUEST_MSIX_READ_PBA, W("guest", "msix", "read-pba"), { DEV, VCPU(OPT) }, GUEST },
+	{ SC_GUEST_VIRTIO_SETUP, W("guest", "virtio", "setup"), { DEV, INDEX, VCPU(OPT) }, GUEST,
+	  VIRTIO },
+	{ SC_GUEST_VIRTIO_DRIVER_OK, W("guest", "virtio", "driver-ok"), { DEV, VCPU(OPT) }, GUEST,
+	  VIRTIO },
+	{ SC_GUEST_VIRTIO_RESET, W("guest", "virtio", "reset"), { DEV, VCPU(OPT) }, GUEST,
+	  VIRTIO },
+	{ SC_GUEST_VIRTIO_KICK, W("guest", "virtio", "kick"),
+	  { DEV, COUNT(1, 1000, OPT), VCPU(OPT) }, GUEST, VIRTIO },
+	{ SC_GUEST_NVME_INIT, W("guest", "nvme", "init"), { DEV, INDEX, VCPU(OPT) }, GUEST, NVME },
+	{ SC_GUEST_NVME_READ, W("guest", "nvme", "read"), { DEV, COUNT(1, 1000, OPT), VCPU(OPT) },
+	  GUEST, NVME },
+	{ SC_EXPECT_PENDING, W("expect", "pending"), { DEV, INDEX }, .flag = { "set", "clear" } },
+	{ SC_EXPECT_VECTOR, W("expect", "vector"),
+	  { DEV, INDEX, TALLY("raised", F_RAISED), TALLY("delivered", F_DELIVERED),
+	    TALLY("pending", F_PENDING) } },
+	{ SC_EXPECT_COMPLETIONS, W("expect", "completions"), { DEV, ECOUNT } },
 };
 
 static const char *const op_names[SC_OP_MAX + 1] = {
@@ -129,6 +197,23 @@ static const char *const op_names[SC_OP_MAX + 1] = {
 	[SC_EXPECT_COMMITS] = "expect commits",	[SC_EXPECT_ROUTE] = "expect route",
 	[SC_EXPECT_ROUTES] = "expect routes",	[SC_EXPECT_EXITS] = "expect exits",
 	[SC_EXPECT_IOEVENTFD] = "expect ioeventfd", [SC_EXPECT_RESULT] = "expect result",
+	[SC_DEVICE] = "device",			[SC_DEVICE_HOLD] = "device hold",
+	[SC_DEVICE_COMPLETE] = "device complete", [SC_GUEST_PCI_ENUM] = "guest pci enum",
+	[SC_GUEST_MSIX_ENABLE] = "guest msix enable",
+	[SC_GUEST_MSIX_DISABLE] = "guest msix disable",
+	[SC_GUEST_MSIX_FMASK] = "guest msix function-mask",
+	[SC_GUEST_MSIX_FUNMASK] = "guest msix function-unmask",
+	[SC_GUEST_MSIX_VECTOR] = "guest msix vector",
+	[SC_GUEST_MSIX_MASK] = "guest msix mask",
+	[SC_GUEST_MSIX_UNMASK] = "guest msix unmask",
+	[SC_GUEST_MSIX_READ_PBA] = "guest msix read-pba",
+	[SC_GUEST_VIRTIO_SETUP] = "guest virtio setup",
+	[SC_GUEST_VIRTIO_DRIVER_OK] = "guest virtio driver-ok",
+	[SC_GUEST_VIRTIO_RESET] = "guest virtio reset",
+	[SC_GUEST_VIRTIO_KICK] = "guest virtio kick",
+	[SC_GUEST_NVME_INIT] = "guest nvme init",	[SC_GUEST_NVME_READ] = "guest nvme read",
+	[SC_EXPECT_PENDING] = "expect pending",	[SC_EXPECT_VECTOR] = "expect vector",
+	[SC_EXPECT_COMPLETIONS] = "expect completions",
 };
 
 static const struct { const char *name; int err; } errnos[] = {
@@ -148,6 +233,8 @@ struct parser {
 	int cap;			/* steps allocated */
 	bool prev_host;			/* the last step was a host step */
 	int gone[SC_MAX_NAMES];		/* line the name was released/removed, 0 = live */
+	const char *type[SC_MAX_NAMES];	/* a device's type */
+	int nr_devices;
 };
 
 const char *sc_op_name(enum sc_op op)
@@ -236,6 +323,83 @@ static int check_vector(struct parser *p, const char *s, uint64_t v)
 	return 0;
 }
 
+static int find_name(const struct scenario *sc, const char *s)
+{
+	for (int i = 0; i < sc->nr_names; i++)
+		if (!strcmp(sc->names[i].name, s))
+			return i;
+	return -1;
+}
+
+static int check_name_syntax(struct parser *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!isalpha((unsigned char)s[0]) && s[0] != '_')
+		goto bad;
+	for (size_t i = 1; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
+			goto bad;
+	if (n > SC_NAME_LEN - 1)
+		return perr(p, "name '%s' too long: wanted at most %d characters", s,
+			    SC_NAME_LEN - 1);
+	return 0;
+bad:
+	return perr(p, "bad name '%s': wanted [A-Za-z_][A-Za-z0-9_-]*", s);
+}
+
+/* idx: the name's slot if it was used before, else -1 */
+static int define_name(struct parser *p, int idx, const char *s, enum sc_kind kind)
+{
+	struct scenario *sc = p->sc;
+
+	if (idx >= 0 && !p->gone[idx])
+		return perr(p, "%s '%s' already defined at line %d", kind_info[kind].what, s,
+			    sc->names[idx].line);
+	if (idx < 0 && sc->nr_names == SC_MAX_NAMES)
+		return perr(p, "too many names: at most %d", SC_MAX_NAMES);
+	if (idx < 0) {
+		idx = sc->nr_names++;
+		strcpy(sc->names[idx].name, s);	/* length checked */
+		sc->names[idx].kind = kind;
+	}
+	sc->names[idx].line = p->line;
+	p->gone[idx] = 0;
+	return idx;
+}
+
+/* the index of name s in names[], used as use says; -1 on error */
+static int use_name(struct parser *p, enum name_use use, const char *s)
+{
+	enum sc_kind kind = uses[use].kind;
+	const char *what = kind_info[kind].what;
+	int idx = find_name(p->sc, s);
+	const struct sc_name *n = idx >= 0 ? &p->sc->names[idx] : NULL;
+
+	if (check_name_syntax(p, s))
+		return -1;
+	if (n && n->kind != kind)
+		return perr(p, "'%s' is %s (line %d), wanted %s", s, kind_info[n->kind].a,
+			    n->line, kind_info[kind].a);
+	if (uses[use].define)
+		return define_name(p, idx, s, kind);
+	if (!n)
+		return perr(p, "%s '%s' is not defined", what, s);
+	if (p->gone[idx] && !uses[use].any)
+		return perr(p, "%s '%s' was %s at line %d", what, s, kind_info[kind].gone,
+			    p->gone[idx]);
+	return idx;
+}
+
+/* dev=NAME */
+static int set_dev(struct parser *p, const char *s, struct sc_step *st)
+{
+	if (!*s)
+		return perr(p, "dev has no value");
+	st->dev = use_name(p, N_DEVICE, s);
+	return st->dev < 0 ? -1 : 0;
+}
+
 static int set_key(struct parser *p, const struct key_spec *ks, const char *s,
 		   struct sc_step *st)
 {
@@ -243,6 +407,8 @@ static int set_key(struct parser *p, const struct key_spec *ks, const char *s,
 	int vcpus = p->sc->vcpus;
 	uint64_t v;
 
+	if (ks->f == F_DEV)
+		return set_dev(p, s, st);
 	if (parse_num(p, ks->key, s, ks->min, ks->max, hex, &v))
 		return -1;
 	switch (ks->f) {
@@ -270,6 +436,11 @@ static int set_key(struct parser *p, const struct key_spec *ks, const char *s,
 		break;
 	case F_VALUE:	st->value = v; break;
 	case F_DATAMATCH: st->datamatch = v; st->has_datamatch = true; break;
+	case F_DEV:	break;			/* above */
+	case F_INDEX:	st->index = v; break;
+	case F_RAISED:	st->raised = v; break;
+	case F_DELIVERED: st->delivered = v; break;
+	case F_PENDING:	st->pending = v; break;
 	}
 	return 0;
 }
@@ -291,17 +462,45 @@ static int unknown_key(struct parser *p, const struct step_kind *k, const char *
 	return perr(p, "unknown key '%s' for '%s': wanted %s", key, kn, list);
 }
 
+static bool is_flag(const struct step_kind *k, const char *s)
+{
+	return k->flag[0] && (!strcmp(s, k->flag[0]) || !strcmp(s, k->flag[1]));
+}
+
+/* a word without '=' among the keys: k's flag word, once */
+static int parse_flag(struct parser *p, const struct step_kind *k, const char *s,
+		      bool *seen, struct sc_step *st)
+{
+	const char *prev = st->set ? k->flag[0] : k->flag[1];
+
+	if (!k->flag[0])
+		return perr(p, "wanted key=value, got '%s'", s);
+	if (!is_flag(k, s))
+		return perr(p, "wanted %s, %s or key=value, got '%s'", k->flag[0], k->flag[1], s);
+	if (*seen && !strcmp(prev, s))
+		return perr(p, "duplicate '%s'", s);
+	if (*seen)
+		return perr(p, "'%s' and '%s' exclude each other", prev, s);
+	*seen = true;
+	st->set = !strcmp(s, k->flag[0]);
+	return 0;
+}
+
 static int parse_keys(struct parser *p, const struct step_kind *k, char **w, int nw,
 		      struct sc_step *st)
 {
 	unsigned int seen = 0;
+	bool flag = false;
 	int i, j;
 
 	for (i = 0; i < nw; i++) {
 		char *eq = strchr(w[i], '=');
 
-		if (!eq)
-			return perr(p, "wanted key=value, got '%s'", w[i]);
+		if (!eq) {
+			if (parse_flag(p, k, w[i], &flag, st))
+				return -1;
+			continue;
+		}
 		*eq = '\0';
 		for (j = 0; j < MAX_KEYS && k->keys[j].key; j++)
 			if (!strcmp(k->keys[j].key, w[i]))
@@ -317,70 +516,23 @@ static int parse_keys(struct parser *p, const struct step_kind *k, char **w, int
 	for (j = 0; j < MAX_KEYS && k->keys[j].key; j++)
 		if (k->keys[j].req && !(seen & 1u << j))
 			return perr(p, "'%s' needs %s=", op_names[k->op], k->keys[j].key);
+	if (k->flag[0] && !flag)
+		return perr(p, "'%s' needs %s or %s", op_names[k->op], k->flag[0], k->flag[1]);
 	return 0;
 }
 
-static int find_name(const struct scenario *sc, const char *s)
+/* the NAME word */
+static int parse_name(struct parser *p, const struct step_kind *k, const char *s,
+		      struct sc_step *st)
 {
-	for (int i = 0; i < sc->nr_names; i++)
-		if (!strcmp(sc->names[i].name, s))
-			return i;
-	return -1;
-}
-
-static int check_name_syntax(struct parser *p, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (!isalpha((unsigned char)s[0]) && s[0] != '_')
-		goto bad;
-	for (size_t i = 1; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
-			goto bad;
-	if (n > SC_NAME_LEN - 1)
-		return perr(p, "name '%s' too long: wanted at most %d characters", s,
-			    SC_NAME_LEN - 1);
-	return 0;
-bad:
-	return perr(p, "bad name '%s': wanted [A-Za-z_][A-Za-z0-9_-]*", s);
-}
-
-static int use_name(struct parser *p, const struct step_kind *k, const char *s)
-{
-	bool want_route = k->use == N_NEW_ROUTE || k->use == N_ROUTE;
-	enum sc_kind kind = want_route ? SC_KIND_ROUTE : SC_KIND_IOEVENTFD;
-	const char *what = want_route ? "route" : "ioeventfd";
-	int idx = find_name(p->sc, s);
-	const struct sc_name *n = idx >= 0 ? &p->sc->names[idx] : NULL;
-
-	if (check_name_syntax(p, s))
+	st->name = use_name(p, k->use, s);
+	if (st->name < 0)
 		return -1;
-	if (n && n->kind != kind)
-		return perr(p, "'%s' is %s (line %d), wanted a%s %s", s,
-			    n->kind == SC_KIND_ROUTE ? "a route" : "an ioeventfd", n->line,
-			    want_route ? "" : "n", what);
-	if (k->use == N_NEW_ROUTE || k->use == N_NEW_IOEVENTFD) {
-		if (n && !p->gone[idx])
-			return perr(p, "%s '%s' already defined at line %d", what, s, n->line);
-		if (!n && p->sc->nr_names == SC_MAX_NAMES)
-			return perr(p, "too many names: at most %d", SC_MAX_NAMES);
-		if (!n) {
-			idx = p->sc->nr_names++;
-			strcpy(p->sc->names[idx].name, s);	/* length checked */
-			p->sc->names[idx].kind = kind;
-		}
-		p->sc->names[idx].line = p->line;
-		p->gone[idx] = 0;
-		return idx;
-	}
-	if (!n)
-		return perr(p, "%s '%s' is not defined", what, s);
-	if (p->gone[idx] && k->use != N_ANY_IOEVENTFD)
-		return perr(p, "%s '%s' was %s at line %d", what, s,
-			    want_route ? "released" : "removed", p->gone[idx]);
+	if (uses[k->use].kind == SC_KIND_DEVICE)
+		st->dev = st->name;
 	if (k->op == SC_ROUTE_RELEASE || k->op == SC_IOEVENTFD_REMOVE)
-		p->gone[idx] = p->line;
-	return idx;
+		p->gone[st->name] = p->line;
+	return 0;
 }
 
 /* the placeholder words: NAME, N (expect commits/routes), RESULT */
@@ -391,8 +543,7 @@ static int parse_positionals(struct parser *p, const struct step_kind *k, char *
 
 	for (int i = 0; i < 4 && k->words[i]; i++) {
 		if (!strcmp(k->words[i], "NAME")) {
-			st->name = use_name(p, k, w[i]);
-			if (st->name < 0)
+			if (parse_name(p, k, w[i], st))
 				return -1;
 		} else if (!strcmp(k->words[i], "N")) {
 			if (parse_num(p, k->words[i - 1], w[i], 0, UINT32_MAX, false, &v))
@@ -430,26 +581,50 @@ static int check_ioeventfd(struct parser *p, const struct sc_step *st)
 	return 0;
 }
 
-/* rules between fields, once all keys are in */
-static int check_step(struct parser *p, struct sc_step *st)
+/* "a virtio-rng", "an nvme" */
+static const char *article(const char *type)
 {
+	return !strcmp(type, nvme) ? "an" : "a";
+}
+
+/* dev= must name a device of the type the step drives */
+static int check_dev_type(struct parser *p, const struct step_kind *k,
+			  const struct sc_step *st)
+{
+	const char *t;
+
+	if (k->op == SC_DEVICE || !k->dev_type || st->dev < 0)
+		return 0;
+	t = p->type[st->dev];
+	if (strcmp(t, k->dev_type))
+		return perr(p, "device '%s' is %s %s, not %s %s", p->sc->names[st->dev].name,
+			    article(t), t, article(k->dev_type), k->dev_type);
+	return 0;
+}
+
+/* rules between fields, once all keys are in */
+static int check_step(struct parser *p, const struct step_kind *k, struct sc_step *st)
+{
+	if (k->guest && st->vcpu < 0)
+		st->vcpu = 0;
+	if (check_dev_type(p, k, st))
+		return -1;
 	switch (st->op) {
 	case SC_GUEST_OUT:
 	case SC_GUEST_WRITE:
 		if (!fits(st->value, st->size))
 			return perr(p, "value %#llx does not fit in size=%u",
 				    (unsigned long long)st->value, st->size);
-		/* fall through */
-	case SC_GUEST_IN:
-	case SC_GUEST_READ:
-		if (st->vcpu < 0)
-			st->vcpu = 0;
 		return 0;
 	case SC_IOEVENTFD_ADD:
 		return check_ioeventfd(p, st);
 	case SC_EXPECT_ROUTE:
 		if (st->vcpu < 0 && st->vector < 0 && st->gsi < 0)
 			return perr(p, "'expect route' needs at least one of vcpu=, vector=, gsi=");
+		return 0;
+	case SC_EXPECT_VECTOR:
+		if (st->raised < 0 && st->delivered < 0 && st->pending < 0)
+			return perr(p, "'expect vector' needs at least one of raised=, delivered=, pending=");
 		return 0;
 	default:
 		return 0;
@@ -476,18 +651,27 @@ static int depth(const struct step_kind *k, char **w, int npos)
 	return i;
 }
 
+static void add_cand(const char **cand, int *n, const char *c)
+{
+	int j;
+
+	for (j = 0; j < *n && strcmp(cand[j], c); j++)
+		;
+	if (j == *n)
+		cand[(*n)++] = c;
+}
+
 /* say what could have come where no kind matched */
 static int no_match(struct parser *p, char **w, int nw, int npos)
 {
-	const char *cand[ARRAY_SIZE(kinds)];
+	const char *cand[3 * ARRAY_SIZE(kinds)];
 	char prefix[128] = "", list[256], got[80];
 	int best = 0, n = 0, off = 0;
 
 	/* the words wanted right after the longest matched prefix */
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
 		const struct step_kind *k = &kinds[i];
-		int d = depth(k, w, npos), j;
-		const char *c;
+		int d = depth(k, w, npos);
 
 		if (d < best)
 			continue;
@@ -495,11 +679,15 @@ static int no_match(struct parser *p, char **w, int nw, int npos)
 			best = d;
 			n = 0;
 		}
-		c = d < nr_words(k) ? k->words[d] : k->keys[0].key ? "key=value" : "end of line";
-		for (j = 0; j < n && strcmp(cand[j], c); j++)
-			;
-		if (j == n)
-			cand[n++] = c;
+		if (d < nr_words(k)) {
+			add_cand(cand, &n, k->words[d]);
+			continue;
+		}
+		if (k->flag[0]) {
+			add_cand(cand, &n, k->flag[0]);
+			add_cand(cand, &n, k->flag[1]);
+		}
+		add_cand(cand, &n, k->keys[0].key ? "key=value" : "end of line");
 	}
 	if (!best)
 		return perr(p, "unknown step '%s'", w[0]);
@@ -513,11 +701,16 @@ static int no_match(struct parser *p, char **w, int nw, int npos)
 	return perr(p, "after '%s': wanted %s, got %s", prefix, list, got);
 }
 
+/* the kind whose words are w[0..npos), or begin it if a flag word follows */
 static const struct step_kind *match(char **w, int npos)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (nr_words(&kinds[i]) == npos && depth(&kinds[i], w, npos) == npos)
-			return &kinds[i];
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		const struct step_kind *k = &kinds[i];
+		int n = nr_words(k);
+
+		if (depth(k, w, npos) == n && (npos == n || is_flag(k, w[n])))
+			return k;
+	}
 	return NULL;
 }
 
@@ -538,35 +731,57 @@ static int append_step(struct parser *p, const struct sc_step *st)
 	return 0;
 }
 
-static int parse_step(struct parser *p, const char *text, char **w, int nw)
+/* where k's step may come */
+static int check_order(struct parser *p, const struct step_kind *k)
 {
-	const struct step_kind *k;
-	struct sc_step st;
-	int npos = 0;
-
-	while (npos < nw && !strchr(w[npos], '='))
-		npos++;
-	k = match(w, npos);
-	if (!k)
-		return no_match(p, w, nw, npos);
 	if (k->op == OP_VM && p->sc->vm_line)
 		return perr(p, "duplicate 'vm' line: the first is line %d", p->sc->vm_line);
 	if (k->op != OP_VM && !p->sc->vm_line)
 		return perr(p, "'vm' must come first");
 	if (k->op == SC_EXPECT_RESULT && !p->prev_host)
 		return perr(p, "'expect result' must follow a host step");
+	if (k->op != SC_DEVICE)
+		return 0;
+	if (p->sc->nr_steps > p->nr_devices)
+		return perr(p, "'device' lines must follow 'vm' directly");
+	if (p->nr_devices == SC_MAX_DEVICES)
+		return perr(p, "too many devices: at most %d", SC_MAX_DEVICES);
+	return 0;
+}
+
+static int parse_step(struct parser *p, const char *text, char **w, int nw)
+{
+	const struct step_kind *k;
+	struct sc_step st;
+	int npos = 0, n;
+
+	while (npos < nw && !strchr(w[npos], '='))
+		npos++;
+	k = match(w, npos);
+	if (!k)
+		return no_match(p, w, nw, npos);
+	if (check_order(p, k))
+		return -1;
 	st = (struct sc_step){ .op = k->op, .line = p->line, .name = -1, .vcpu = -1,
-			       .vector = -1, .gsi = -1, .mmio = k->mmio, .size = 1, .count = 1 };
+			       .vector = -1, .gsi = -1, .mmio = k->mmio, .size = 1, .count = 1,
+			       .dev = -1, .index = -1, .raised = -1, .delivered = -1,
+			       .pending = -1 };
 	memcpy(st.text, text, strnlen(text, SC_TEXT_LEN - 1));
-	if (parse_positionals(p, k, w, &st) || parse_keys(p, k, w + npos, nw - npos, &st))
+	n = nr_words(k);
+	if (parse_positionals(p, k, w, &st) || parse_keys(p, k, w + n, nw - n, &st))
 		return -1;
 	p->prev_host = k->host;
 	if (k->op == OP_VM) {
 		p->sc->vm_line = p->line;
 		return 0;
 	}
-	if (check_step(p, &st))
+	if (check_step(p, k, &st))
 		return -1;
+	if (k->op == SC_DEVICE) {
+		st.type = k->dev_type;
+		p->type[st.name] = st.type;
+		p->nr_devices++;
+	}
 	return append_step(p, &st);
 }
 

@@ -15,12 +15,14 @@
 
 #define SC_MAX_VCPUS	8
 #define SC_MAX_NAMES	64
+#define SC_MAX_DEVICES	8	/* device lines (VIRQ_PCI_MAX_DEVS) */
 #define SC_NAME_LEN	32
 #define SC_TEXT_LEN	160
 
 enum sc_kind {
 	SC_KIND_ROUTE,		/* an MSI route (KVMState virq), optionally with an irqfd */
 	SC_KIND_IOEVENTFD,	/* an ioeventfd */
+	SC_KIND_DEVICE,		/* an emulated PCI device (device NAME TYPE) */
 };
 
 struct sc_name {
@@ -59,6 +61,30 @@ enum sc_op {
 	SC_EXPECT_EXITS,	/* expect exits io|mmio addr=A count=N */
 	SC_EXPECT_IOEVENTFD,	/* expect ioeventfd NAME count=N */
 	SC_EXPECT_RESULT,	/* expect result ok|EINVAL|ENOSPC|... */
+	/* devices (issue 5): the VM's PCI devices, host side */
+	SC_DEVICE,		/* device NAME virtio-rng|nvme        (right after vm) */
+	SC_DEVICE_HOLD,		/* device NAME hold      completions wait for 'complete' */
+	SC_DEVICE_COMPLETE,	/* device NAME complete  [count=N] post held completions */
+	/* devices, guest side: the test guest drives them as a Linux driver */
+	SC_GUEST_PCI_ENUM,	/* guest pci enum */
+	SC_GUEST_MSIX_ENABLE,	/* guest msix enable dev=NAME */
+	SC_GUEST_MSIX_DISABLE,	/* guest msix disable dev=NAME */
+	SC_GUEST_MSIX_FMASK,	/* guest msix function-mask dev=NAME */
+	SC_GUEST_MSIX_FUNMASK,	/* guest msix function-unmask dev=NAME */
+	SC_GUEST_MSIX_VECTOR,	/* guest msix vector dev=NAME index=I vcpu=V vector=X  (address, data) */
+	SC_GUEST_MSIX_MASK,	/* guest msix mask dev=NAME index=I */
+	SC_GUEST_MSIX_UNMASK,	/* guest msix unmask dev=NAME index=I */
+	SC_GUEST_MSIX_READ_PBA,	/* guest msix read-pba dev=NAME */
+	SC_GUEST_VIRTIO_SETUP,	/* guest virtio setup dev=NAME index=I  (up to FEATURES_OK, queue 0 on vector I) */
+	SC_GUEST_VIRTIO_DRIVER_OK,	/* guest virtio driver-ok dev=NAME */
+	SC_GUEST_VIRTIO_RESET,	/* guest virtio reset dev=NAME */
+	SC_GUEST_VIRTIO_KICK,	/* guest virtio kick dev=NAME [count=N] */
+	SC_GUEST_NVME_INIT,	/* guest nvme init dev=NAME index=I  (admin queue, I/O queue pair on vector I) */
+	SC_GUEST_NVME_READ,	/* guest nvme read dev=NAME [count=N] */
+	/* device expects */
+	SC_EXPECT_PENDING,	/* expect pending dev=NAME index=I set|clear */
+	SC_EXPECT_VECTOR,	/* expect vector dev=NAME index=I [raised=N] [delivered=N] [pending=N] */
+	SC_EXPECT_COMPLETIONS,	/* expect completions dev=NAME count=N   (used ring / CQ entries seen) */
 	SC_OP_MAX,
 };
 
@@ -84,6 +110,11 @@ struct sc_step {
 	uint32_t count;			/* default 1 */
 	uint32_t ms;			/* wait ms=, expect timeout=/settle= ; 0 = runner default */
 	int err;			/* expect result: 0 = ok, else a positive errno */
+	int dev;			/* dev=NAME: index in scenario.names, -1 if none */
+	int index;			/* index=I (an MSI-X vector of dev), -1 if absent */
+	const char *type;		/* device: "virtio-rng" or "nvme" (static string) */
+	bool set;			/* expect pending: set (true) or clear */
+	int64_t raised, delivered, pending;	/* expect vector: -1 if absent */
 };
 
 struct scenario {

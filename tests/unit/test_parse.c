@@ -28,6 +28,7 @@
 #define VM	"vm vcpus=2\n"
 #define ROUTE_A	VM "route A msi vcpu=0 vector=0x40\n"
 #define IOEV_E	VM "ioeventfd E pio addr=0x80 len=1\n"
+#define DEVS	VM "device R virtio-rng\ndevice N nvme\n"	/* names 0 and 1 */
 #define ERRLEN	512
 
 /* compare as integers, saying "wanted X, got Y" */
@@ -273,6 +274,222 @@ static void test_parse_guest_steps_with_defaults(void **state)
 	scenario_free(&sc);
 }
 
+static void test_parse_device_lines_define_devices(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	parse_ok(DEVS "commit\n", &sc);
+	want_int(sc.nr_steps, 3);
+	want_int(sc.nr_names, 2);
+	want_int(sc.steps[0].op, SC_DEVICE);
+	want_int(sc.steps[0].name, 0);
+	want_int(sc.steps[0].dev, 0);
+	want_str(sc.steps[0].type, "virtio-rng");
+	want_int(sc.steps[0].vcpu, -1);
+	want_int(sc.steps[1].op, SC_DEVICE);
+	want_int(sc.steps[1].name, 1);
+	want_int(sc.steps[1].dev, 1);
+	want_str(sc.steps[1].type, "nvme");
+	want_str(sc.names[0].name, "R");
+	want_int(sc.names[0].kind, SC_KIND_DEVICE);
+	want_int(sc.names[0].line, 2);
+	want_str(sc.names[1].name, "N");
+	want_int(sc.names[1].kind, SC_KIND_DEVICE);
+	want_int(sc.names[1].line, 3);
+	assert_null(sc.steps[2].type);
+	scenario_free(&sc);
+}
+
+static void test_parse_allows_8_devices(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	parse_ok(VM "device d0 nvme\ndevice d1 virtio-rng\ndevice d2 nvme\ndevice d3 nvme\n"
+		 "device d4 nvme\ndevice d5 nvme\ndevice d6 nvme\ndevice d7 virtio-rng\n"
+		 "device d7 hold\n", &sc);
+	want_int(sc.nr_steps, 9);
+	want_int(sc.nr_names, 8);
+	want_str(sc.steps[7].type, "virtio-rng");
+	want_int(sc.steps[8].dev, 7);
+	scenario_free(&sc);
+}
+
+static void test_parse_device_hold_and_complete(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	parse_ok(DEVS "device N hold\ndevice N complete\ndevice R complete count=65536\n", &sc);
+	want_int(sc.steps[2].op, SC_DEVICE_HOLD);
+	want_int(sc.steps[2].name, 1);
+	want_int(sc.steps[2].dev, 1);
+	assert_null(sc.steps[2].type);
+	want_int(sc.steps[3].op, SC_DEVICE_COMPLETE);
+	want_int(sc.steps[3].name, 1);
+	want_int(sc.steps[3].dev, 1);
+	want_int(sc.steps[3].count, 1);
+	want_int(sc.steps[4].dev, 0);
+	want_int(sc.steps[4].count, 65536);
+	scenario_free(&sc);
+}
+
+static void test_parse_guest_pci_enum(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	parse_ok(VM "guest pci enum\nguest pci enum vcpu=1\n", &sc);
+	want_int(sc.steps[0].op, SC_GUEST_PCI_ENUM);
+	want_int(sc.steps[0].vcpu, 0);
+	want_int(sc.steps[0].dev, -1);
+	want_int(sc.steps[1].vcpu, 1);
+	scenario_free(&sc);
+}
+
+static void test_parse_guest_msix_steps(void **state)
+{
+	static const int ops[] = {
+		SC_GUEST_MSIX_ENABLE, SC_GUEST_MSIX_DISABLE, SC_GUEST_MSIX_FMASK,
+		SC_GUEST_MSIX_FUNMASK, SC_GUEST_MSIX_VECTOR, SC_GUEST_MSIX_MASK,
+		SC_GUEST_MSIX_UNMASK, SC_GUEST_MSIX_READ_PBA,
+	};
+	struct scenario sc;
+
+	(void)state;
+	parse_ok(DEVS "guest msix enable dev=N\nguest msix disable dev=R vcpu=1\n"
+		 "guest msix function-mask dev=N\nguest msix function-unmask dev=N\n"
+		 "guest msix vector dev=N index=2047 vcpu=1 vector=0x41\n"
+		 "guest msix mask dev=R index=0\nguest msix unmask index=1 dev=R vcpu=1\n"
+		 "guest msix read-pba dev=N\n", &sc);
+	want_int(sc.nr_steps, 2 + 8);
+	for (int i = 0; i < 8; i++) {
+		want_int(sc.steps[2 + i].op, ops[i]);
+		want_int(sc.steps[2 + i].name, -1);
+	}
+	want_int(sc.steps[2].dev, 1);
+	want_int(sc.steps[2].vcpu, 0);
+	want_int(sc.steps[2].index, -1);
+	want_int(sc.steps[3].dev, 0);
+	want_int(sc.steps[3].vcpu, 1);
+	want_int(sc.steps[6].dev, 1);
+	want_int(sc.steps[6].index, 2047);
+	want_int(sc.steps[6].vcpu, 1);		/* the destination */
+	want_int(sc.steps[6].vector, 0x41);
+	want_int(sc.steps[7].index, 0);
+	want_int(sc.steps[7].vcpu, 0);
+	want_int(sc.steps[7].vector, -1);
+	want_int(sc.steps[8].index, 1);
+	want_int(sc.steps[8].vcpu, 1);
+	want_int(sc.steps[9].dev, 1);
+	want_int(sc.steps[9].index, -1);
+	scenario_free(&sc);
+}
+
+static void test_parse_guest_virtio_steps(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	parse_ok(DEVS "guest virtio setup dev=R index=1\nguest virtio driver-ok dev=R\n"
+		 "guest virtio kick dev=R\nguest virtio kick dev=R count=1000 vcpu=1\n"
+		 "guest virtio reset dev=R\n", &sc);
+	want_int(sc.steps[2].op, SC_GUEST_VIRTIO_SETUP);
+	want_int(sc.steps[2].dev, 0);
+	want_int(sc.steps[2].index, 1);
+	want_int(sc.steps[2].vcpu, 0);
+	want_int(sc.steps[3].op, SC_GUEST_VIRTIO_DRIVER_OK);
+	want_int(sc.steps[3].dev, 0);
+	want_int(sc.steps[4].op, SC_GUEST_VIRTIO_KICK);
+	want_int(sc.steps[4].count, 1);
+	want_int(sc.steps[5].count, 1000);
+	want_int(sc.steps[5].vcpu, 1);
+	want_int(sc.steps[6].op, SC_GUEST_VIRTIO_RESET);
+	want_int(sc.steps[6].dev, 0);
+	scenario_free(&sc);
+}
+
+static void test_parse_guest_nvme_steps(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	parse_ok(DEVS "guest nvme init dev=N index=3 vcpu=1\nguest nvme read dev=N\n"
+		 "guest nvme read dev=N count=1000\n", &sc);
+	want_int(sc.steps[2].op, SC_GUEST_NVME_INIT);
+	want_int(sc.steps[2].dev, 1);
+	want_int(sc.steps[2].index, 3);
+	want_int(sc.steps[2].vcpu, 1);
+	want_int(sc.steps[3].op, SC_GUEST_NVME_READ);
+	want_int(sc.steps[3].count, 1);
+	want_int(sc.steps[3].vcpu, 0);
+	want_int(sc.steps[4].count, 1000);
+	scenario_free(&sc);
+}
+
+static void test_parse_expect_pending_set_or_clear_anywhere(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	parse_ok(DEVS "expect pending dev=N index=0 set\nexpect pending dev=R index=5 clear\n"
+		 "expect pending set dev=N index=1\nexpect pending dev=N clear index=2\n", &sc);
+	want_int(sc.steps[2].op, SC_EXPECT_PENDING);
+	want_int(sc.steps[2].dev, 1);
+	want_int(sc.steps[2].index, 0);
+	want_int(sc.steps[2].set, true);
+	want_int(sc.steps[3].dev, 0);
+	want_int(sc.steps[3].index, 5);
+	want_int(sc.steps[3].set, false);
+	want_int(sc.steps[4].set, true);
+	want_int(sc.steps[4].index, 1);
+	want_int(sc.steps[5].set, false);
+	want_int(sc.steps[5].index, 2);
+	want_int(sc.steps[5].vcpu, -1);
+	scenario_free(&sc);
+}
+
+static void test_parse_expect_vector_and_completions(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	parse_ok(DEVS "expect vector dev=N index=1 raised=3 delivered=2 pending=1\n"
+		 "expect vector dev=R index=0 delivered=0\n"
+		 "expect vector dev=R index=0 pending=4294967295\n"
+		 "expect completions dev=N count=0\nexpect completions dev=R count=7\n", &sc);
+	want_int(sc.steps[2].op, SC_EXPECT_VECTOR);
+	want_int(sc.steps[2].dev, 1);
+	want_int(sc.steps[2].index, 1);
+	want_int(sc.steps[2].raised, 3);
+	want_int(sc.steps[2].delivered, 2);
+	want_int(sc.steps[2].pending, 1);
+	want_int(sc.steps[3].raised, -1);
+	want_int(sc.steps[3].delivered, 0);
+	want_int(sc.steps[3].pending, -1);
+	want_int(sc.steps[4].pending, 4294967295LL);
+	want_int(sc.steps[5].op, SC_EXPECT_COMPLETIONS);
+	want_int(sc.steps[5].dev, 1);
+	want_int(sc.steps[5].count, 0);
+	want_int(sc.steps[6].dev, 0);
+	want_int(sc.steps[6].count, 7);
+	scenario_free(&sc);
+}
+
+static void test_parse_device_names_share_the_name_space(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	parse_ok(DEVS "route A msi vcpu=0 vector=0x40\ncommit\nexpect result ok\n"
+		 "guest msix enable dev=N\nexpect completions dev=N count=0\n", &sc);
+	want_int(sc.nr_names, 3);
+	want_int(sc.steps[2].name, 2);
+	want_int(sc.steps[5].dev, 1);
+	scenario_free(&sc);
+}
+
 static void test_parse_wait(void **state)
 {
 	struct sc_step st = last_step(VM "wait ms=600000\n");
@@ -389,6 +606,13 @@ static void test_parse_unset_fields_have_defaults(void **state)
 	want_int(st.count, 1);
 	want_int(st.ms, 0);
 	want_int(st.err, 0);
+	want_int(st.dev, -1);
+	want_int(st.index, -1);
+	assert_null(st.type);
+	want_int(st.set, false);
+	want_int(st.raised, -1);
+	want_int(st.delivered, -1);
+	want_int(st.pending, -1);
 }
 
 static void test_parse_ignores_comments_blanks_and_extra_space(void **state)
@@ -554,6 +778,8 @@ static void test_sc_op_name_names_every_op(void **state)
 			fail_msg("op %d: wanted a name, got none", op);
 	want_str(sc_op_name(SC_EXPECT_IRQ), "expect irq");
 	want_str(sc_op_name(SC_ROUTE_ADD), "route msi");
+	want_str(sc_op_name(SC_GUEST_MSIX_FMASK), "guest msix function-mask");
+	want_str(sc_op_name(SC_EXPECT_COMPLETIONS), "expect completions");
 	want_str(sc_op_name(SC_OP_MAX), "?");
 }
 
@@ -688,7 +914,7 @@ BAD(route_with_an_unknown_kind, VM "route A msix vcpu=0\n",
 BAD(route_without_a_name, VM "route vcpu=0\n",
     "2: after 'route': wanted NAME, got 'vcpu=0'")
 BAD(expect_without_a_kind, VM "expect\n",
-    "2: after 'expect': wanted irq, commits, routes, route, exits, ioeventfd or result, got end of line")
+    "2: after 'expect': wanted irq, commits, routes, route, exits, ioeventfd, result, pending, vector or completions, got end of line")
 BAD(extra_word_after_commit, VM "commit now\n",
     "2: after 'commit': wanted end of line, got 'now'")
 BAD(extra_word_after_irqfd, ROUTE_A "irqfd A add\n",
@@ -698,6 +924,95 @@ BAD(extra_word_in_expect_irq, VM "expect irq some vcpu=0\n",
 BAD(word_after_a_key, VM "msi vcpu=0 vector=0x40 twice\n", "2: wanted key=value, got 'twice'")
 BAD(first_error_only, VM "msi vcpu=9 vector=0x40\nfoo\n",
     "2: vcpu 9 out of range: the vm has 2 vcpus")
+
+/* devices */
+BAD(device_of_unknown_type, VM "device R virtio-blk\n",
+    "2: after 'device R': wanted virtio-rng, nvme, hold or complete, got 'virtio-blk'")
+BAD(device_without_a_type, VM "device R\n",
+    "2: after 'device R': wanted virtio-rng, nvme, hold or complete, got end of line")
+BAD(device_before_vm, "device R nvme\nvm vcpus=1\n", "1: 'vm' must come first")
+BAD(device_after_a_host_step, VM "commit\ndevice R nvme\n",
+    "3: 'device' lines must follow 'vm' directly")
+BAD(device_after_device_hold, DEVS "device N hold\ndevice M nvme\n",
+    "5: 'device' lines must follow 'vm' directly")
+BAD(nine_devices,
+    VM "device d0 nvme\ndevice d1 nvme\ndevice d2 nvme\ndevice d3 nvme\ndevice d4 nvme\n"
+    "device d5 nvme\ndevice d6 nvme\ndevice d7 nvme\ndevice d8 nvme\n",
+    "10: too many devices: at most 8")
+BAD(device_defined_twice, DEVS "device R nvme\n", "4: device 'R' already defined at line 2")
+BAD(device_name_reused_for_a_route, DEVS "route R msi vcpu=0 vector=0x40\n",
+    "4: 'R' is a device (line 2), wanted a route")
+BAD(device_after_a_route_of_its_name, ROUTE_A "device A nvme\n",
+    "3: 'device' lines must follow 'vm' directly")
+BAD(device_name_reused_for_an_ioeventfd, DEVS "ioeventfd N pio addr=0x80 len=1\n",
+    "4: 'N' is a device (line 3), wanted an ioeventfd")
+BAD(hold_of_an_undefined_device, DEVS "device X hold\n", "4: device 'X' is not defined")
+BAD(device_complete_count_0, DEVS "device N complete count=0\n",
+    "4: count 0 out of range: wanted 1..65536")
+BAD(device_complete_count_above_65536, DEVS "device N complete count=65537\n",
+    "4: count 65537 out of range: wanted 1..65536")
+BAD(expect_result_after_device_complete, DEVS "device N complete\nexpect result ok\n",
+    "5: 'expect result' must follow a host step")
+BAD(expect_result_after_device, DEVS "expect result ok\n",
+    "4: 'expect result' must follow a host step")
+/* dev= */
+BAD(dev_undefined, DEVS "guest msix enable dev=X\n", "4: device 'X' is not defined")
+BAD(dev_naming_a_route, DEVS "route A msi vcpu=0 vector=0x40\nguest msix enable dev=A\n",
+    "5: 'A' is a route (line 4), wanted a device")
+BAD(dev_naming_an_ioeventfd,
+    DEVS "ioeventfd E pio addr=0x80 len=1\nexpect completions dev=E count=1\n",
+    "5: 'E' is an ioeventfd (line 4), wanted a device")
+BAD(dev_without_a_value, DEVS "guest msix read-pba dev=\n", "4: dev has no value")
+BAD(dev_with_a_bad_name, DEVS "guest msix read-pba dev=0R\n",
+    "4: bad name '0R': wanted [A-Za-z_][A-Za-z0-9_-]*")
+BAD(dev_missing, DEVS "guest msix enable vcpu=1\n", "4: 'guest msix enable' needs dev=")
+BAD(dev_on_guest_pci_enum, DEVS "guest pci enum dev=R\n",
+    "4: unknown key 'dev' for 'guest pci enum': wanted vcpu")
+BAD(virtio_step_on_an_nvme, DEVS "guest virtio setup dev=N index=0\n",
+    "4: device 'N' is an nvme, not a virtio-rng")
+BAD(nvme_step_on_a_virtio_rng, DEVS "guest nvme read dev=R\n",
+    "4: device 'R' is a virtio-rng, not an nvme")
+/* index=, vcpu=, vector=, count= */
+BAD(index_above_2047, DEVS "guest msix mask dev=N index=2048\n",
+    "4: index 2048 out of range: wanted 0..2047")
+BAD(msix_mask_without_index, DEVS "guest msix mask dev=N\n", "4: 'guest msix mask' needs index=")
+BAD(index_on_msix_enable, DEVS "guest msix enable dev=N index=0\n",
+    "4: unknown key 'index' for 'guest msix enable': wanted dev or vcpu")
+BAD(msix_vector_without_vcpu, DEVS "guest msix vector dev=N index=0 vector=0x40\n",
+    "4: 'guest msix vector' needs vcpu=")
+BAD(msix_vector_to_the_mailbox, DEVS "guest msix vector dev=N index=0 vcpu=0 vector=0xf0\n",
+    "4: vector 0xf0 is reserved for the guest mailbox")
+BAD(msix_vector_vcpu_beyond_the_vm, DEVS "guest msix vector dev=N index=0 vcpu=2 vector=0x40\n",
+    "4: vcpu 2 out of range: the vm has 2 vcpus")
+BAD(virtio_kick_count_above_1000, DEVS "guest virtio kick dev=R count=1001\n",
+    "4: count 1001 out of range: wanted 1..1000")
+BAD(nvme_read_count_0, DEVS "guest nvme read dev=N count=0\n",
+    "4: count 0 out of range: wanted 1..1000")
+BAD(guest_msix_without_a_kind, DEVS "guest msix\n",
+    "4: after 'guest msix': wanted enable, disable, function-mask, function-unmask, vector, mask, unmask or read-pba, got end of line")
+BAD(guest_with_an_unknown_kind, VM "guest pcie enum\n",
+    "2: after 'guest': wanted out, in, write, read, pci, msix, virtio or nvme, got 'pcie'")
+/* device expects */
+BAD(expect_pending_without_set_or_clear, DEVS "expect pending dev=N index=0\n",
+    "4: 'expect pending' needs set or clear")
+BAD(expect_pending_set_and_clear, DEVS "expect pending dev=N index=0 set clear\n",
+    "4: 'set' and 'clear' exclude each other")
+BAD(expect_pending_set_twice, DEVS "expect pending set set dev=N index=0\n",
+    "4: duplicate 'set'")
+BAD(expect_pending_unknown_word, DEVS "expect pending dev=N index=0 on\n",
+    "4: wanted set, clear or key=value, got 'on'")
+BAD(expect_pending_unknown_first_word, DEVS "expect pending on dev=N index=0\n",
+    "4: after 'expect pending': wanted set, clear or key=value, got 'on'")
+BAD(expect_pending_without_index, DEVS "expect pending dev=N set\n",
+    "4: 'expect pending' needs index=")
+BAD(expect_vector_without_a_tally, DEVS "expect vector dev=N index=0\n",
+    "4: 'expect vector' needs at least one of raised=, delivered=, pending=")
+BAD(expect_vector_with_a_count, DEVS "expect vector dev=N index=0 count=1\n",
+    "4: unknown key 'count' for 'expect vector': wanted dev, index, raised, delivered or pending")
+BAD(expect_vector_raised_negative, DEVS "expect vector dev=N index=0 raised=-1\n",
+    "4: raised -1 out of range: wanted 0..4294967295")
+BAD(expect_completions_without_count, DEVS "expect completions dev=N\n",
+    "4: 'expect completions' needs count=")
 
 static void test_parse_rejects_line_longer_than_1023(void **state)
 {
@@ -791,6 +1106,10 @@ int main(void)
 		T(numbers_are_decimal_or_hex_never_octal), T(truncates_long_step_text),
 		T(accepts_line_of_1023_characters), T(allows_64_names), T(5000_line_file),
 		T(file_name_drops_dir_and_suffix), T(every_scenario_in_the_tree),
+		T(device_lines_define_devices), T(allows_8_devices), T(device_hold_and_complete),
+		T(guest_pci_enum), T(guest_msix_steps), T(guest_virtio_steps),
+		T(guest_nvme_steps), T(expect_pending_set_or_clear_anywhere),
+		T(expect_vector_and_completions), T(device_names_share_the_name_space),
 		cmocka_unit_test(test_sc_op_name_names_every_op), T(error_fits_a_short_buffer),
 
 		R(vector_below_0x20), R(mailbox_vector_0xf0), R(vector_above_0xfe),
@@ -820,6 +1139,26 @@ int main(void)
 		R(extra_word_in_expect_irq), R(word_after_a_key), R(too_many_names),
 		R(first_error_only), R(line_longer_than_1023), R(too_many_words),
 		R(unreadable_file), R(nul_byte_in_file), T(errors_name_the_file_as_given),
+
+		R(device_of_unknown_type), R(device_without_a_type), R(device_before_vm),
+		R(device_after_a_host_step), R(device_after_device_hold), R(nine_devices),
+		R(device_defined_twice), R(device_name_reused_for_a_route),
+		R(device_after_a_route_of_its_name), R(device_name_reused_for_an_ioeventfd),
+		R(hold_of_an_undefined_device),
+		R(device_complete_count_0), R(device_complete_count_above_65536),
+		R(expect_result_after_device_complete), R(expect_result_after_device),
+		R(dev_undefined), R(dev_naming_a_route), R(dev_naming_an_ioeventfd),
+		R(dev_without_a_value), R(dev_with_a_bad_name), R(dev_missing),
+		R(dev_on_guest_pci_enum), R(virtio_step_on_an_nvme), R(nvme_step_on_a_virtio_rng),
+		R(index_above_2047), R(msix_mask_without_index), R(index_on_msix_enable),
+		R(msix_vector_without_vcpu), R(msix_vector_to_the_mailbox),
+		R(msix_vector_vcpu_beyond_the_vm), R(virtio_kick_count_above_1000),
+		R(nvme_read_count_0), R(guest_msix_without_a_kind), R(guest_with_an_unknown_kind),
+		R(expect_pending_without_set_or_clear), R(expect_pending_set_and_clear),
+		R(expect_pending_set_twice), R(expect_pending_unknown_word),
+		R(expect_pending_unknown_first_word), R(expect_pending_without_index),
+		R(expect_vector_without_a_tally), R(expect_vector_with_a_count),
+		R(expect_vector_raised_negative), R(expect_completions_without_count),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,6 +39,9 @@ endef
 $(eval $(call unit_test,parse,$(addprefix $(UNIT_SRCDIR)/src/scenario/,parse.c scenario.h)))
 $(eval $(call unit_test,kvm,$(addprefix $(UNIT_SRCDIR)/src/,vmm/kvm.c vmm/util.c trace/trace.c \
 	vmm/kvm.h vmm/sysops.h)))
+$(eval $(call unit_test,msix,$(addprefix $(UNIT_SRCDIR)/src/,hw/pci/msix.c hw/pci/pci.c \
+	vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c hw/pci/msix.h hw/pci/pci.h vmm/bus.h \
+	vmm/kvm.h vmm/vm.h vmm/util.h vmm/sysops.h trace/trace.h)))
 
 .PHONY: unit-build check-unit
 unit-build: $(UNIT_TESTS) $(UNIT_ASAN_TESTS)

@@ -11,6 +11,7 @@
 #include "msix.h"
 #include "../../vmm/vm.h"
 #include "../../trace/trace.h"
+#include "../../vmm/util.h"
 
 #define MSIX_CONTROL_OFFSET	(PCI_MSIX_FLAGS + 1)	/* the byte with enable and mask-all */
 #define MSIX_ENABLE_MASK	(PCI_MSIX_FLAGS_ENABLE >> 8)
@@ -105,10 +106,13 @@ static void msix_fire_vector_notifier(PCIDevice *dev, unsigned int vector, bool 
 {
 	if (!dev->msix_vector_use_notifier)
 		return;
-	if (is_masked)
+	if (is_masked) {
 		dev->msix_vector_release_notifier(dev, vector);
-	else
-		dev->msix_vector_use_notifier(dev, vector, msix_get_message(dev, vector));
+		return;
+	}
+	/* QEMU asserts here; virq reports and goes on */
+	if (dev->msix_vector_use_notifier(dev, vector, msix_get_message(dev, vector)) < 0)
+		pr_err("%s: MSI-X vector %u: use notifier failed", dev->name, vector);
 }
 
 /*
@@ -201,7 +205,14 @@ int msix_init(PCIDevice *dev, unsigned int nentries, int table_bar, uint32_t tab
 	unsigned int pba_size = (nentries + 63) / 64 * 8;
 	int cap;
 
+	uint32_t table_size = nentries * PCI_MSIX_ENTRY_SIZE;
+
 	if (!nentries || nentries > PCI_MSIX_FLAGS_QSIZE + 1)
+		return -EINVAL;
+	/* as QEMU's msix_init: no overlap, offsets clear of the BIR bits */
+	if ((table_bar == pba_bar && table_offset < pba_offset + pba_size &&
+	     pba_offset < table_offset + table_size) ||
+	    ((table_offset | pba_offset) & PCI_MSIX_TABLE_BIR))
 		return -EINVAL;
 	cap = pci_add_capability(dev, PCI_CAP_ID_MSIX, cap_pos, PCI_CAP_MSIX_SIZEOF);
 	if (cap < 0)
@@ -306,4 +317,38 @@ void msix_vector_stats(PCIDevice *dev, unsigned int vector, struct msix_vector_s
 		.raised = m->sent + m->pended + m->coalesced - m->replayed,
 		.coalesced = m->coalesced, .pending = msix_is_pending(dev, vector),
 	};
+}
+
+/*
+ * msix_bar_write/read - a BAR holding the table at 0 and the PBA at pba_off,
+ * as devices lay it out. 8-byte accesses are split in two dwords, as QEMU's
+ * memory core does for msix_table_mmio_ops (impl.max_access_size 4).
+ */
+void msix_bar_write(PCIDevice *dev, uint64_t off, const uint8_t *data, unsigned int size,
+		    uint64_t pba_off)
+{
+	for (unsigned int done = 0; done < size; done += 4) {
+		unsigned int n = size - done < 4 ? size - done : 4;
+		uint32_t v = 0;
+
+		for (unsigned int i = 0; i < n; i++)
+			v |= (uint32_t)data[done + i] << (8 * i);
+		if (off + done < pba_off)
+			msix_table_mmio_write(dev, off + done, v, n);
+		else
+			msix_pba_mmio_write(dev, off + done - pba_off, v, n);
+	}
+}
+
+void msix_bar_read(PCIDevice *dev, uint64_t off, uint8_t *data, unsigned int size,
+		   uint64_t pba_off)
+{
+	for (unsigned int done = 0; done < size; done += 4) {
+		unsigned int n = size - done < 4 ? size - done : 4;
+		uint32_t v = off + done < pba_off ? msix_table_mmio_read(dev, off + done, n) :
+			     msix_pba_mmio_read(dev, off + done - pba_off, n);
+
+		for (unsigned int i = 0; i < n; i++)
+			data[done + i] = (uint8_t)(v >> (8 * i));
+	}
 }

@@ -32,6 +32,11 @@ void msix_table_mmio_write(PCIDevice *dev, uint64_t addr, uint32_t val, unsigned
 uint32_t msix_table_mmio_read(PCIDevice *dev, uint64_t addr, unsigned int size);
 void msix_pba_mmio_write(PCIDevice *dev, uint64_t addr, uint32_t val, unsigned int size);
 uint32_t msix_pba_mmio_read(PCIDevice *dev, uint64_t addr, unsigned int size);
+/* a BAR with the table at 0 and the PBA at pba_off: the device's BAR callbacks */
+void msix_bar_write(PCIDevice *dev, uint64_t off, const uint8_t *data, unsigned int size,
+		    uint64_t pba_off);
+void msix_bar_read(PCIDevice *dev, uint64_t off, uint8_t *data, unsigned int size,
+		   uint64_t pba_off);
 /* called by the PCI core after any config write that touches Message Control */
 void msix_write_config(PCIDevice *dev, uint32_t addr, uint32_t val, int len);
 

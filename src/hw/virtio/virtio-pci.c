@@ -427,19 +427,14 @@ static void virtio_pci_msix_write(void *opaque, uint64_t off, const uint8_t *dat
 {
 	VirtIOPCIProxy *p = opaque;
 
-	if (off < VIRTIO_PCI_PBA_OFF)
-		msix_table_mmio_write(&p->pci_dev, off, le_value(data, size), size);
-	else
-		msix_pba_mmio_write(&p->pci_dev, off - VIRTIO_PCI_PBA_OFF, le_value(data, size), size);
+	msix_bar_write(&p->pci_dev, off, data, size, VIRTIO_PCI_PBA_OFF);
 }
 
 static void virtio_pci_msix_read(void *opaque, uint64_t off, uint8_t *data, unsigned int size)
 {
 	VirtIOPCIProxy *p = opaque;
-	uint32_t v = off < VIRTIO_PCI_PBA_OFF ? msix_table_mmio_read(&p->pci_dev, off, size) :
-		     msix_pba_mmio_read(&p->pci_dev, off - VIRTIO_PCI_PBA_OFF, size);
 
-	le_store(data, size, v);
+	msix_bar_read(&p->pci_dev, off, data, size, VIRTIO_PCI_PBA_OFF);
 }
 
 static const struct bus_ops virtio_pci_msix_ops = {

@@ -70,3 +70,12 @@ void virtio_rng_pci_unrealize(PCIDevice *dev)
 	virtio_pci_unrealize(&rng->proxy);
 	free(rng);
 }
+
+uint64_t virtio_rng_pci_completions(PCIDevice *dev);
+
+uint64_t virtio_rng_pci_completions(PCIDevice *dev)
+{
+	VirtIORNG *rng = dev->opaque;
+
+	return rng->proxy.vdev.vq[0].completions;
+}
