@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "run.h"
+#include "../hw/pci/msix.h"
+#include "../vmm/devices.h"
 
 #define EXPECT_IRQ_TIMEOUT_MS	2000
 #define EXPECT_SETTLE_MS	200
@@ -84,6 +86,72 @@ static bool expect_ioeventfd(struct run *run, const struct sc_step *st, char *go
 	return o->ioev_total == st->count;
 }
 
+static bool expect_pending(struct run *run, const struct sc_step *st, char *got, size_t n)
+{
+	PCIDevice *dev = run->devs[st->dev].dev;
+	bool p;
+
+	if ((unsigned int)st->index >= dev->msix_entries_nr) {
+		snprintf(got, n, "%s has no vector %d", dev->name, st->index);
+		return false;
+	}
+	pthread_mutex_lock(&run->vm.bql);
+	p = msix_is_pending(dev, (unsigned int)st->index);
+	pthread_mutex_unlock(&run->vm.bql);
+	snprintf(got, n, "PBA bit %d %s", st->index, p ? "set" : "clear");
+	return p == st->set;
+}
+
+static bool vector_matches(const struct sc_step *st, const struct run_vector *v)
+{
+	return (st->raised < 0 || (uint64_t)st->raised == v->raised) &&
+	       (st->delivered < 0 || (uint64_t)st->delivered == v->delivered) &&
+	       (st->pending < 0 || (uint64_t)st->pending == v->pending);
+}
+
+/* interrupts arrive after the device raised them: wait for delivered to settle */
+static bool expect_vector(struct run *run, const struct sc_step *st, char *got, size_t n)
+{
+	struct run_device *d = &run->devs[st->dev];
+	uint64_t end = now_ns() + run_timeout_ms(run, st->ms, EXPECT_IRQ_TIMEOUT_MS) * 1000000ull;
+	struct run_vector v = { 0 };
+
+	if ((unsigned int)st->index >= d->dev->msix_entries_nr || st->index >= RUN_MAX_MSIX) {
+		snprintf(got, n, "%s has no vector %d", d->dev->name, st->index);
+		return false;
+	}
+	do {
+		run_device_vector(run, d, (unsigned int)st->index, &v);
+		if (vector_matches(st, &v))
+			break;
+		sleep_ns(1000000);
+	} while (now_ns() < end);
+	snprintf(got, n, "%s vector %d: raised %llu delivered %llu pending %llu coalesced %llu (%s)",
+		 d->dev->name, st->index, (unsigned long long)v.raised,
+		 (unsigned long long)v.delivered, (unsigned long long)v.pending,
+		 (unsigned long long)v.coalesced, v.path);
+	run->irq_cursor = guest_total(run);
+	return vector_matches(st, &v);
+}
+
+static bool expect_completions(struct run *run, const struct sc_step *st, char *got, size_t n)
+{
+	struct run_device *d = &run->devs[st->dev];
+	uint64_t end = now_ns() + run_timeout_ms(run, st->ms, EXPECT_IRQ_TIMEOUT_MS) * 1000000ull;
+	uint64_t c;
+
+	for (;;) {
+		pthread_mutex_lock(&run->vm.bql);
+		c = d->type->completions(d->dev);
+		pthread_mutex_unlock(&run->vm.bql);
+		if (c >= st->count || now_ns() > end)
+			break;
+		sleep_ns(1000000);
+	}
+	snprintf(got, n, "%llu completion%s", (unsigned long long)c, c == 1 ? "" : "s");
+	return c == st->count;
+}
+
 static bool expect_check(struct run *run, const struct sc_step *st, char *got, size_t n)
 {
 	KVMState *s = &run->vm.kvm;
@@ -111,6 +179,12 @@ static bool expect_check(struct run *run, const struct sc_step *st, char *got, s
 	case SC_EXPECT_RESULT:
 		snprintf(got, n, "%s", sc_errno_name(-run->last_err));
 		return -run->last_err == st->err;
+	case SC_EXPECT_PENDING:
+		return expect_pending(run, st, got, n);
+	case SC_EXPECT_VECTOR:
+		return expect_vector(run, st, got, n);
+	case SC_EXPECT_COMPLETIONS:
+		return expect_completions(run, st, got, n);
 	default:
 		snprintf(got, n, "unknown expect");
 		return false;

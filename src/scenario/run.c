@@ -17,6 +17,8 @@
 #include "../hw/i386/multiboot.h"
 #include "../trace/trace.h"
 #include "../vmm/devices.h"
+#include "../hw/pci/msix.h"
+#include "../hw/nvme/nvme.h"
 
 #define RUN_RAM_SIZE		(32ull << 20)
 #define RUN_IRQ_TIMEOUT_MS	5000
@@ -78,6 +80,11 @@ static int raise_and_wait(struct run *run, const struct sc_step *st, struct run_
 	unsigned int tmo = run_timeout_ms(run, 0, RUN_IRQ_TIMEOUT_MS);
 	int r;
 
+	if (!run_claim_guest_vector(run, vector, v->device)) {
+		run_fail(run, st, "guest vector 0x%x is already raised by %s: each source needs its own",
+			 vector, run->gv_owner[vector]);
+		return -EINVAL;
+	}
 	v->vcpu = vcpu;
 	v->guest_vector = vector;
 	r = raise(run, st, arg);
@@ -309,6 +316,30 @@ static int step_guest(struct run *run, const struct sc_step *st)
 	return 0;
 }
 
+/* device NAME hold / complete: the controller keeps completions until told */
+static int step_device(struct run *run, const struct sc_step *st)
+{
+	struct run_device *d = &run->devs[st->name];
+	int n = 0;
+
+	if (!d->dev || strcmp(d->dev->type, "nvme")) {
+		run_fail(run, st, "only an nvme device holds completions");
+		return -EINVAL;
+	}
+	pthread_mutex_lock(&run->vm.bql);
+	if (st->op == SC_DEVICE_HOLD)
+		nvme_set_hold(d->dev, true);
+	else
+		n = nvme_complete_held(d->dev, st->count);
+	pthread_mutex_unlock(&run->vm.bql);
+	if (st->op == SC_DEVICE_COMPLETE && n != (int)st->count) {
+		run_fail(run, st, "%s had %d held completion%s, not %u", d->dev->name, n,
+			 n == 1 ? "" : "s", st->count);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static bool step_is_host(enum sc_op op)
 {
 	return op <= SC_IOEVENTFD_REMOVE;
@@ -332,6 +363,13 @@ static int run_step(struct run *run, const struct sc_step *st, const struct sc_s
 	case SC_GUEST_OUT: case SC_GUEST_IN: case SC_GUEST_WRITE: case SC_GUEST_READ:
 		return step_guest(run, st);
 	case SC_WAIT: sleep_ns(st->ms * 1000000ull); return 0;
+	case SC_DEVICE: return 0;	/* created before the guest boots */
+	case SC_DEVICE_HOLD: case SC_DEVICE_COMPLETE: return step_device(run, st);
+	case SC_GUEST_PCI_ENUM ... SC_GUEST_NVME_READ:
+		r = driver_step(run, st);
+		if (r < 0)
+			run_fail(run, st, "%s: %s", st->text, strerror(-r));
+		return r;
 	default: run_expect(run, st); return 0;
 	}
 	if (!step_is_host(st->op))
@@ -344,6 +382,107 @@ static int run_step(struct run *run, const struct sc_step *st, const struct sc_s
 		return r;
 	}
 	return 0;
+}
+
+bool run_claim_guest_vector(struct run *run, int gv, const char *who)
+{
+	if (!run->gv_owner[gv][0])
+		snprintf(run->gv_owner[gv], sizeof(run->gv_owner[gv]), "%s", who);
+	return !strcmp(run->gv_owner[gv], who);
+}
+
+int run_devices_create(struct run *run)
+{
+	const struct scenario *sc = run->sc;
+	int r, n = 0;
+
+	for (int i = 0; i < SC_MAX_NAMES; i++)
+		run->devs[i].guest = -1;
+	for (int i = 0; i < sc->nr_steps && sc->steps[i].op == SC_DEVICE; i++) {
+		const struct sc_step *st = &sc->steps[i];
+		struct run_device *d = &run->devs[st->name];
+
+		if (!run->has_pci) {
+			r = pci_bus_init(&run->pci, &run->vm);
+			if (r < 0)
+				return r;
+			run->has_pci = true;
+		}
+		d->type = pci_device_type_find(st->type);
+		d->dev = d->type ? d->type->realize(&run->vm, &run->pci, sc->names[st->name].name) : NULL;
+		if (!d->dev) {
+			run_fail(run, st, "cannot create %s device %s", st->type, sc->names[st->name].name);
+			return -ENODEV;
+		}
+		d->dma = VIRQ_DMA_GPA + 0x10000ull * n++;
+		pr_info("device %s: %s at 00:%02x.0", d->dev->name, st->type, d->dev->devfn >> 3);
+	}
+	return 0;
+}
+
+void run_devices_destroy(struct run *run)
+{
+	for (int i = 0; i < SC_MAX_NAMES; i++) {
+		struct run_device *d = &run->devs[i];
+
+		if (d->dev)
+			d->type->unrealize(d->dev);
+		d->dev = NULL;
+	}
+}
+
+/* the guest's interrupts on every guest vector this device vector has used */
+static uint64_t device_vector_delivered(struct run *run, struct run_device *d, int idx)
+{
+	uint64_t n = 0;
+
+	for (int gv = 0; gv < 256; gv++) {
+		if (!(d->gv[idx][gv / 64] & 1ull << (gv % 64)))
+			continue;
+		for (int c = 0; c < run->sc->vcpus; c++)
+			n += guest_count(run, c, gv);
+	}
+	return n;
+}
+
+void run_device_vector(struct run *run, struct run_device *d, unsigned int v,
+		       struct run_vector *row)
+{
+	struct msix_vector_stats st;
+	MSIMessage m;
+
+	pthread_mutex_lock(&run->vm.bql);
+	msix_vector_stats(d->dev, v, &st);
+	m = msix_get_message(d->dev, v);
+	pthread_mutex_unlock(&run->vm.bql);
+	snprintf(row->device, sizeof(row->device), "%s", d->dev->name);
+	row->index = (int)v;
+	row->path = st.path;
+	row->gsi = st.gsi;
+	row->vcpu = (int)msi_x86_dest(m.address);
+	row->guest_vector = (int)msi_x86_vector(m.data);
+	row->raised = st.raised;
+	row->pending = st.pending;
+	row->coalesced = st.coalesced;
+	row->delivered = device_vector_delivered(run, d, (int)v);
+}
+
+void run_device_vectors(struct run *run)
+{
+	for (int i = 0; i < SC_MAX_NAMES; i++) {
+		struct run_device *d = &run->devs[i];
+
+		for (unsigned int v = 0; d->dev && v < d->dev->msix_entries_nr && v < RUN_MAX_MSIX; v++) {
+			struct run_vector row = { 0 };
+
+			run_device_vector(run, d, v, &row);
+			if (!row.raised && !row.pending)
+				continue;
+			if (run->nr_vectors == RUN_MAX_VECTORS)
+				return;
+			run->vectors[run->nr_vectors++] = row;
+		}
+	}
 }
 
 /*
@@ -360,10 +499,11 @@ static void run_check_accounting(struct run *run)
 		struct run_vector *v = &run->vectors[i];
 
 		delivered += v->delivered;
-		if (v->raised != v->delivered + v->pending)
-			run_fail(run, NULL, "accounting: %s raised %llu != delivered %llu + pending %llu",
-				 v->device, (unsigned long long)v->raised,
-				 (unsigned long long)v->delivered, (unsigned long long)v->pending);
+		if (v->raised != v->delivered + v->pending + v->coalesced)
+			run_fail(run, NULL, "accounting: %s vector %d raised %llu != delivered %llu + pending %llu + coalesced %llu",
+				 v->device, v->index, (unsigned long long)v->raised,
+				 (unsigned long long)v->delivered, (unsigned long long)v->pending,
+				 (unsigned long long)v->coalesced);
 	}
 	if (total != delivered)
 		run_fail(run, NULL, "accounting: the guest logged %u interrupts, the host delivered %llu",
@@ -377,6 +517,9 @@ static int run_boot_guest(struct run *run)
 
 	snprintf(cmdline, sizeof(cmdline), "ncpus=%d", run->sc->vcpus);
 	r = devices_realize(&run->vm);
+	if (r < 0)
+		return r;
+	r = run_devices_create(run);
 	if (r < 0)
 		return r;
 	r = multiboot_load_image(&run->vm, run->opts->guest_name, run->opts->guest,
@@ -440,6 +583,7 @@ int run_scenario(struct run *run, const struct scenario *sc, const struct run_op
 	else
 		run_steps(run);
 	vm_stop(&run->vm);	/* exit counters are final once the threads are gone */
+	run_device_vectors(run);
 	if (run->vm.fatal && run->status == VIRQ_EXIT_OK)
 		run_fail(run, NULL, "vCPU failed: %s", run->vm.fatal_msg);
 	if (run->status == VIRQ_EXIT_OK)
@@ -458,6 +602,7 @@ void run_cleanup(struct run *run)
 		for (int i = 0; i < SC_MAX_NAMES; i++)
 			if (run->objs[i].live && run->objs[i].efd >= 0)
 				sys->close(sys->priv, run->objs[i].efd);
+		run_devices_destroy(run);
 		devices_unrealize(&run->vm);
 		vm_destroy(&run->vm);
 	}

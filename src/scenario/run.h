@@ -15,6 +15,7 @@
 #include "../vmm/vm.h"
 #include "../guest/virq-guest.h"
 #include "../vmm/util.h"
+#include "../hw/pci/pci.h"
 
 /* exit codes of virq run / virq lab run */
 enum {
@@ -57,10 +58,23 @@ struct run_vector {
 	int gsi;			/* -1 for signal-msi */
 	int vcpu, guest_vector;		/* where the last raise went */
 	const char *path;		/* "irqfd", "signal-msi" */
-	uint64_t raised, delivered, pending;
+	uint64_t raised, delivered, pending, coalesced;
 };
 
 #define RUN_MAX_VECTORS	64
+#define RUN_MAX_MSIX	8		/* device vectors the runner accounts */
+
+/* an emulated PCI device of the scenario, and the guest driver's state for it */
+struct run_device {
+	PCIDevice *dev;
+	const struct pci_device_type *type;
+	int guest;			/* index in shared->pci[] after 'guest pci enum', -1 before */
+	uint64_t dma;			/* its slice of VIRQ_DMA_GPA: rings, queues, buffers */
+	uint64_t gv[RUN_MAX_MSIX][4];	/* guest vectors each MSI-X vector has targeted */
+	int dest[RUN_MAX_MSIX];		/* vCPU the entry was last pointed at */
+	/* NVMe driver state */
+	uint16_t asq_tail, iosq_tail, cid;
+};
 
 struct run_expect {
 	int line;
@@ -84,6 +98,10 @@ struct run {
 	int status;			/* VIRQ_EXIT_* */
 	char error[320];		/* why the run stopped early, if it did */
 	char kernel[128];		/* uname -r */
+	PCIBus pci;
+	bool has_pci;
+	struct run_device devs[SC_MAX_NAMES];	/* by name index */
+	char gv_owner[256][SC_NAME_LEN + 8];	/* who raises each guest vector */
 	uint64_t t_start, t_end;
 };
 
@@ -105,6 +123,17 @@ int guest_cmd(struct run *run, int cpu, uint32_t op, const uint32_t arg[8], uint
 uint32_t guest_count(struct run *run, int vcpu, int vector);
 uint32_t guest_total(struct run *run);
 int guest_wait_count(struct run *run, int vcpu, int vector, uint32_t want, unsigned int timeout_ms);
+
+/* driver.c: the test guest driving the emulated devices */
+int driver_step(struct run *run, const struct sc_step *st);
+int run_devices_create(struct run *run);
+void run_devices_destroy(struct run *run);
+/* own guest vector gv for source who ("R/1", "A"); false if another source has it */
+bool run_claim_guest_vector(struct run *run, int gv, const char *who);
+/* fill rows for every device vector that did anything */
+void run_device_vectors(struct run *run);
+/* one device vector's accounting now */
+void run_device_vector(struct run *run, struct run_device *d, unsigned int v, struct run_vector *row);
 
 /* report.c */
 int report_write(const struct run *run, const char *dir);

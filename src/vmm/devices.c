@@ -1,7 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /* devices.c - the board: which devices a VM has, in realize order. */
+#include <string.h>
+
 #include "devices.h"
 #include "util.h"
+#include "../hw/nvme/nvme.h"
+
+PCIDevice *virtio_rng_pci_realize(struct vm *vm, PCIBus *bus, const char *name);
+void virtio_rng_pci_unrealize(PCIDevice *dev);
+uint64_t virtio_rng_pci_completions(PCIDevice *dev);
+
+/* CQEs posted, admin ones included */
+static uint64_t nvme_completions(PCIDevice *dev)
+{
+	struct nvme_stats st;
+
+	nvme_get_stats(dev, &st);
+	return st.completions;
+}
+
+static const struct pci_device_type pci_types[] = {
+	{ "virtio-rng", virtio_rng_pci_realize, virtio_rng_pci_unrealize, virtio_rng_pci_completions },
+	{ "nvme", nvme_realize, nvme_unrealize, nvme_completions },
+};
+
+const struct pci_device_type *pci_device_type_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(pci_types); i++)
+		if (!strcmp(pci_types[i].name, name))
+			return &pci_types[i];
+	return NULL;
+}
 
 static const struct device_type *const board[] = {
 	&serial_device,

@@ -21,4 +21,17 @@ extern const struct device_type testdev_device;		/* hw/misc/virq-testdev.c */
 int devices_realize(struct vm *vm);
 void devices_unrealize(struct vm *vm);
 
+/* PCI devices a scenario may plug (device NAME TYPE), by type name */
+typedef struct PCIDevice PCIDevice;
+typedef struct PCIBus PCIBus;
+
+struct pci_device_type {
+	const char *name;
+	PCIDevice *(*realize)(struct vm *vm, PCIBus *bus, const char *name);	/* NULL: failed */
+	void (*unrealize)(PCIDevice *dev);
+	uint64_t (*completions)(PCIDevice *dev);	/* requests the device has completed */
+};
+
+const struct pci_device_type *pci_device_type_find(const char *name);
+
 #endif

@@ -1,0 +1,586 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nvme.c - an NVMe controller after QEMU's hw/nvme/ctrl.c: registers and
+ * doorbells in BAR 0, MSI-X in BAR 4, the admin queue pair, one I/O queue
+ * pair created by admin commands, Read from a 64-block RAM namespace.
+ *
+ * An SQ tail doorbell processes the SQ at once on the writing vCPU (QEMU
+ * defers nvme_process_sq to a timer; the MMIO exit is the same). Each
+ * CQE posted is followed by its own msix_notify (nvme_irq_assert), which
+ * sends with KVM_SIGNAL_MSI or sets the PBA bit. Everything runs with
+ * vm->bql held. The host is little-endian, as the guest.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nvme.h"
+#include "../pci/msix.h"
+#include "../../vmm/vm.h"
+#include "../../vmm/util.h"
+#include "../../trace/trace.h"
+
+#define PCI_VENDOR_ID_REDHAT	0x1b36
+#define PCI_DEVICE_ID_NVME	0x0010
+#define NVME_CLASS_REV		0x01080202	/* NVM Express, revision 2 as QEMU's */
+#define NVME_REG_BAR		0
+#define NVME_REG_SIZE		0x4000
+#define NVME_MSIX_SIZE		0x1000
+#define NVME_MSIX_BAR		4
+#define NVME_PBA_OFF		0x800
+#define NVME_MSIX_VECTORS	4
+
+/* controller registers (NVMe base spec, 3.1); doorbells from NVME_REG_DBS */
+enum {
+	NVME_REG_CAP = 0x00, NVME_REG_VS = 0x08, NVME_REG_CC = 0x14, NVME_REG_CSTS = 0x1c,
+	NVME_REG_AQA = 0x24, NVME_REG_ASQ = 0x28, NVME_REG_ACQ = 0x30, NVME_REG_DBS = 0x1000,
+};
+
+#define NVME_MQES		63
+/* MQES, CQR, TO = 500 ms, DSTRD 0, CSS NVM, MPSMIN = MPSMAX = 4 KiB */
+#define NVME_CAP_VALUE		(NVME_MQES | 1ull << 16 | 1ull << 24 | 1ull << 37)
+#define NVME_VS_VALUE		0x00010400
+#define NVME_CC_EN		0x1u
+#define NVME_CC_MPS(cc)		((cc) >> 7 & 0xf)
+#define NVME_CC_SHN(cc)		((cc) >> 14 & 0x3)
+#define NVME_CSTS_RDY		0x1u
+#define NVME_CSTS_CFS		0x2u
+#define NVME_CSTS_SHST_DONE	(0x2u << 2)
+#define NVME_AQA_ASQS(aqa)	((aqa) & 0xfff)
+#define NVME_AQA_ACQS(aqa)	((aqa) >> 16 & 0xfff)
+
+#define NVME_PAGE_SIZE		4096u
+#define NVME_SQE_SIZE		64
+#define NVME_CQE_SIZE		16
+#define NVME_NR_QUEUES		2	/* admin (0) and one I/O pair (1) */
+#define NVME_HOLD_MAX		64
+#define NVME_NS_BLOCKS		64
+#define NVME_LBA_SIZE		512
+#define NVME_Q_PC		0x1	/* CDW11: physically contiguous */
+#define NVME_CQ_IEN		0x2	/* CDW11: interrupts enabled */
+
+enum {	/* opcodes */
+	NVME_ADM_CMD_CREATE_SQ = 0x01, NVME_ADM_CMD_CREATE_CQ = 0x05,
+	NVME_ADM_CMD_IDENTIFY = 0x06, NVME_CMD_READ = 0x02,
+};
+
+enum {	/* status (SCT << 8 | SC), as QEMU's include/block/nvme.h, DNR left off */
+	NVME_SUCCESS = 0x0, NVME_INVALID_OPCODE = 0x1, NVME_INVALID_FIELD = 0x2,
+	NVME_INVALID_NSID = 0xb, NVME_INVALID_PRP_OFFSET = 0x13, NVME_LBA_RANGE = 0x80,
+	NVME_INVALID_CQID = 0x100, NVME_INVALID_QID = 0x101,
+	NVME_MAX_QSIZE_EXCEEDED = 0x102, NVME_INVALID_IRQ_VECTOR = 0x108,
+};
+
+/* SQE dwords: CDW0 = opcode 7:0 | CID 31:16; PRP1 is dwords 6-7 */
+enum { SQE_CDW0 = 0, SQE_NSID = 1, SQE_PRP1 = 6, SQE_CDW10 = 10, SQE_CDW11, SQE_CDW12 };
+
+typedef struct NvmeSQueue {
+	bool valid;
+	uint64_t dma;
+	uint16_t size, head, tail, cqid;
+} NvmeSQueue;
+
+typedef struct NvmeCQueue {
+	bool valid, ien, phase;
+	uint64_t dma;
+	uint16_t size, head, tail, vector;
+} NvmeCQueue;
+
+/* a completion waiting to be posted (QEMU's NvmeRequest on cq->req_list) */
+typedef struct NvmeHeld {
+	uint16_t sqid, cid, status;
+} NvmeHeld;
+
+typedef struct NvmeCtrl {
+	PCIDevice parent_obj;
+	struct vm *vm;
+	uint32_t bar[0x38 / 4];		/* CAP..ACQ, as QEMU's NvmeBar */
+	NvmeSQueue sq[NVME_NR_QUEUES];
+	NvmeCQueue cq[NVME_NR_QUEUES];
+	bool hold;
+	NvmeHeld held[NVME_HOLD_MAX];	/* FIFO of I/O completions not yet posted */
+	unsigned int held_head, held_nr;
+	uint64_t commands, completions;
+	uint8_t ns[NVME_NS_BLOCKS * NVME_LBA_SIZE];
+} NvmeCtrl;
+
+#define REG(n, r)	((n)->bar[(r) / 4])
+
+static uint64_t reg64(NvmeCtrl *n, unsigned int r)
+{
+	return REG(n, r) | (uint64_t)REG(n, r + 4) << 32;
+}
+
+/* guest memory for DMA, NULL if [gpa, gpa + len) is not all RAM */
+static void *nvme_dma(NvmeCtrl *n, uint64_t gpa, uint64_t len)
+{
+	if (gpa >= n->vm->ram_size || len > n->vm->ram_size - gpa)
+		return NULL;
+	return vm_gpa(n->vm, gpa);
+}
+
+static bool nvme_cq_full(NvmeCQueue *cq)
+{
+	return (cq->tail + 1) % cq->size == cq->head;
+}
+
+/* ---- completions: nvme_post_cqes, nvme_irq_assert ---- */
+
+/*
+ * nvme_post_cqes (one CQE): the entry with the current phase, DW3 last,
+ * tail advanced (a wrap flips the phase), then nvme_irq_assert ->
+ * msix_notify, one per CQE. False if the CQ is full: try again later.
+ */
+static bool nvme_post_cqe(NvmeCtrl *n, const NvmeHeld *c)
+{
+	NvmeSQueue *sq = &n->sq[c->sqid];
+	NvmeCQueue *cq = &n->cq[sq->cqid];
+	uint32_t *e;
+
+	if (nvme_cq_full(cq))
+		return false;
+	e = nvme_dma(n, cq->dma + (uint64_t)cq->tail * NVME_CQE_SIZE, NVME_CQE_SIZE);
+	if (!e) {	/* checked at queue creation: cannot happen */
+		pr_err("%s: CQ %u outside RAM, completion dropped", n->parent_obj.name, sq->cqid);
+		return true;
+	}
+	e[0] = e[1] = 0;
+	e[2] = (uint32_t)sq->head | (uint32_t)c->sqid << 16;
+	/* the phase tag publishes the entry to a polling vCPU: DW3 last */
+	__atomic_store_n(&e[3], (uint32_t)c->status << 17 | (uint32_t)cq->phase << 16 | c->cid,
+			 __ATOMIC_RELEASE);
+	trace_event("nvme_post_cqes", "%s cqid=%u tail=%u cid=%u status=0x%x phase=%d vector=%u%s",
+		    n->parent_obj.name, sq->cqid, cq->tail, c->cid, c->status, cq->phase,
+		    cq->vector, cq->ien ? "" : " (no IEN)");
+	if (++cq->tail == cq->size) {
+		cq->tail = 0;
+		cq->phase = !cq->phase;
+	}
+	n->completions++;
+	if (cq->ien)
+		msix_notify(&n->parent_obj, cq->vector);
+	return true;
+}
+
+/* post up to max held completions in order, stopping at a full CQ */
+static unsigned int nvme_post_held(NvmeCtrl *n, unsigned int max)
+{
+	unsigned int done = 0;
+
+	while (done < max && n->held_nr && nvme_post_cqe(n, &n->held[n->held_head])) {
+		n->held_head = (n->held_head + 1) % NVME_HOLD_MAX;
+		n->held_nr--;
+		done++;
+	}
+	return done;
+}
+
+/* nvme_enqueue_req_completion: I/O completions queue behind any held ones */
+static void nvme_enqueue_req_completion(NvmeCtrl *n, const NvmeHeld *c)
+{
+	if (n->held_nr == NVME_HOLD_MAX) {	/* nvme_process_sq does not let this happen */
+		pr_err("%s: completion queue overflow, cid %u dropped", n->parent_obj.name, c->cid);
+		return;
+	}
+	n->held[(n->held_head + n->held_nr) % NVME_HOLD_MAX] = *c;
+	n->held_nr++;
+	if (n->hold)
+		trace_event("nvme_hold", "%s sqid=%u cid=%u held=%u", n->parent_obj.name, c->sqid,
+			    c->cid, n->held_nr);
+	else
+		nvme_post_held(n, UINT_MAX);
+}
+
+/* ---- commands ---- */
+
+static uint64_t sqe_prp1(const uint32_t *sqe)
+{
+	return sqe[SQE_PRP1] | (uint64_t)sqe[SQE_PRP1 + 1] << 32;
+}
+
+/* the checks nvme_create_cq and nvme_create_sq share, in QEMU's order */
+static uint16_t nvme_check_queue(NvmeCtrl *n, const uint32_t *sqe, unsigned int esize)
+{
+	uint16_t qsize = sqe[SQE_CDW10] >> 16;
+	uint64_t prp1 = sqe_prp1(sqe);
+
+	if (!qsize || qsize > NVME_MQES)
+		return NVME_MAX_QSIZE_EXCEEDED;
+	if (!prp1 || prp1 & (NVME_PAGE_SIZE - 1))
+		return NVME_INVALID_PRP_OFFSET;
+	if (!(sqe[SQE_CDW11] & NVME_Q_PC) || !nvme_dma(n, prp1, (qsize + 1u) * esize))
+		return NVME_INVALID_FIELD;
+	return NVME_SUCCESS;
+}
+
+/* nvme_create_cq: the one I/O CQ, id 1, on a vector < 4 */
+static uint16_t nvme_create_cq(NvmeCtrl *n, const uint32_t *sqe)
+{
+	uint16_t vector = sqe[SQE_CDW11] >> 16, st;
+	NvmeCQueue *cq = &n->cq[1];
+
+	if ((sqe[SQE_CDW10] & 0xffff) != 1 || cq->valid)
+		return NVME_INVALID_QID;
+	st = nvme_check_queue(n, sqe, NVME_CQE_SIZE);
+	if (st == NVME_SUCCESS && vector >= NVME_MSIX_VECTORS)
+		st = NVME_INVALID_IRQ_VECTOR;
+	if (st != NVME_SUCCESS)
+		return st;
+	*cq = (NvmeCQueue){ .valid = true, .ien = sqe[SQE_CDW11] & NVME_CQ_IEN, .phase = true,
+			    .dma = sqe_prp1(sqe), .size = (sqe[SQE_CDW10] >> 16) + 1,
+			    .vector = vector };
+	trace_event("nvme_create_cq", "%s cqid=1 size=%u vector=%u ien=%d", n->parent_obj.name,
+		    cq->size, vector, cq->ien);
+	return NVME_SUCCESS;
+}
+
+/* nvme_create_sq: the one I/O SQ, id 1, on CQ 1 */
+static uint16_t nvme_create_sq(NvmeCtrl *n, const uint32_t *sqe)
+{
+	NvmeSQueue *sq = &n->sq[1];
+	uint16_t st;
+
+	if ((sqe[SQE_CDW11] >> 16) != 1 || !n->cq[1].valid)
+		return NVME_INVALID_CQID;
+	if ((sqe[SQE_CDW10] & 0xffff) != 1 || sq->valid)
+		return NVME_INVALID_QID;
+	st = nvme_check_queue(n, sqe, NVME_SQE_SIZE);
+	if (st != NVME_SUCCESS)
+		return st;
+	*sq = (NvmeSQueue){ .valid = true, .dma = sqe_prp1(sqe),
+			    .size = (sqe[SQE_CDW10] >> 16) + 1, .cqid = 1 };
+	trace_event("nvme_create_sq", "%s sqid=1 size=%u cqid=1", n->parent_obj.name, sq->size);
+	return NVME_SUCCESS;
+}
+
+/* nvme_identify: a zeroed 4 KiB page, the data structure left empty */
+static uint16_t nvme_identify(NvmeCtrl *n, const uint32_t *sqe)
+{
+	uint64_t prp1 = sqe_prp1(sqe);
+	void *p = prp1 & (NVME_PAGE_SIZE - 1) ? NULL : nvme_dma(n, prp1, NVME_PAGE_SIZE);
+
+	if (!p)
+		return NVME_INVALID_FIELD;
+	memset(p, 0, NVME_PAGE_SIZE);
+	return NVME_SUCCESS;
+}
+
+/* nvme_read: (NLB + 1) blocks from the RAM namespace into PRP1's page (no PRP2) */
+static uint16_t nvme_read(NvmeCtrl *n, const uint32_t *sqe)
+{
+	uint64_t slba = sqe[SQE_CDW10] | (uint64_t)sqe[SQE_CDW11] << 32;
+	uint32_t nlb = (sqe[SQE_CDW12] & 0xffff) + 1, len = nlb * NVME_LBA_SIZE;
+	uint64_t prp1 = sqe_prp1(sqe);
+	void *p;
+
+	if (sqe[SQE_NSID] != 1)
+		return NVME_INVALID_NSID;
+	if (len > NVME_PAGE_SIZE - (prp1 & (NVME_PAGE_SIZE - 1)))
+		return NVME_INVALID_FIELD;	/* beyond PRP1's page: would need PRP2 */
+	if (slba >= NVME_NS_BLOCKS || nlb > NVME_NS_BLOCKS - slba)
+		return NVME_LBA_RANGE;
+	p = nvme_dma(n, prp1, len);
+	if (!p)
+		return NVME_INVALID_FIELD;
+	memcpy(p, n->ns + slba * NVME_LBA_SIZE, len);
+	return NVME_SUCCESS;
+}
+
+/* nvme_admin_cmd / nvme_io_cmd: execute one SQE, return its status */
+static uint16_t nvme_exec(NvmeCtrl *n, uint16_t sqid, const uint32_t *sqe)
+{
+	uint8_t opc = sqe[SQE_CDW0] & 0xff;
+
+	if (sqid != 0)
+		return opc == NVME_CMD_READ ? nvme_read(n, sqe) : NVME_INVALID_OPCODE;
+	switch (opc) {
+	case NVME_ADM_CMD_CREATE_SQ: return nvme_create_sq(n, sqe);
+	case NVME_ADM_CMD_CREATE_CQ: return nvme_create_cq(n, sqe);
+	case NVME_ADM_CMD_IDENTIFY: return nvme_identify(n, sqe);
+	default: return NVME_INVALID_OPCODE;
+	}
+}
+
+/*
+ * nvme_process_sq: fetch each SQE from head to tail, execute it, complete
+ * it. Stops early while its completion could not be placed (admin CQ
+ * full, hold FIFO full); a CQ head doorbell or nvme_complete_held resumes.
+ */
+static void nvme_process_sq(NvmeCtrl *n, uint16_t sqid)
+{
+	NvmeSQueue *sq = &n->sq[sqid];
+	uint32_t sqe[NVME_SQE_SIZE / 4];
+	NvmeHeld c;
+	void *p;
+
+	/* fetch only with room for the completion: admin posts at once, I/O may be held */
+	while (sq->valid && sq->head != sq->tail &&
+	       (sqid ? n->held_nr < NVME_HOLD_MAX : !nvme_cq_full(&n->cq[0]))) {
+		p = nvme_dma(n, sq->dma + (uint64_t)sq->head * NVME_SQE_SIZE, NVME_SQE_SIZE);
+		if (!p) {	/* checked at queue creation: cannot happen */
+			pr_err("%s: SQ %u entry outside RAM", n->parent_obj.name, sqid);
+			return;
+		}
+		memcpy(sqe, p, sizeof(sqe));
+		sq->head = (sq->head + 1) % sq->size;
+		n->commands++;
+		c = (NvmeHeld){ .sqid = sqid, .cid = sqe[SQE_CDW0] >> 16 };
+		c.status = nvme_exec(n, sqid, sqe);
+		trace_event(sqid ? "nvme_io_cmd" : "nvme_admin_cmd",
+			    "%s sqid=%u cid=%u opc=0x%x status=0x%x", n->parent_obj.name, sqid,
+			    c.cid, sqe[SQE_CDW0] & 0xff, c.status);
+		if (sqid == 0)
+			nvme_post_cqe(n, &c);
+		else
+			nvme_enqueue_req_completion(n, &c);
+	}
+}
+
+/* ---- controller enable and reset ---- */
+
+/* nvme_ctrl_reset: every queue and held completion goes away */
+static void nvme_ctrl_reset(NvmeCtrl *n)
+{
+	memset(n->sq, 0, sizeof(n->sq));
+	memset(n->cq, 0, sizeof(n->cq));
+	n->held_head = n->held_nr = 0;
+	trace_event("nvme_ctrl_reset", "%s", n->parent_obj.name);
+}
+
+/* nvme_start_ctrl: the admin queue pair from AQA/ASQ/ACQ; -EINVAL if unusable */
+static int nvme_start_ctrl(NvmeCtrl *n)
+{
+	uint16_t asqs = NVME_AQA_ASQS(REG(n, NVME_REG_AQA)) + 1;
+	uint16_t acqs = NVME_AQA_ACQS(REG(n, NVME_REG_AQA)) + 1;
+	uint64_t asq = reg64(n, NVME_REG_ASQ), acq = reg64(n, NVME_REG_ACQ);
+	const char *why = NULL;
+
+	if (!asq || !acq || (asq | acq) & (NVME_PAGE_SIZE - 1))
+		why = "ASQ/ACQ zero or not page aligned";
+	else if (NVME_CC_MPS(REG(n, NVME_REG_CC)) != 0)
+		why = "CC.MPS is not 4 KiB";
+	else if (asqs < 2 || acqs < 2)
+		why = "AQA: an admin queue of one entry";
+	else if (!nvme_dma(n, asq, (uint64_t)asqs * NVME_SQE_SIZE) ||
+		 !nvme_dma(n, acq, (uint64_t)acqs * NVME_CQE_SIZE))
+		why = "admin queue outside RAM";
+	if (why) {
+		pr_err("%s: controller enable failed: %s", n->parent_obj.name, why);
+		return -EINVAL;
+	}
+	n->sq[0] = (NvmeSQueue){ .valid = true, .dma = asq, .size = asqs, .cqid = 0 };
+	/* the admin CQ always interrupts, on vector 0 */
+	n->cq[0] = (NvmeCQueue){ .valid = true, .ien = true, .phase = true, .dma = acq,
+				 .size = acqs, .vector = 0 };
+	trace_event("nvme_start_ctrl", "%s asq=0x%llx/%u acq=0x%llx/%u", n->parent_obj.name,
+		    (unsigned long long)asq, asqs, (unsigned long long)acq, acqs);
+	return 0;
+}
+
+/* nvme_write_bar(CC): EN 0->1 starts, 1->0 resets; SHN completes at once */
+static void nvme_write_cc(NvmeCtrl *n, uint32_t val)
+{
+	bool was_en = REG(n, NVME_REG_CC) & NVME_CC_EN;
+	uint32_t *csts = &REG(n, NVME_REG_CSTS);
+
+	REG(n, NVME_REG_CC) = val;
+	if ((val & NVME_CC_EN) && !was_en)
+		*csts = nvme_start_ctrl(n) ? NVME_CSTS_CFS : NVME_CSTS_RDY;
+	else if (!(val & NVME_CC_EN) && was_en) {
+		nvme_ctrl_reset(n);
+		*csts = 0;
+	}
+	*csts = (*csts & ~NVME_CSTS_SHST_DONE) | (NVME_CC_SHN(val) ? NVME_CSTS_SHST_DONE : 0);
+}
+
+/* ---- BAR 0: registers and doorbells ---- */
+
+/* nvme_process_db: SQ y tail at 0x1000 + 8y, CQ y head at 0x1000 + 8y + 4 */
+static void nvme_process_db(NvmeCtrl *n, uint64_t off, uint32_t val)
+{
+	unsigned int qid = (unsigned int)(off - NVME_REG_DBS) / 8;
+	bool is_cq = (off - NVME_REG_DBS) & 4;
+	const char *name = n->parent_obj.name;
+
+	if (qid >= NVME_NR_QUEUES || !(is_cq ? n->cq[qid].valid : n->sq[qid].valid) ||
+	    val >= (is_cq ? n->cq[qid].size : n->sq[qid].size)) {
+		trace_event("nvme_mmio_doorbell_bad", "%s off=0x%llx val=%u ignored", name,
+			    (unsigned long long)off, val);
+		return;
+	}
+	if (!is_cq) {
+		trace_event("nvme_mmio_doorbell_sq", "%s sqid=%u tail=%u", name, qid, val);
+		n->sq[qid].tail = (uint16_t)val;
+		nvme_process_sq(n, (uint16_t)qid);
+		return;
+	}
+	trace_event("nvme_mmio_doorbell_cq", "%s cqid=%u head=%u", name, qid, val);
+	n->cq[qid].head = (uint16_t)val;
+	/* room in the CQ: post what waited for it, resume stalled SQs */
+	if (!n->hold)
+		nvme_post_held(n, UINT_MAX);
+	for (uint16_t q = 0; q < NVME_NR_QUEUES; q++)
+		nvme_process_sq(n, q);
+}
+
+/* nvme_mmio_read: the register file; doorbells read 0 */
+static uint32_t nvme_reg_read(NvmeCtrl *n, uint64_t off)
+{
+	return off < sizeof(n->bar) ? n->bar[off / 4] : 0;
+}
+
+/* nvme_write_bar: CAP, VS and CSTS are read-only */
+static void nvme_reg_write(NvmeCtrl *n, uint64_t off, uint32_t val)
+{
+	switch (off) {
+	case NVME_REG_CC:
+		nvme_write_cc(n, val);
+		break;
+	case NVME_REG_AQA: case NVME_REG_ASQ: case NVME_REG_ASQ + 4:
+	case NVME_REG_ACQ: case NVME_REG_ACQ + 4:
+		REG(n, off) = val;
+		break;
+	default:
+		if (off >= NVME_REG_DBS)
+			nvme_process_db(n, off, val);
+	}
+}
+
+/* data is little-endian, as the host */
+static uint32_t le_value(const uint8_t *data, unsigned int size)
+{
+	uint32_t v = 0;
+
+	memcpy(&v, data, size < 4 ? size : 4);
+	return v;
+}
+
+/* aligned dword accesses; a qword is its two halves, low first */
+static void nvme_mmio_write(void *opaque, uint64_t off, const uint8_t *data, unsigned int size)
+{
+	if ((size != 4 && size != 8) || off % size)
+		return;
+	nvme_reg_write(opaque, off, le_value(data, 4));
+	if (size == 8)
+		nvme_reg_write(opaque, off + 4, le_value(data + 4, 4));
+}
+
+static void nvme_mmio_read(void *opaque, uint64_t off, uint8_t *data, unsigned int size)
+{
+	uint64_t v = 0;
+
+	if ((size == 4 || size == 8) && !(off % size)) {
+		v = nvme_reg_read(opaque, off);
+		if (size == 8)
+			v |= (uint64_t)nvme_reg_read(opaque, off + 4) << 32;
+	}
+	memcpy(data, &v, size);
+}
+
+static const struct bus_ops nvme_mmio_ops = { .write = nvme_mmio_write, .read = nvme_mmio_read };
+
+/* ---- BAR 4: the MSI-X table at 0, the PBA at 0x800 ---- */
+
+static void nvme_msix_write(void *opaque, uint64_t off, const uint8_t *data, unsigned int size)
+{
+	NvmeCtrl *n = opaque;
+
+	if (off < NVME_PBA_OFF)
+		msix_table_mmio_write(&n->parent_obj, off, le_value(data, size), size);
+	else
+		msix_pba_mmio_write(&n->parent_obj, off - NVME_PBA_OFF, le_value(data, size), size);
+}
+
+static void nvme_msix_read(void *opaque, uint64_t off, uint8_t *data, unsigned int size)
+{
+	NvmeCtrl *n = opaque;
+	uint64_t v = off < NVME_PBA_OFF ? msix_table_mmio_read(&n->parent_obj, off, size) :
+		     msix_pba_mmio_read(&n->parent_obj, off - NVME_PBA_OFF, size);
+
+	memcpy(data, &v, size);
+}
+
+static const struct bus_ops nvme_msix_ops = { .write = nvme_msix_write, .read = nvme_msix_read };
+
+/* ---- the API ---- */
+
+void nvme_set_hold(PCIDevice *dev, bool hold)
+{
+	((NvmeCtrl *)dev->opaque)->hold = hold;
+	trace_event("nvme_set_hold", "%s hold=%d", dev->name, hold);
+}
+
+int nvme_complete_held(PCIDevice *dev, unsigned int count)
+{
+	NvmeCtrl *n = dev->opaque;
+	unsigned int done = nvme_post_held(n, count);
+
+	trace_event("nvme_complete_held", "%s posted=%u of %u, held=%u", dev->name, done, count,
+		    n->held_nr);
+	nvme_process_sq(n, 1);	/* resume an SQ that stopped on a full FIFO */
+	return (int)done;
+}
+
+void nvme_get_stats(PCIDevice *dev, struct nvme_stats *st)
+{
+	NvmeCtrl *n = dev->opaque;
+
+	*st = (struct nvme_stats){ .commands = n->commands, .completions = n->completions,
+				   .held = n->held_nr };
+}
+
+PCIDevice *nvme_realize(struct vm *vm, PCIBus *bus, const char *name)
+{
+	NvmeCtrl *n = calloc(1, sizeof(*n));
+	PCIDevice *dev;
+	int r;
+
+	if (!n) {
+		pr_err("nvme %s: out of memory", name);
+		return NULL;
+	}
+	n->vm = vm;
+	dev = &n->parent_obj;
+	pci_device_init(dev, name, "nvme", PCI_VENDOR_ID_REDHAT, PCI_DEVICE_ID_NVME,
+			NVME_CLASS_REV);
+	dev->opaque = n;
+	REG(n, NVME_REG_CAP) = (uint32_t)NVME_CAP_VALUE;
+	REG(n, NVME_REG_CAP + 4) = (uint32_t)(NVME_CAP_VALUE >> 32);
+	REG(n, NVME_REG_VS) = NVME_VS_VALUE;
+	pci_register_bar(dev, NVME_REG_BAR, PCI_BASE_ADDRESS_SPACE_MEMORY, NVME_REG_SIZE,
+			 &nvme_mmio_ops, n);
+	pci_register_bar(dev, NVME_MSIX_BAR, PCI_BASE_ADDRESS_SPACE_MEMORY, NVME_MSIX_SIZE,
+			 &nvme_msix_ops, n);
+	r = msix_init(dev, NVME_MSIX_VECTORS, NVME_MSIX_BAR, 0, NVME_MSIX_BAR, NVME_PBA_OFF, 0);
+	if (r < 0) {
+		pr_err("nvme %s: msix_init: %s", name, strerror(-r));
+		goto err;
+	}
+	/* the namespace pattern: byte = lba ^ offset in the block */
+	for (unsigned int i = 0; i < sizeof(n->ns); i++)
+		n->ns[i] = (uint8_t)(i / NVME_LBA_SIZE ^ i % NVME_LBA_SIZE);
+	if (pci_bus_add_device(bus, dev) < 0) {
+		pr_err("nvme %s: no free PCI slot", name);
+		goto err;
+	}
+	return dev;
+
+err:
+	msix_uninit(dev);
+	free(n);
+	return NULL;
+}
+
+void nvme_unrealize(PCIDevice *dev)
+{
+	PCIBus *bus = dev->bus;
+
+	if (bus && bus->devices[dev->devfn >> 3] == dev) {
+		pthread_mutex_lock(&bus->vm->bql);
+		bus->devices[dev->devfn >> 3] = NULL;
+		pthread_mutex_unlock(&bus->vm->bql);
+	}
+	msix_uninit(dev);
+	free(dev->opaque);
+}

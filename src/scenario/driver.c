@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * driver.c - the test guest as the driver of the emulated devices. Every
+ * device access here is an access the guest CPU makes (config cycles through
+ * 0xcf8/0xcfc, MMIO to the BARs it placed, ring memory it writes itself),
+ * composed into mailbox commands the way a Linux driver sequences them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_pci.h>
+
+#include "run.h"
+#include "../hw/pci/msix.h"
+#include "../hw/nvme/nvme.h"
+#include "../hw/virtio/virtio-pci.h"
+#include "../vmm/devices.h"
+
+#define DRIVER_TIMEOUT_MS	10000
+#define DMA_PER_DEVICE		0x10000		/* rings and buffers of one device */
+#define VIRTQ_SIZE		16
+#define NVME_QSIZE		16
+
+static int gcmd(struct run *run, uint32_t op, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3,
+		uint32_t *result)
+{
+	uint32_t arg[8] = { a0, a1, a2, a3 };
+
+	return guest_cmd(run, 0, op, arg, result, run_timeout_ms(run, 0, DRIVER_TIMEOUT_MS));
+}
+
+static int mmio_write(struct run *run, uint32_t addr, uint32_t val, uint32_t size)
+{
+	return gcmd(run, VIRQ_OP_MMIO_WRITE, addr, size, val, 1, NULL);
+}
+
+static int mmio_read(struct run *run, uint32_t addr, uint32_t size, uint32_t *val)
+{
+	return gcmd(run, VIRQ_OP_MMIO_READ, addr, size, 0, 0, val);
+}
+
+/* a config cycle, as the guest does it: address to 0xcf8, data at 0xcfc */
+static int cfg_access(struct run *run, PCIDevice *dev, uint32_t reg, uint32_t size,
+		      uint32_t *val, bool write)
+{
+	uint32_t a = 0x80000000u | (uint32_t)dev->devfn << 8 | (reg & 0xfc);
+	int r = gcmd(run, VIRQ_OP_OUT, 0xcf8, 4, a, 1, NULL);
+
+	if (r < 0)
+		return r;
+	if (write)
+		return gcmd(run, VIRQ_OP_OUT, 0xcfc + (reg & 3), size, *val, 1, NULL);
+	return gcmd(run, VIRQ_OP_IN, 0xcfc + (reg & 3), size, 0, 0, val);
+}
+
+static const struct virq_pci_dev *guest_dev(struct run *run, struct run_device *d)
+{
+	return d->guest >= 0 ? &run->sh->pci[d->guest] : NULL;
+}
+
+static int driver_pci_enum(struct run *run)
+{
+	uint32_t n;
+	int r = gcmd(run, VIRQ_OP_PCI_ENUM, 0, 0, 0, 0, &n);
+
+	if (r < 0)
+		return r;
+	for (int i = 0; i < SC_MAX_NAMES; i++) {
+		struct run_device *d = &run->devs[i];
+
+		for (uint32_t g = 0; d->dev && g < n; g++)
+			if (run->sh->pci[g].bdf == d->dev->devfn)
+				d->guest = (int)g;
+	}
+	pr_info("guest pci enum: %u functions", n);
+	return 0;
+}
+
+/* Message Control, read-modify-write through config space */
+static int driver_msix_control(struct run *run, struct run_device *d, uint16_t set, uint16_t clr)
+{
+	uint32_t reg = d->dev->msix_cap + PCI_MSIX_FLAGS, v;
+	int r = cfg_access(run, d->dev, reg, 2, &v, false);
+
+	if (r < 0)
+		return r;
+	v = (v | set) & ~(uint32_t)clr & 0xffff;
+	return cfg_access(run, d->dev, reg, 2, &v, true);
+}
+
+static uint32_t msix_entry(struct run *run, struct run_device *d, int index, uint32_t field)
+{
+	return guest_dev(run, d)->msix_table + (uint32_t)index * PCI_MSIX_ENTRY_SIZE + field;
+}
+
+/* __pci_write_msi_msg for MSI-X: address low, high, data; the mask is left alone */
+static int driver_msix_vector(struct run *run, struct run_device *d, const struct sc_step *st)
+{
+	MSIMessage m = msi_x86_message((unsigned int)st->vcpu, (unsigned int)st->vector);
+	char who[SC_NAME_LEN + 8];
+	int r;
+
+	snprintf(who, sizeof(who), "%s/%d", run->sc->names[st->dev].name, st->index);
+	if (!run_claim_guest_vector(run, st->vector, who))
+		return -EINVAL;
+	if (st->index < RUN_MAX_MSIX) {
+		d->gv[st->index][st->vector / 64] |= 1ull << (st->vector % 64);
+		d->dest[st->index] = st->vcpu;
+	}
+	r = mmio_write(run, msix_entry(run, d, st->index, PCI_MSIX_ENTRY_LOWER_ADDR), (uint32_t)m.address, 4);
+	if (!r)
+		r = mmio_write(run, msix_entry(run, d, st->index, PCI_MSIX_ENTRY_UPPER_ADDR), 0, 4);
+	if (!r)
+		r = mmio_write(run, msix_entry(run, d, st->index, PCI_MSIX_ENTRY_DATA), m.data, 4);
+	return r;
+}
+
+static int driver_msix(struct run *run, struct run_device *d, const struct sc_step *st)
+{
+	uint32_t v;
+
+	switch (st->op) {
+	case SC_GUEST_MSIX_ENABLE: return driver_msix_control(run, d, PCI_MSIX_FLAGS_ENABLE, 0);
+	case SC_GUEST_MSIX_DISABLE: return driver_msix_control(run, d, 0, PCI_MSIX_FLAGS_ENABLE);
+	case SC_GUEST_MSIX_FMASK: return driver_msix_control(run, d, PCI_MSIX_FLAGS_MASKALL, 0);
+	case SC_GUEST_MSIX_FUNMASK: return driver_msix_control(run, d, 0, PCI_MSIX_FLAGS_MASKALL);
+	case SC_GUEST_MSIX_VECTOR: return driver_msix_vector(run, d, st);
+	case SC_GUEST_MSIX_MASK: case SC_GUEST_MSIX_UNMASK:
+		return mmio_write(run, msix_entry(run, d, st->index, PCI_MSIX_ENTRY_VECTOR_CTRL),
+				  st->op == SC_GUEST_MSIX_MASK ? PCI_MSIX_ENTRY_CTRL_MASKBIT : 0, 4);
+	default:
+		if (mmio_read(run, guest_dev(run, d)->msix_pba, 4, &v) < 0)
+			return -EIO;
+		pr_info("%s:%d: guest read PBA 0x%x", run->sc->file, st->line, v);
+		return 0;
+	}
+}
+
+/* ---- virtio: the sequence of virtio_pci_modern probe and virtio_dev_probe ---- */
+
+static uint32_t vcommon(struct run *run, struct run_device *d, uint32_t off)
+{
+	return guest_dev(run, d)->bar[VIRTIO_PCI_MODERN_BAR] + VIRTIO_PCI_COMMON_OFF + off;
+}
+
+static uint64_t vring_desc(struct run_device *d) { return d->dma; }
+static uint64_t vring_avail(struct run_device *d) { return d->dma + 16 * VIRTQ_SIZE; }
+static uint64_t vring_used(struct run_device *d)
+{
+	return (vring_avail(d) + 6 + 2 * VIRTQ_SIZE + 3) & ~3ull;
+}
+
+static int vstatus(struct run *run, struct run_device *d, uint32_t status)
+{
+	return mmio_write(run, vcommon(run, d, VIRTIO_PCI_COMMON_STATUS), status, 1);
+}
+
+static int driver_virtio_setup(struct run *run, struct run_device *d, int vector)
+{
+	uint32_t ack = VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER, st;
+	/* features: VERSION_1 (bit 32) only; then queue 0 on `vector` */
+	const struct { uint32_t off, size, val; } seq[] = {
+		{ VIRTIO_PCI_COMMON_GFSELECT, 4, 1 }, { VIRTIO_PCI_COMMON_GF, 4, 1 },
+		{ VIRTIO_PCI_COMMON_GFSELECT, 4, 0 }, { VIRTIO_PCI_COMMON_GF, 4, 0 },
+		{ VIRTIO_PCI_COMMON_STATUS, 1, ack | VIRTIO_CONFIG_S_FEATURES_OK },
+		{ VIRTIO_PCI_COMMON_Q_SELECT, 2, 0 }, { VIRTIO_PCI_COMMON_Q_SIZE, 2, VIRTQ_SIZE },
+		{ VIRTIO_PCI_COMMON_Q_MSIX, 2, (uint32_t)vector },
+		{ VIRTIO_PCI_COMMON_Q_DESCLO, 4, (uint32_t)vring_desc(d) },
+		{ VIRTIO_PCI_COMMON_Q_DESCHI, 4, 0 },
+		{ VIRTIO_PCI_COMMON_Q_AVAILLO, 4, (uint32_t)vring_avail(d) },
+		{ VIRTIO_PCI_COMMON_Q_AVAILHI, 4, 0 },
+		{ VIRTIO_PCI_COMMON_Q_USEDLO, 4, (uint32_t)vring_used(d) },
+		{ VIRTIO_PCI_COMMON_Q_USEDHI, 4, 0 }, { VIRTIO_PCI_COMMON_Q_ENABLE, 2, 1 },
+	};
+	int r = vstatus(run, d, 0);
+
+	/* reset, ACKNOWLEDGE, DRIVER, as virtio_dev_probe */
+	if (!r)
+		r = vstatus(run, d, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+	if (!r)
+		r = vstatus(run, d, ack);
+	for (size_t i = 0; i < ARRAY_SIZE(seq) && !r; i++)
+		r = mmio_write(run, vcommon(run, d, seq[i].off), seq[i].val, seq[i].size);
+	if (!r)
+		r = mmio_read(run, vcommon(run, d, VIRTIO_PCI_COMMON_STATUS), 1, &st);
+	if (!r && !(st & VIRTIO_CONFIG_S_FEATURES_OK))
+		return -EIO;
+	return r;
+}
+
+static int driver_virtio_kick(struct run *run, struct run_device *d, uint32_t count)
+{
+	uint32_t notify = guest_dev(run, d)->bar[VIRTIO_PCI_MODERN_BAR] + VIRTIO_PCI_NOTIFY_OFF;
+	uint32_t idx;
+
+	for (uint32_t i = 0; i < count; i++) {
+		uint64_t buf = d->dma + 0x1000 + 64 * (i % VIRTQ_SIZE);
+		int r = gcmd(run, VIRQ_OP_VIRTQ_ADD, (uint32_t)vring_desc(d), VIRTQ_SIZE,
+			     (uint32_t)buf, 64, &idx);
+
+		/* vp_notify: the queue index to queue 0's notify address */
+		if (!r)
+			r = mmio_write(run, notify, 0, 2);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int driver_virtio(struct run *run, struct run_device *d, const struct sc_step *st)
+{
+	uint32_t s;
+
+	switch (st->op) {
+	case SC_GUEST_VIRTIO_SETUP: return driver_virtio_setup(run, d, st->index);
+	case SC_GUEST_VIRTIO_RESET: return vstatus(run, d, 0);
+	case SC_GUEST_VIRTIO_KICK: return driver_virtio_kick(run, d, st->count);
+	default:
+		if (mmio_read(run, vcommon(run, d, VIRTIO_PCI_COMMON_STATUS), 1, &s) < 0)
+			return -EIO;
+		return vstatus(run, d, s | VIRTIO_CONFIG_S_DRIVER_OK);
+	}
+}
+
+/* ---- NVMe: nvme_pci_configure_admin_queue, nvme_create_queue ---- */
+
+#define NVME_REG_CC	0x14
+#define NVME_REG_CSTS	0x1c
+#define NVME_REG_AQA	0x24
+#define NVME_REG_ASQ	0x28
+#define NVME_REG_ACQ	0x30
+#define NVME_SQ0_TAIL	0x1000
+#define NVME_SQ1_TAIL	0x1008
+
+static uint64_t nvme_asq(struct run_device *d) { return d->dma; }
+static uint64_t nvme_acq(struct run_device *d) { return d->dma + 0x1000; }
+static uint64_t nvme_iosq(struct run_device *d) { return d->dma + 0x2000; }
+static uint64_t nvme_iocq(struct run_device *d) { return d->dma + 0x3000; }
+static uint64_t nvme_buf(struct run_device *d, unsigned int i) { return d->dma + 0x4000 + 0x200 * (i % 16); }
+
+static uint32_t nreg(struct run *run, struct run_device *d, uint32_t off)
+{
+	return guest_dev(run, d)->bar[0] + off;
+}
+
+static int nvme_submit(struct run *run, struct run_device *d, bool admin, uint32_t opcode,
+		       uint32_t prp1, uint32_t cdw10, uint32_t cdw11)
+{
+	uint16_t *tail = admin ? &d->asq_tail : &d->iosq_tail;
+	uint64_t sq = admin ? nvme_asq(d) : nvme_iosq(d);
+	uint32_t arg[8] = { (uint32_t)(sq + 64 * *tail), opcode | (uint32_t)++d->cid << 16,
+			    admin ? 0 : 1, prp1, cdw10, cdw11, 0 };
+	int r = guest_cmd(run, 0, VIRQ_OP_NVME_SQE, arg, NULL,
+			  run_timeout_ms(run, 0, DRIVER_TIMEOUT_MS));
+
+	*tail = (uint16_t)((*tail + 1) % NVME_QSIZE);
+	if (!r)
+		r = mmio_write(run, nreg(run, d, admin ? NVME_SQ0_TAIL : NVME_SQ1_TAIL), *tail, 4);
+	return r;
+}
+
+static int driver_nvme_init(struct run *run, struct run_device *d, int vector)
+{
+	uint32_t q = (NVME_QSIZE - 1) << 16 | 1, csts = 0;
+	int r = mmio_write(run, nreg(run, d, NVME_REG_CC), 0, 4);
+
+	if (!r)
+		r = mmio_write(run, nreg(run, d, NVME_REG_AQA), (NVME_QSIZE - 1) << 16 | (NVME_QSIZE - 1), 4);
+	if (!r)
+		r = mmio_write(run, nreg(run, d, NVME_REG_ASQ), (uint32_t)nvme_asq(d), 4);
+	if (!r)
+		r = mmio_write(run, nreg(run, d, NVME_REG_ACQ), (uint32_t)nvme_acq(d), 4);
+	/* IOSQES 6 (64 bytes), IOCQES 4 (16 bytes), EN */
+	if (!r)
+		r = mmio_write(run, nreg(run, d, NVME_REG_CC), 0x00460001, 4);
+	if (!r)
+		r = mmio_read(run, nreg(run, d, NVME_REG_CSTS), 4, &csts);
+	if (!r && !(csts & 1))
+		return -EIO;
+	d->asq_tail = d->iosq_tail = 0;
+	/* Create I/O CQ 1 on MSI-X vector `vector`, interrupts enabled; then SQ 1 */
+	if (!r)
+		r = nvme_submit(run, d, true, 0x05, (uint32_t)nvme_iocq(d), q, (uint32_t)vector << 16 | 3);
+	if (!r)
+		r = nvme_submit(run, d, true, 0x01, (uint32_t)nvme_iosq(d), q, 1u << 16 | 1);
+	return r;
+}
+
+static int driver_nvme(struct run *run, struct run_device *d, const struct sc_step *st)
+{
+	if (st->op == SC_GUEST_NVME_INIT)
+		return driver_nvme_init(run, d, st->index);
+	for (uint32_t i = 0; i < st->count; i++) {
+		int r = nvme_submit(run, d, false, 0x02, (uint32_t)nvme_buf(d, i), i % 64, 0);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* ---- dispatch ---- */
+
+int driver_step(struct run *run, const struct sc_step *st)
+{
+	struct run_device *d = st->dev >= 0 ? &run->devs[st->dev] : NULL;
+
+	if (st->op == SC_GUEST_PCI_ENUM)
+		return driver_pci_enum(run);
+	if (!d || !d->dev)
+		return -ENODEV;
+	if (d->guest < 0) {
+		run_fail(run, st, "the guest has not found %s yet: 'guest pci enum' first", d->dev->name);
+		return -ENODEV;
+	}
+	if (st->index >= 0 && (unsigned int)st->index >= d->dev->msix_entries_nr) {
+		run_fail(run, st, "%s has %u MSI-X vectors, no vector %d", d->dev->name,
+			 d->dev->msix_entries_nr, st->index);
+		return -EINVAL;
+	}
+	if (st->op >= SC_GUEST_MSIX_ENABLE && st->op <= SC_GUEST_MSIX_READ_PBA)
+		return driver_msix(run, d, st);
+	if (st->op >= SC_GUEST_VIRTIO_SETUP && st->op <= SC_GUEST_VIRTIO_KICK)
+		return driver_virtio(run, d, st);
+	return driver_nvme(run, d, st);
+}
