@@ -486,19 +486,14 @@ static void nvme_msix_write(void *opaque, uint64_t off, const uint8_t *data, uns
 {
 	NvmeCtrl *n = opaque;
 
-	if (off < NVME_PBA_OFF)
-		msix_table_mmio_write(&n->parent_obj, off, le_value(data, size), size);
-	else
-		msix_pba_mmio_write(&n->parent_obj, off - NVME_PBA_OFF, le_value(data, size), size);
+	msix_bar_write(&n->parent_obj, off, data, size, NVME_PBA_OFF);
 }
 
 static void nvme_msix_read(void *opaque, uint64_t off, uint8_t *data, unsigned int size)
 {
 	NvmeCtrl *n = opaque;
-	uint64_t v = off < NVME_PBA_OFF ? msix_table_mmio_read(&n->parent_obj, off, size) :
-		     msix_pba_mmio_read(&n->parent_obj, off - NVME_PBA_OFF, size);
 
-	memcpy(data, &v, size);
+	msix_bar_read(&n->parent_obj, off, data, size, NVME_PBA_OFF);
 }
 
 static const struct bus_ops nvme_msix_ops = { .write = nvme_msix_write, .read = nvme_msix_read };
