@@ -27,7 +27,7 @@
 #define SIZES_MMIO	(SIZES_PIO | 1u << 0 | 1u << 8)
 
 enum field { F_VCPUS, F_VCPU, F_VECTOR, F_GSI, F_COUNT, F_MS, F_ADDR, F_LEN, F_SIZE,
-	     F_VALUE, F_DATAMATCH, F_DEV, F_INDEX, F_RAISED, F_DELIVERED, F_PENDING };
+	     F_VALUE, F_DATAMATCH, F_DEV, F_INDEX, F_RAISED, F_DELIVERED, F_PENDING, F_HOST };
 
 /* what the NAME word (or dev=) of a step must be */
 enum name_use {
@@ -64,6 +64,7 @@ static const struct { const char *what, *a, *gone; } kind_info[] = {
 /* device types: st->type points at one of these */
 static const char virtio_rng[] = "virtio-rng";
 static const char nvme[] = "nvme";
+static const char vfio_pci[] = "vfio-pci";
 
 struct key_spec {
 	const char *key;
@@ -150,6 +151,8 @@ static const struct step_kind kinds[] = {
 	{ SC_EXPECT_RESULT, W("expect", "result", "RESULT") },
 	{ SC_DEVICE, W("device", "NAME", virtio_rng), .use = N_NEW_DEVICE, VIRTIO },
 	{ SC_DEVICE, W("device", "NAME", nvme), .use = N_NEW_DEVICE, NVME },
+	{ SC_DEVICE, W("device", "NAME", vfio_pci), { { "host", F_HOST, 0, 0, REQ } },
+	  .use = N_NEW_DEVICE, .dev_type = vfio_pci },
 	{ SC_DEVICE_HOLD, W("device", "NAME", "hold"), .use = N_DEVICE },
 	{ SC_DEVICE_COMPLETE, W("device", "NAME", "complete"), { COUNT(1, 65536, OPT) },
 	  .use = N_DEVICE },
@@ -174,6 +177,10 @@ static const struct step_kind kinds[] = {
 	{ SC_GUEST_VIRTIO_KICK, W("guest", "virtio", "kick"),
 	  { DEV, COUNT(1, 1000, OPT), VCPU(OPT) }, GUEST, VIRTIO },
 	{ SC_GUEST_NVME_INIT, W("guest", "nvme", "init"), { DEV, INDEX, VCPU(OPT) }, GUEST, NVME },
+	{ SC_GUEST_E1000E_INIT, W("guest", "e1000e", "init"), { DEV, VCPU(OPT) }, GUEST,
+	  .dev_type = vfio_pci },
+	{ SC_GUEST_E1000E_RAISE, W("guest", "e1000e", "raise"),
+	  { DEV, INDEX, COUNT(1, 1000, OPT), VCPU(OPT) }, GUEST, .dev_type = vfio_pci },
 	{ SC_GUEST_NVME_READ, W("guest", "nvme", "read"), { DEV, COUNT(1, 1000, OPT), VCPU(OPT) },
 	  GUEST, NVME },
 	{ SC_EXPECT_PENDING, W("expect", "pending"), { DEV, INDEX }, .flag = { "set", "clear" } },
@@ -197,6 +204,7 @@ static const char *const op_names[SC_OP_MAX + 1] = {
 	[SC_EXPECT_COMMITS] = "expect commits",	[SC_EXPECT_ROUTE] = "expect route",
 	[SC_EXPECT_ROUTES] = "expect routes",	[SC_EXPECT_EXITS] = "expect exits",
 	[SC_EXPECT_IOEVENTFD] = "expect ioeventfd", [SC_EXPECT_RESULT] = "expect result",
+	[SC_GUEST_E1000E_INIT] = "guest e1000e init", [SC_GUEST_E1000E_RAISE] = "guest e1000e raise",
 	[SC_DEVICE] = "device",			[SC_DEVICE_HOLD] = "device hold",
 	[SC_DEVICE_COMPLETE] = "device complete", [SC_GUEST_PCI_ENUM] = "guest pci enum",
 	[SC_GUEST_MSIX_ENABLE] = "guest msix enable",
@@ -400,6 +408,20 @@ static int set_dev(struct parser *p, const char *s, struct sc_step *st)
 	return st->dev < 0 ? -1 : 0;
 }
 
+/* host=DDDD:BB:DD.F or VENDOR:DEVICE (hex), the function to pass through */
+static int set_host(struct parser *p, const char *s, struct sc_step *st)
+{
+	unsigned int a, b, c, d;
+	char end;
+
+	if (strlen(s) >= sizeof(st->host) ||
+	    (sscanf(s, "%4x:%2x:%2x.%1x%c", &a, &b, &c, &d, &end) != 4 &&
+	     sscanf(s, "%4x:%4x%c", &a, &b, &end) != 2))
+		return perr(p, "host %s invalid: wanted a PCI address (0000:00:02.0) or vendor:device (8086:10d3)", s);
+	snprintf(st->host, sizeof(st->host), "%s", s);
+	return 0;
+}
+
 static int set_key(struct parser *p, const struct key_spec *ks, const char *s,
 		   struct sc_step *st)
 {
@@ -409,6 +431,8 @@ static int set_key(struct parser *p, const struct key_spec *ks, const char *s,
 
 	if (ks->f == F_DEV)
 		return set_dev(p, s, st);
+	if (ks->f == F_HOST)
+		return set_host(p, s, st);
 	if (parse_num(p, ks->key, s, ks->min, ks->max, hex, &v))
 		return -1;
 	switch (ks->f) {
@@ -436,7 +460,7 @@ static int set_key(struct parser *p, const struct key_spec *ks, const char *s,
 		break;
 	case F_VALUE:	st->value = v; break;
 	case F_DATAMATCH: st->datamatch = v; st->has_datamatch = true; break;
-	case F_DEV:	break;			/* above */
+	case F_DEV: case F_HOST: break;		/* above */
 	case F_INDEX:	st->index = v; break;
 	case F_RAISED:	st->raised = v; break;
 	case F_DELIVERED: st->delivered = v; break;

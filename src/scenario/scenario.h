@@ -62,7 +62,7 @@ enum sc_op {
 	SC_EXPECT_IOEVENTFD,	/* expect ioeventfd NAME count=N */
 	SC_EXPECT_RESULT,	/* expect result ok|EINVAL|ENOSPC|... */
 	/* devices (issue 5): the VM's PCI devices, host side */
-	SC_DEVICE,		/* device NAME virtio-rng|nvme        (right after vm) */
+	SC_DEVICE,		/* device NAME virtio-rng|nvme | vfio-pci host=BDF|VID:DID  (right after vm) */
 	SC_DEVICE_HOLD,		/* device NAME hold      completions wait for 'complete' */
 	SC_DEVICE_COMPLETE,	/* device NAME complete  [count=N] post held completions */
 	/* devices, guest side: the test guest drives them as a Linux driver */
@@ -81,6 +81,8 @@ enum sc_op {
 	SC_GUEST_VIRTIO_KICK,	/* guest virtio kick dev=NAME [count=N] */
 	SC_GUEST_NVME_INIT,	/* guest nvme init dev=NAME index=I  (admin queue, I/O queue pair on vector I) */
 	SC_GUEST_NVME_READ,	/* guest nvme read dev=NAME [count=N] */
+	SC_GUEST_E1000E_INIT,	/* guest e1000e init dev=NAME  (interrupt causes -> MSI-X vectors 0-4) */
+	SC_GUEST_E1000E_RAISE,	/* guest e1000e raise dev=NAME index=I [count=N]  (a write to ICS) */
 	/* device expects */
 	SC_EXPECT_PENDING,	/* expect pending dev=NAME index=I set|clear */
 	SC_EXPECT_VECTOR,	/* expect vector dev=NAME index=I [raised=N] [delivered=N] [pending=N] */
@@ -112,7 +114,8 @@ struct sc_step {
 	int err;			/* expect result: 0 = ok, else a positive errno */
 	int dev;			/* dev=NAME: index in scenario.names, -1 if none */
 	int index;			/* index=I (an MSI-X vector of dev), -1 if absent */
-	const char *type;		/* device: "virtio-rng" or "nvme" (static string) */
+	const char *type;		/* device: "virtio-rng", "nvme", "vfio-pci" (static) */
+	char host[32];			/* vfio-pci: host=BDF or VENDOR:DEVICE */
 	bool set;			/* expect pending: set (true) or clear */
 	int64_t raised, delivered, pending;	/* expect vector: -1 if absent */
 };

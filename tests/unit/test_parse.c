@@ -316,6 +316,34 @@ static void test_parse_allows_8_devices(void **state)
 	scenario_free(&sc);
 }
 
+static void test_parse_vfio_device_takes_a_host(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	parse_ok(VM "device E vfio-pci host=8086:10d3\ndevice F vfio-pci host=0000:00:02.0\n"
+		 "guest e1000e init dev=E\nguest e1000e raise dev=F index=4 count=3\n", &sc);
+	want_str(sc.steps[0].type, "vfio-pci");
+	want_str(sc.steps[0].host, "8086:10d3");
+	want_str(sc.steps[1].host, "0000:00:02.0");
+	assert_int_equal(sc.steps[2].op, SC_GUEST_E1000E_INIT);
+	assert_int_equal(sc.steps[3].op, SC_GUEST_E1000E_RAISE);
+	assert_int_equal(sc.steps[3].index, 4);
+	assert_int_equal(sc.steps[3].count, 3);
+	assert_int_equal(sc.steps[3].dev, sc.steps[1].name);
+	scenario_free(&sc);
+}
+
+static void test_parse_rejects_bad_vfio_host(void **state)
+{
+	(void)state;
+	check_error(VM "device E vfio-pci\n", "2: 'device' needs host=");
+	check_error(VM "device E vfio-pci host=eth0\n",
+		    "2: host eth0 invalid: wanted a PCI address (0000:00:02.0) or vendor:device (8086:10d3)");
+	check_error(VM "device N nvme\nguest e1000e init dev=N\n",
+		    "3: device 'N' is an nvme, not a vfio-pci");
+}
+
 static void test_parse_device_hold_and_complete(void **state)
 {
 	struct scenario sc;
@@ -927,9 +955,9 @@ BAD(first_error_only, VM "msi vcpu=9 vector=0x40\nfoo\n",
 
 /* devices */
 BAD(device_of_unknown_type, VM "device R virtio-blk\n",
-    "2: after 'device R': wanted virtio-rng, nvme, hold or complete, got 'virtio-blk'")
+    "2: after 'device R': wanted virtio-rng, nvme, vfio-pci, hold or complete, got 'virtio-blk'")
 BAD(device_without_a_type, VM "device R\n",
-    "2: after 'device R': wanted virtio-rng, nvme, hold or complete, got end of line")
+    "2: after 'device R': wanted virtio-rng, nvme, vfio-pci, hold or complete, got end of line")
 BAD(device_before_vm, "device R nvme\nvm vcpus=1\n", "1: 'vm' must come first")
 BAD(device_after_a_host_step, VM "commit\ndevice R nvme\n",
     "3: 'device' lines must follow 'vm' directly")
@@ -991,7 +1019,7 @@ BAD(nvme_read_count_0, DEVS "guest nvme read dev=N count=0\n",
 BAD(guest_msix_without_a_kind, DEVS "guest msix\n",
     "4: after 'guest msix': wanted enable, disable, function-mask, function-unmask, vector, mask, unmask or read-pba, got end of line")
 BAD(guest_with_an_unknown_kind, VM "guest pcie enum\n",
-    "2: after 'guest': wanted out, in, write, read, pci, msix, virtio or nvme, got 'pcie'")
+    "2: after 'guest': wanted out, in, write, read, pci, msix, virtio, nvme or e1000e, got 'pcie'")
 /* device expects */
 BAD(expect_pending_without_set_or_clear, DEVS "expect pending dev=N index=0\n",
     "4: 'expect pending' needs set or clear")
@@ -1107,6 +1135,7 @@ int main(void)
 		T(accepts_line_of_1023_characters), T(allows_64_names), T(5000_line_file),
 		T(file_name_drops_dir_and_suffix), T(every_scenario_in_the_tree),
 		T(device_lines_define_devices), T(allows_8_devices), T(device_hold_and_complete),
+		T(vfio_device_takes_a_host), R(bad_vfio_host),
 		T(guest_pci_enum), T(guest_msix_steps), T(guest_virtio_steps),
 		T(guest_nvme_steps), T(expect_pending_set_or_clear_anywhere),
 		T(expect_vector_and_completions), T(device_names_share_the_name_space),
