@@ -7,7 +7,7 @@
 #   -t TIMEOUT_S  hard host limit on QEMU (default 660). The command inside
 #                 gets lab.timeout=TIMEOUT_S-60 (2/3 of it below 180 s; 600
 #                 by default) so its output still comes back when it hangs.
-#   --qemu-extra  more QEMU arguments, split on blanks ("-device e1000e,romfile=")
+#   --qemu-extra  more QEMU arguments, split on blanks ("-device virtio-rng-pci")
 #   LOG           console log, CR stripped; the /lab-out archive is cut out
 #                 of it once unpacked
 #   OUTDIR        gets what the command wrote to $LAB_OUT, plus dmesg.txt
@@ -60,13 +60,15 @@ mkdir -p "$(dirname "$LOG")"
 RCF=$(mktemp "${TMPDIR:-/tmp}/lab-rc.XXXXXX")
 
 # thread=single: multi-threaded TCG with -smp 2 hung boots; -cpu max has
-# SVM, so kvm_amd loads; intremap=on gives VFIO an interrupt-remapping IOMMU
+# SVM, so kvm_amd loads; intremap=on gives VFIO an interrupt-remapping IOMMU.
+# Two devices for /init to bind to vfio-pci: edu (MSI) and e1000e (MSI-X, 5
+# vectors: virq's vfio-pci device), no netdev (QEMU warns "has no peer")
 # shellcheck disable=SC2086
 set -- timeout -k 5 "$TIMEOUT" qemu-system-x86_64 \
     -accel tcg,thread=single -cpu max -m "${LAB_MEM:-1024}" \
     -smp "${LAB_SMP:-1}" -machine q35 -nodefaults -no-user-config \
     -display none -serial stdio -no-reboot \
-    -device intel-iommu,intremap=on -device edu \
+    -device intel-iommu,intremap=on -device edu -device e1000e,romfile= \
     -kernel "$KERNEL" -initrd "$INITRD" \
     -append "console=ttyS0 quiet loglevel=4 panic=-1 intel_iommu=on lab.timeout=$GUEST_T ${LAB_APPEND:-}" \
     $QEXTRA

@@ -86,7 +86,7 @@ static void lab_show_results(const char *out, const struct scenario *sc, int n)
 }
 
 static int lab_run(const char *dir, const char *kernel, const char *out, int n, char **files,
-		   bool verbose)
+		   bool verbose, const char *extra)
 {
 	struct scenario *sc = calloc(n, sizeof(*sc));
 	char exe[PATH_MAX], log[PATH_MAX], cmd[8192], script[PATH_MAX];
@@ -113,7 +113,8 @@ static int lab_run(const char *dir, const char *kernel, const char *out, int n, 
 	if (l < 0)
 		return VIRQ_EXIT_ENV;
 	exe[l] = 0;
-	len = snprintf(cmd, sizeof(cmd), "./virq run --ftrace --scale " LAB_SCALE " --out \"$LAB_OUT\"");
+	len = snprintf(cmd, sizeof(cmd), "./virq run --ftrace --scale " LAB_SCALE "%s --out \"$LAB_OUT\"",
+		       extra);
 	for (int i = 0; i < n; i++) {
 		char tmp[PATH_MAX];
 
@@ -154,11 +155,13 @@ int cmd_lab(int argc, char **argv, const char *usage_text);
 int cmd_lab(int argc, char **argv, const char *usage_text)
 {
 	static const struct option lo[] = {
-		{ "kernel", 1, 0, 'k' }, { "out", 1, 0, 'o' }, { "help", 0, 0, 'h' }, { 0 },
+		{ "kernel", 1, 0, 'k' }, { "out", 1, 0, 'o' }, { "help", 0, 0, 'h' },
+		{ "skip-unchanged-commits", 0, 0, 'S' }, { 0 },
 	};
 	const char *kernel = "6.1", *out = "lab-results";
 	char dir[PATH_MAX];
 	bool verbose = false;
+	const char *extra = "";
 	int c;
 
 	if (argc < 2 || (strcmp(argv[1], "run") && strcmp(argv[1], "setup"))) {
@@ -171,6 +174,7 @@ int cmd_lab(int argc, char **argv, const char *usage_text)
 		case 'k': kernel = optarg; break;
 		case 'o': out = optarg; break;
 		case 'v': verbose = true; break;
+		case 'S': extra = " --skip-unchanged-commits"; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		default: fputs(usage_text, stderr); return VIRQ_EXIT_USAGE;
 		}
@@ -194,5 +198,5 @@ int cmd_lab(int argc, char **argv, const char *usage_text)
 		fputs(usage_text, stderr);
 		return VIRQ_EXIT_USAGE;
 	}
-	return lab_run(dir, kernel, out, argc - optind, argv + optind, verbose);
+	return lab_run(dir, kernel, out, argc - optind, argv + optind, verbose, extra);
 }

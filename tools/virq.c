@@ -37,7 +37,8 @@ static const char usage_main[] =
 	"/dev/kvm, the VM cannot be built, the lab cannot boot).\n";
 
 static const char usage_run[] =
-	"usage: virq run [--out DIR] [--guest ELF] [--ftrace] [--scale N] [-v] FILE...\n"
+	"usage: virq run [--out DIR] [--guest ELF] [--ftrace] [--scale N]\n"
+	"                [--skip-unchanged-commits] [-v] FILE...\n"
 	"\n"
 	"Runs each scenario in a new VM on this host's /dev/kvm (VIRQ_DEV_KVM overrides\n"
 	"the path). All files are parsed first; a bad one stops everything (exit 2).\n"
@@ -47,10 +48,13 @@ static const char usage_run[] =
 	"  --ftrace      function-trace the kernel (the seed's filter) with the VMM's\n"
 	"                steps as trace_marker lines; needs tracefs (root)\n"
 	"  --scale N     multiply every timeout by N (slow hosts, the lab uses 4)\n"
+	"  --skip-unchanged-commits\n"
+	"                on a VFIO vector's unmask, skip KVM_SET_GSI_ROUTING when the\n"
+	"                table did not change (QEMU always commits)\n"
 	"  -v            debug lines (every trace event)\n";
 
 static const char usage_lab[] =
-	"usage: virq lab run [--kernel 6.1|6.12] [--out DIR] [-v] FILE...\n"
+	"usage: virq lab run [--kernel 6.1|6.12] [--out DIR] [--skip-unchanged-commits] [-v] FILE...\n"
 	"       virq lab setup [--kernel 6.1|6.12]\n"
 	"\n"
 	"The lab boots a stock Debian cloud kernel under QEMU's TCG emulator (emulated\n"
@@ -59,6 +63,7 @@ static const char usage_lab[] =
 	"  --kernel K    Debian kernel series: 6.1 (default, Debian 12's) or 6.12\n"
 	"  --out DIR     results: DIR/NAME/{results.txt,results.json,console.log,ftrace.txt}\n"
 	"                and DIR/lab-console.log (default: lab-results)\n"
+	"  --skip-unchanged-commits   passed to 'virq run' inside the lab\n"
 	"  -v            stream the lab's console\n"
 	"Kernels are fetched with apt-get download into build/lab-cache (VIRQ_LAB_CACHE).\n";
 
@@ -141,7 +146,8 @@ static int cmd_run(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "out", 1, 0, 'o' }, { "guest", 1, 0, 'g' }, { "ftrace", 0, 0, 'f' },
-		{ "scale", 1, 0, 's' }, { "help", 0, 0, 'h' }, { 0 },
+		{ "scale", 1, 0, 's' }, { "help", 0, 0, 'h' },
+		{ "skip-unchanged-commits", 0, 0, 'S' }, { 0 },
 	};
 	struct run_opts o = { .guest = virq_guest_image, .scale = 1, .guest_name = "virq-guest",
 			      .guest_len = (size_t)(virq_guest_image_end - virq_guest_image) };
@@ -155,6 +161,7 @@ static int cmd_run(int argc, char **argv)
 		case 'g': o.guest_name = optarg; break;
 		case 'f': o.ftrace = true; break;
 		case 's': o.scale = (unsigned int)atoi(optarg); break;
+		case 'S': o.skip_unchanged_commits = true; break;
 		case 'v': log_set_verbose(1); break;
 		case 'h': return usage(usage_run, 0);
 		default: return usage(usage_run, VIRQ_EXIT_USAGE);

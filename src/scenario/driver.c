@@ -15,6 +15,7 @@
 #include "../hw/pci/msix.h"
 #include "../hw/nvme/nvme.h"
 #include "../hw/virtio/virtio-pci.h"
+#include "../hw/vfio/pci.h"
 #include "../vmm/devices.h"
 
 #define DRIVER_TIMEOUT_MS	10000
@@ -300,6 +301,67 @@ static int driver_nvme(struct run *run, struct run_device *d, const struct sc_st
 	return 0;
 }
 
+/* ---- e1000e (passed through): its interrupt registers in BAR 0 ---- */
+
+#define E1000_CTRL_EXT	0x18
+#define E1000_ICR	0xc0
+#define E1000_ICS	0xc8
+#define E1000_IMS	0xd0
+#define E1000_IMC	0xd8
+#define E1000_EIAC	0xdc
+#define E1000_IVAR	0xe4
+#define E1000_CTRL_EXT_IAME	(1u << 27)
+#define E1000_IVAR_MAP	0x000cba98u	/* RXQ0 -> 0, RXQ1 -> 1, TXQ0 -> 2, TXQ1 -> 3, other -> 4 */
+#define E1000_CAUSES	0x01f00000u	/* RXQ0, RXQ1, TXQ0, TXQ1, other */
+#define E1000_RAISE_GAP_NS	2000000	/* QEMU 7.2's EITR: raises of a vector > 128 us apart */
+
+static uint32_t ereg(struct run *run, struct run_device *d, uint32_t off)
+{
+	return guest_dev(run, d)->bar[0] + off;
+}
+
+/* mask all, clear causes, auto-mask, each queue cause on its own vector, unmask those */
+static int driver_e1000e_init(struct run *run, struct run_device *d)
+{
+	uint32_t ext = 0;
+	int r = mmio_write(run, ereg(run, d, E1000_IMC), ~0u, 4);
+
+	if (!r)
+		r = mmio_write(run, ereg(run, d, E1000_ICR), ~0u, 4);
+	if (!r)
+		r = mmio_read(run, ereg(run, d, E1000_CTRL_EXT), 4, &ext);
+	if (!r)
+		r = mmio_write(run, ereg(run, d, E1000_CTRL_EXT), ext | E1000_CTRL_EXT_IAME, 4);
+	if (!r)
+		r = mmio_write(run, ereg(run, d, E1000_IVAR), E1000_IVAR_MAP, 4);
+	if (!r)
+		r = mmio_write(run, ereg(run, d, E1000_EIAC), E1000_CAUSES, 4);
+	if (!r)
+		r = mmio_write(run, ereg(run, d, E1000_IMS), E1000_CAUSES, 4);
+	return r;
+}
+
+/* a cause bit written to ICS makes the device send that vector's message */
+static int driver_e1000e_raise(struct run *run, struct run_device *d, int index, uint32_t count)
+{
+	VFIOPCIDevice *vdev = (VFIOPCIDevice *)d->dev;
+
+	if (index > 4)
+		return -EINVAL;
+	for (uint32_t i = 0; i < count; i++) {
+		int r;
+
+		sleep_ns(E1000_RAISE_GAP_NS);
+		pthread_mutex_lock(&run->vm.bql);
+		vdev->msi_vectors[index].raised++;
+		pthread_mutex_unlock(&run->vm.bql);
+		r = mmio_write(run, ereg(run, d, E1000_ICS), E1000_CAUSES & (0x00100000u << index), 4);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* ---- dispatch ---- */
 
 int driver_step(struct run *run, const struct sc_step *st)
@@ -323,5 +385,9 @@ int driver_step(struct run *run, const struct sc_step *st)
 		return driver_msix(run, d, st);
 	if (st->op >= SC_GUEST_VIRTIO_SETUP && st->op <= SC_GUEST_VIRTIO_KICK)
 		return driver_virtio(run, d, st);
+	if (st->op == SC_GUEST_E1000E_INIT)
+		return driver_e1000e_init(run, d);
+	if (st->op == SC_GUEST_E1000E_RAISE)
+		return driver_e1000e_raise(run, d, st->index, st->count);
 	return driver_nvme(run, d, st);
 }

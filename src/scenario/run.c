@@ -19,6 +19,7 @@
 #include "../vmm/devices.h"
 #include "../hw/pci/msix.h"
 #include "../hw/nvme/nvme.h"
+#include "../hw/vfio/pci.h"
 
 #define RUN_RAM_SIZE		(32ull << 20)
 #define RUN_IRQ_TIMEOUT_MS	5000
@@ -365,7 +366,7 @@ static int run_step(struct run *run, const struct sc_step *st, const struct sc_s
 	case SC_WAIT: sleep_ns(st->ms * 1000000ull); return 0;
 	case SC_DEVICE: return 0;	/* created before the guest boots */
 	case SC_DEVICE_HOLD: case SC_DEVICE_COMPLETE: return step_device(run, st);
-	case SC_GUEST_PCI_ENUM ... SC_GUEST_NVME_READ:
+	case SC_GUEST_PCI_ENUM ... SC_GUEST_E1000E_RAISE:
 		r = driver_step(run, st);
 		if (r < 0)
 			run_fail(run, st, "%s: %s", st->text, strerror(-r));
@@ -409,12 +410,16 @@ int run_devices_create(struct run *run)
 			run->has_pci = true;
 		}
 		d->type = pci_device_type_find(st->type);
-		d->dev = d->type ? d->type->realize(&run->vm, &run->pci, sc->names[st->name].name) : NULL;
+		d->dev = d->type ? d->type->realize(&run->vm, &run->pci, sc->names[st->name].name,
+						    st->host) : NULL;
 		if (!d->dev) {
 			run_fail(run, st, "cannot create %s device %s", st->type, sc->names[st->name].name);
 			return -ENODEV;
 		}
 		d->dma = VIRQ_DMA_GPA + 0x10000ull * n++;
+		if (!strcmp(st->type, "vfio-pci"))
+			((VFIOPCIDevice *)d->dev)->skip_unchanged_commits =
+				run->opts->skip_unchanged_commits;
 		pr_info("device %s: %s at 00:%02x.0", d->dev->name, st->type, d->dev->devfn >> 3);
 	}
 	return 0;

@@ -32,6 +32,7 @@ struct run_opts {
 	const char *guest_name;
 	bool ftrace;			/* function tracer + trace_marker (the lab) */
 	unsigned int scale;		/* timeouts multiplier (the lab is slow) */
+	bool skip_unchanged_commits;	/* vfio: do not push an unchanged table on unmask */
 };
 
 /* what a scenario name stands for while it runs */

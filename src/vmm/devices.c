@@ -5,6 +5,7 @@
 #include "devices.h"
 #include "util.h"
 #include "../hw/nvme/nvme.h"
+#include "../hw/vfio/pci.h"
 
 PCIDevice *virtio_rng_pci_realize(struct vm *vm, PCIBus *bus, const char *name);
 void virtio_rng_pci_unrealize(PCIDevice *dev);
@@ -19,9 +20,29 @@ static uint64_t nvme_completions(PCIDevice *dev)
 	return st.completions;
 }
 
+static PCIDevice *virtio_rng_new(struct vm *vm, PCIBus *bus, const char *name, const char *arg)
+{
+	(void)arg;
+	return virtio_rng_pci_realize(vm, bus, name);
+}
+
+static PCIDevice *nvme_new(struct vm *vm, PCIBus *bus, const char *name, const char *arg)
+{
+	(void)arg;
+	return nvme_realize(vm, bus, name);
+}
+
+/* a passthrough device completes nothing the VMM can count */
+static uint64_t no_completions(PCIDevice *dev)
+{
+	(void)dev;
+	return 0;
+}
+
 static const struct pci_device_type pci_types[] = {
-	{ "virtio-rng", virtio_rng_pci_realize, virtio_rng_pci_unrealize, virtio_rng_pci_completions },
-	{ "nvme", nvme_realize, nvme_unrealize, nvme_completions },
+	{ "virtio-rng", virtio_rng_new, virtio_rng_pci_unrealize, virtio_rng_pci_completions },
+	{ "nvme", nvme_new, nvme_unrealize, nvme_completions },
+	{ "vfio-pci", vfio_pci_realize, vfio_pci_unrealize, no_completions },
 };
 
 const struct pci_device_type *pci_device_type_find(const char *name)

@@ -27,7 +27,8 @@ typedef struct PCIBus PCIBus;
 
 struct pci_device_type {
 	const char *name;
-	PCIDevice *(*realize)(struct vm *vm, PCIBus *bus, const char *name);	/* NULL: failed */
+	/* NULL: failed (reported); arg is the scenario's host= for vfio-pci */
+	PCIDevice *(*realize)(struct vm *vm, PCIBus *bus, const char *name, const char *arg);
 	void (*unrealize)(PCIDevice *dev);
 	uint64_t (*completions)(PCIDevice *dev);	/* requests the device has completed */
 };

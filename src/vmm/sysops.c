@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* sysops.c - the host backend of the kernel seam: straight system calls. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/eventfd.h>
@@ -55,6 +56,22 @@ static ssize_t host_write(void *priv, int fd, const void *buf, size_t n)
 	return r < 0 ? -errno : r;
 }
 
+static ssize_t host_pread(void *priv, int fd, void *buf, size_t n, off_t off)
+{
+	ssize_t r = pread(fd, buf, n, off);
+
+	(void)priv;
+	return r < 0 ? -errno : r;
+}
+
+static ssize_t host_pwrite(void *priv, int fd, const void *buf, size_t n, off_t off)
+{
+	ssize_t r = pwrite(fd, buf, n, off);
+
+	(void)priv;
+	return r < 0 ? -errno : r;
+}
+
 static int host_mmap(void *priv, void **addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	void *p = mmap(NULL, len, prot, flags, fd, off);
@@ -80,6 +97,28 @@ static int host_poll(void *priv, struct pollfd *fds, nfds_t n, int timeout_ms)
 	return r < 0 ? -errno : r;
 }
 
+static ssize_t host_readlink(void *priv, const char *path, char *buf, size_t n)
+{
+	ssize_t r;
+
+	(void)priv;
+	if (!n)
+		return -EINVAL;
+	r = readlink(path, buf, n - 1);
+	if (r < 0)
+		return -errno;
+	buf[r] = '\0';
+	return r;
+}
+
+static ssize_t host_getdents(void *priv, int fd, void *buf, size_t n)
+{
+	ssize_t r = getdents64(fd, buf, n);
+
+	(void)priv;
+	return r < 0 ? -errno : r;
+}
+
 const struct sys_ops sys_ops_host = {
 	.open = host_open,
 	.close = host_close,
@@ -87,7 +126,11 @@ const struct sys_ops sys_ops_host = {
 	.eventfd = host_eventfd,
 	.read = host_read,
 	.write = host_write,
+	.pread = host_pread,
+	.pwrite = host_pwrite,
 	.mmap = host_mmap,
 	.munmap = host_munmap,
 	.poll = host_poll,
+	.readlink = host_readlink,
+	.getdents = host_getdents,
 };

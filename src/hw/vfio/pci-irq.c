@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pci-irq.c - MSI-X of a VFIO device, as QEMU's hw/vfio/pci.c does it.
+ *
+ * Per vector two eventfds: kvm_interrupt, with an irqfd on the vector's GSI
+ * (KVM injects, and with a KVM-VFIO device irq bypass can post), and
+ * interrupt, read here (vfio_msi_interrupt relays through msix_notify).
+ * The guest's unmask is vfio_msix_vector_use: route updated and committed,
+ * VFIO's trigger pointed at kvm_interrupt. Its mask is
+ * vfio_msix_vector_release: the route and irqfd stay, the trigger points at
+ * interrupt, so a firing masked vector lands in the PBA.
+ *
+ * All of it runs with vm->bql held, but the thread that waits on the
+ * interrupt eventfds.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/eventfd.h>
+
+#include "pci.h"
+#include "../pci/msix.h"
+#include "../../vmm/vm.h"
+#include "../../trace/trace.h"
+
+static KVMState *vfio_kvm(VFIOPCIDevice *vdev)
+{
+	return &vdev->vm->kvm;
+}
+
+static const struct sys_ops *vfio_sys(VFIOPCIDevice *vdev)
+{
+	return vdev->vm->kvm.sys;
+}
+
+static int vfio_eventfd(VFIOPCIDevice *vdev)
+{
+	return vfio_sys(vdev)->eventfd(vfio_sys(vdev)->priv, 0, EFD_NONBLOCK);
+}
+
+static void vfio_close(VFIOPCIDevice *vdev, int *fd)
+{
+	if (*fd >= 0)
+		vfio_sys(vdev)->close(vfio_sys(vdev)->priv, *fd);
+	*fd = -1;
+}
+
+/* ---- KVM routes and irqfds (vfio_add/update/remove_kvm_msi_virq) ---- */
+
+static void vfio_add_kvm_msi_virq(VFIOPCIDevice *vdev, VFIOMSIVector *vector, unsigned int nr)
+{
+	vector->virq = kvm_irqchip_add_msi_route(&vdev->route_change,
+						 msix_get_message(&vdev->pdev, nr));
+}
+
+static void vfio_connect_kvm_msi_virq(VFIOPCIDevice *vdev, VFIOMSIVector *vector)
+{
+	if (vector->virq < 0)
+		return;
+	vector->kvm_interrupt = vfio_eventfd(vdev);
+	if (vector->kvm_interrupt < 0 ||
+	    kvm_irqchip_add_irqfd_notifier_gsi(vfio_kvm(vdev), vector->kvm_interrupt, -1,
+					       vector->virq) < 0) {
+		/* as QEMU: fall back to the userspace path */
+		vfio_close(vdev, &vector->kvm_interrupt);
+		kvm_irqchip_release_virq(vfio_kvm(vdev), vector->virq);
+		vector->virq = -1;
+	}
+}
+
+static void vfio_remove_kvm_msi_virq(VFIOPCIDevice *vdev, VFIOMSIVector *vector)
+{
+	kvm_irqchip_remove_irqfd_notifier_gsi(vfio_kvm(vdev), vector->kvm_interrupt, vector->virq);
+	kvm_irqchip_release_virq(vfio_kvm(vdev), vector->virq);
+	vector->virq = -1;
+	vfio_close(vdev, &vector->kvm_interrupt);
+}
+
+/*
+ * vfio_update_kvm_msi_virq: QEMU commits even when the message did not
+ * change; --skip-unchanged-commits skips a commit that would push the same
+ * table again.
+ */
+static void vfio_update_kvm_msi_virq(VFIOPCIDevice *vdev, VFIOMSIVector *vector, MSIMessage msg)
+{
+	KVMState *s = vfio_kvm(vdev);
+
+	kvm_irqchip_update_msi_route(s, vector->virq, msg);
+	if (vdev->skip_unchanged_commits && !s->routes_dirty) {
+		trace_event("vfio_update_kvm_msi_virq", "%s virq=%d unchanged: commit skipped",
+			    vdev->pdev.name, vector->virq);
+		return;
+	}
+	kvm_irqchip_commit_routes(s);
+}
+
+/* vfio_enable_vectors: every vector up to nr_vectors, with the fd it uses now */
+static int vfio_enable_msix_vectors(VFIOPCIDevice *vdev)
+{
+	int fds[VFIO_MSIX_MAX_VECTORS];
+
+	for (int i = 0; i < vdev->nr_vectors; i++) {
+		VFIOMSIVector *v = &vdev->msi_vectors[i];
+
+		fds[i] = !v->use ? -1 : v->virq >= 0 ? v->kvm_interrupt : v->interrupt;
+	}
+	return vfio_enable_vectors(vdev, VFIO_PCI_MSIX_IRQ_INDEX, vdev->nr_vectors, fds);
+}
+
+/* ---- the notifiers msix.c fires ---- */
+
+static VFIOPCIDevice *to_vdev(PCIDevice *pdev)
+{
+	return (VFIOPCIDevice *)pdev;
+}
+
+static void vfio_msix_vector_first_use(VFIOPCIDevice *vdev, VFIOMSIVector *vector)
+{
+	uint64_t one = 1;
+
+	vector->virq = -1;
+	vector->interrupt = vfio_eventfd(vdev);
+	vector->use = true;
+	/* the reader thread polls a new fd from now on */
+	vfio_sys(vdev)->write(vfio_sys(vdev)->priv, vdev->stop_fd, &one, sizeof(one));
+}
+
+static void vfio_msix_vector_set_trigger(VFIOPCIDevice *vdev, unsigned int nr, bool resizing)
+{
+	VFIOMSIVector *vector = &vdev->msi_vectors[nr];
+
+	if (vdev->defer_kvm_irq_routing)
+		return;
+	if (vdev->msix_noresize && resizing) {
+		/* the kernel cannot grow the vector set: disable, enable all again */
+		vfio_disable_irqindex(vdev, VFIO_PCI_MSIX_IRQ_INDEX);
+		vfio_enable_msix_vectors(vdev);
+		return;
+	}
+	vfio_set_irq_signaling(vdev, VFIO_PCI_MSIX_IRQ_INDEX, nr, VFIO_IRQ_SET_ACTION_TRIGGER,
+			       vector->virq >= 0 ? vector->kvm_interrupt : vector->interrupt);
+}
+
+static int vfio_msix_vector_do_use(PCIDevice *pdev, unsigned int nr, MSIMessage *msg)
+{
+	VFIOPCIDevice *vdev = to_vdev(pdev);
+	VFIOMSIVector *vector = &vdev->msi_vectors[nr];
+	bool resizing = vdev->nr_vectors < (int)nr + 1;
+
+	trace_event("vfio_msix_vector_do_use", "%s nr=%u", pdev->name, nr);
+	if (!vector->use)
+		vfio_msix_vector_first_use(vdev, vector);
+	if (vector->virq >= 0) {
+		if (!msg)
+			vfio_remove_kvm_msi_virq(vdev, vector);
+		else
+			vfio_update_kvm_msi_virq(vdev, vector, *msg);
+	} else if (msg) {
+		if (vdev->defer_kvm_irq_routing) {
+			vfio_add_kvm_msi_virq(vdev, vector, nr);
+		} else {
+			vdev->route_change = kvm_irqchip_begin_route_changes(vfio_kvm(vdev));
+			vfio_add_kvm_msi_virq(vdev, vector, nr);
+			kvm_irqchip_commit_route_changes(&vdev->route_change);
+			vfio_connect_kvm_msi_virq(vdev, vector);
+		}
+	}
+	if (resizing)
+		vdev->nr_vectors = (int)nr + 1;
+	vfio_msix_vector_set_trigger(vdev, nr, resizing);
+	/* disable PBA emulation when nothing more is pending */
+	vdev->pending &= ~(1u << nr);
+	if (!vdev->pending && vdev->pba_emulated) {
+		vdev->pba_emulated = false;
+		trace_event("vfio_msix_pba_disable", "%s", pdev->name);
+	}
+	return 0;
+}
+
+static int vfio_msix_vector_use(PCIDevice *pdev, unsigned int nr, MSIMessage msg)
+{
+	return vfio_msix_vector_do_use(pdev, nr, &msg);
+}
+
+/*
+ * vfio_msix_vector_release: "There are still old guests that mask and
+ * unmask vectors on every interrupt": keep the KVM route and irqfd, just
+ * point VFIO's trigger at the eventfd we read, so a masked vector's
+ * interrupt reaches vfio_msi_interrupt and the PBA.
+ */
+static void vfio_msix_vector_release(PCIDevice *pdev, unsigned int nr)
+{
+	VFIOPCIDevice *vdev = to_vdev(pdev);
+	VFIOMSIVector *vector = &vdev->msi_vectors[nr];
+
+	trace_event("vfio_msix_vector_release", "%s nr=%u", pdev->name, nr);
+	if (vector->virq >= 0)
+		vfio_set_irq_signaling(vdev, VFIO_PCI_MSIX_IRQ_INDEX, nr,
+				       VFIO_IRQ_SET_ACTION_TRIGGER, vector->interrupt);
+}
+
+/* ---- interrupts through the VMM ---- */
+
+/*
+ * vfio_msi_interrupt: VFIO signalled `interrupt` (the vector is released, or
+ * has no KVM route). A masked vector needs the PBA: emulate it from now on;
+ * msix_notify then sets the pending bit, or sends with KVM_SIGNAL_MSI.
+ */
+static void vfio_msi_interrupt(VFIOPCIDevice *vdev, unsigned int nr)
+{
+	VFIOMSIVector *vector = &vdev->msi_vectors[nr];
+	MSIMessage msg = msix_get_message(&vdev->pdev, nr);
+
+	if (msix_is_masked(&vdev->pdev, nr)) {
+		if (vdev->pending & 1u << nr)
+			vector->coalesced++;
+		else
+			vector->pended++;
+		vdev->pending |= 1u << nr;
+		vdev->pba_emulated = true;
+		trace_event("vfio_msix_pba_enable", "%s", vdev->pdev.name);
+	} else {
+		vector->relayed++;
+	}
+	trace_event("vfio_msi_interrupt", "%s nr=%u address=0x%llx data=0x%x", vdev->pdev.name, nr,
+		    (unsigned long long)msg.address, msg.data);
+	msix_notify(&vdev->pdev, nr);
+}
+
+static void *vfio_msi_thread(void *arg)
+{
+	VFIOPCIDevice *vdev = arg;
+	const struct sys_ops *sys = vfio_sys(vdev);
+	struct pollfd fds[VFIO_MSIX_MAX_VECTORS + 1];
+	int nr_of[VFIO_MSIX_MAX_VECTORS + 1];
+	uint64_t v;
+
+	for (;;) {
+		int n = 1;
+
+		fds[0] = (struct pollfd){ .fd = vdev->stop_fd, .events = POLLIN };
+		pthread_mutex_lock(&vdev->vm->bql);
+		for (int i = 0; i < VFIO_MSIX_MAX_VECTORS; i++) {
+			if (!vdev->msi_vectors[i].use)
+				continue;
+			nr_of[n] = i;
+			fds[n++] = (struct pollfd){ .fd = vdev->msi_vectors[i].interrupt, .events = POLLIN };
+		}
+		pthread_mutex_unlock(&vdev->vm->bql);
+		if (sys->poll(sys->priv, fds, (nfds_t)n, -1) < 0)
+			continue;
+		if (fds[0].revents) {
+			/* stop, or a new vector to poll: the count says nothing more */
+			sys->read(sys->priv, vdev->stop_fd, &v, sizeof(v));
+			if (vdev->thread_stop)
+				return NULL;
+		}
+		pthread_mutex_lock(&vdev->vm->bql);
+		for (int k = 1; k < n; k++)
+			if (fds[k].revents && sys->read(sys->priv, fds[k].fd, &v, sizeof(v)) == sizeof(v))
+				vfio_msi_interrupt(vdev, (unsigned int)nr_of[k]);
+		pthread_mutex_unlock(&vdev->vm->bql);
+	}
+}
+
+/* ---- enable / disable, from the guest's Message Control writes ---- */
+
+/*
+ * vfio_msix_enable: setting the notifiers fires use for every unmasked
+ * vector; their routes are added in one batch and committed once
+ * (vfio_prepare/commit_kvm_msi_virq_batch), then the irqfds connected and
+ * the vectors enabled in one VFIO_DEVICE_SET_IRQS. With none in use, vector
+ * 0 is set with no fd so the physical device is in MSI-X mode like the
+ * guest's view (vfio_enable_msix_no_vec).
+ */
+static void vfio_msix_enable(VFIOPCIDevice *vdev)
+{
+	trace_event("vfio_msix_enable", "%s", vdev->pdev.name);
+	vdev->msix_on = true;
+	vdev->defer_kvm_irq_routing = true;
+	vdev->route_change = kvm_irqchip_begin_route_changes(vfio_kvm(vdev));
+	msix_set_vector_notifiers(&vdev->pdev, vfio_msix_vector_use, vfio_msix_vector_release, NULL);
+	vdev->defer_kvm_irq_routing = false;
+	kvm_irqchip_commit_route_changes(&vdev->route_change);
+	for (int i = 0; i < vdev->nr_vectors; i++)
+		if (vdev->msi_vectors[i].use)
+			vfio_connect_kvm_msi_virq(vdev, &vdev->msi_vectors[i]);
+	if (vdev->nr_vectors) {
+		vfio_enable_msix_vectors(vdev);
+	} else {
+		int none = -1;
+
+		vfio_enable_vectors(vdev, VFIO_PCI_MSIX_IRQ_INDEX, 1, &none);
+	}
+}
+
+static void vfio_msix_disable(VFIOPCIDevice *vdev)
+{
+	trace_event("vfio_msix_disable", "%s", vdev->pdev.name);
+	msix_unset_vector_notifiers(&vdev->pdev);
+	vfio_disable_irqindex(vdev, VFIO_PCI_MSIX_IRQ_INDEX);
+	for (int i = 0; i < vdev->nr_vectors; i++) {
+		VFIOMSIVector *v = &vdev->msi_vectors[i];
+
+		if (!v->use)
+			continue;
+		if (v->virq >= 0)
+			vfio_remove_kvm_msi_virq(vdev, v);
+		vfio_close(vdev, &v->interrupt);
+		v->use = false;
+	}
+	/* as QEMU: released routes leave the kernel at the next commit */
+	vdev->nr_vectors = 0;
+	vdev->msix_on = false;
+}
+
+/* after the emulated write (msix_write_config already ran): follow Enable */
+void vfio_msix_write_config(VFIOPCIDevice *vdev, uint32_t addr, uint32_t val, int len)
+{
+	bool is_enabled = msix_enabled(&vdev->pdev);
+
+	(void)addr; (void)val; (void)len;
+	if (is_enabled && !vdev->msix_on)
+		vfio_msix_enable(vdev);
+	else if (!is_enabled && vdev->msix_on)
+		vfio_msix_disable(vdev);
+}
+
+/* the runner's view of a vector: the device's raises against what the guest got */
+static void vfio_vector_stats(PCIDevice *pdev, unsigned int nr, struct msix_vector_stats *st)
+{
+	VFIOPCIDevice *vdev = to_vdev(pdev);
+	VFIOMSIVector *v = &vdev->msi_vectors[nr];
+
+	*st = (struct msix_vector_stats){
+		.gsi = v->use ? v->virq : -1,
+		.path = !v->use ? "relay" : v->virq < 0 ? "relay" :
+			msix_is_masked(pdev, nr) ? "relay" : "irqfd",
+		.raised = v->raised,
+		.coalesced = v->coalesced + pdev->msix_stats[nr].coalesced,
+		.pending = msix_is_pending(pdev, nr),
+	};
+}
+
+int vfio_msix_start(VFIOPCIDevice *vdev)
+{
+	int r;
+
+	vdev->pdev.vector_stats = vfio_vector_stats;
+	vdev->stop_fd = vfio_eventfd(vdev);
+	if (vdev->stop_fd < 0)
+		return vdev->stop_fd;
+	vdev->thread_stop = false;
+	r = pthread_create(&vdev->thread, NULL, vfio_msi_thread, vdev);
+	if (r) {
+		vfio_close(vdev, &vdev->stop_fd);
+		return -r;
+	}
+	pthread_setname_np(vdev->thread, "vfio-msi");
+	return 0;
+}
+
+void vfio_msix_stop(VFIOPCIDevice *vdev)
+{
+	uint64_t one = 1;
+
+	if (vdev->stop_fd < 0)
+		return;
+	vdev->thread_stop = true;
+	vfio_sys(vdev)->write(vfio_sys(vdev)->priv, vdev->stop_fd, &one, sizeof(one));
+	pthread_join(vdev->thread, NULL);
+	pthread_mutex_lock(&vdev->vm->bql);
+	if (vdev->msix_on)
+		vfio_msix_disable(vdev);
+	pthread_mutex_unlock(&vdev->vm->bql);
+	vfio_close(vdev, &vdev->stop_fd);
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pci.h - a host PCI function passed through with VFIO, after QEMU's
+ * hw/vfio/pci.c: container, group, device; guest RAM DMA-mapped; config
+ * space read from the device with the MSI-X capability virtualised (msix.c
+ * owns table, PBA and masks); BARs forwarded to the device's regions, but
+ * the MSI-X table and PBA, which are emulated.
+ *
+ * MSI-X (pci-irq.c), as QEMU: per vector two eventfds, kvm_interrupt (with
+ * the irqfd on the vector's GSI) and interrupt (read by the VMM); use points
+ * VFIO's trigger at kvm_interrupt, release at interrupt and keeps the route.
+ *
+ * Everything but realize/unrealize runs with vm->bql held.
+ */
+#ifndef VIRQ_VFIO_PCI_H
+#define VIRQ_VFIO_PCI_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/vfio.h>
+
+#include "../pci/pci.h"
+
+#define VFIO_MSIX_MAX_VECTORS	32
+
+typedef struct VFIOMSIVector {
+	int interrupt;			/* eventfd the VMM reads: vfio_msi_interrupt */
+	int kvm_interrupt;		/* eventfd with the irqfd on virq */
+	int virq;			/* GSI of the vector's MSI route, -1 if none */
+	bool use;			/* the guest has the vector unmasked (in use) */
+	/* accounting for the runner */
+	uint64_t raised;		/* raises the scenario asked the device for */
+	uint64_t relayed;		/* interrupts read from `interrupt` while unmasked */
+	uint64_t pended;		/* ... while masked: PBA bit set */
+	uint64_t coalesced;		/* ... while masked with the PBA bit already set */
+} VFIOMSIVector;
+
+typedef struct VFIOPCIDevice {
+	PCIDevice pdev;			/* the guest's view; first member */
+	struct vm *vm;
+	char host[32];			/* host BDF, "0000:00:02.0" */
+	int container, group, device;	/* fds, -1 when closed */
+	int group_id;
+	int kvm_vfio_dev;		/* KVM_DEV_TYPE_VFIO device fd, -1 if none */
+	struct vfio_device_info info;
+	struct vfio_region_info regions[VFIO_PCI_NUM_REGIONS];
+	void *bar_map[PCI_NUM_REGIONS];	/* mmap of a BAR region, NULL: pread/pwrite */
+	/* the physical MSI-X capability */
+	uint8_t msix_cap;
+	unsigned int msix_entries;
+	int msix_table_bar, msix_pba_bar;
+	uint32_t msix_table_offset, msix_pba_offset;
+	bool msix_noresize;		/* VFIO_IRQ_INFO_NORESIZE on the MSI-X index */
+
+	/* MSI-X state (pci-irq.c) */
+	VFIOMSIVector msi_vectors[VFIO_MSIX_MAX_VECTORS];
+	int nr_vectors;			/* vectors enabled with VFIO_DEVICE_SET_IRQS */
+	bool msix_on;			/* VFIO MSI-X index enabled */
+	bool defer_kvm_irq_routing;	/* batching route adds in vfio_msix_enable */
+	KVMRouteChange route_change;
+	uint32_t pending;		/* QEMU's vdev->msix->pending: fired while masked */
+	bool pba_emulated;		/* PBA MMIO emulated, else the device's own is read */
+	bool skip_unchanged_commits;	/* --skip-unchanged-commits */
+	pthread_t thread;		/* reads the `interrupt` eventfds */
+	int stop_fd;			/* wakes it: to stop, or to poll a new vector */
+	bool thread_stop;
+} VFIOPCIDevice;
+
+/* pci.c: the device */
+PCIDevice *vfio_pci_realize(struct vm *vm, PCIBus *bus, const char *name, const char *host);
+void vfio_pci_unrealize(PCIDevice *dev);
+/* VFIO_DEVICE_SET_IRQS, one vector: fd >= 0 sets its trigger, fd -1 tears it down */
+int vfio_set_irq_signaling(VFIOPCIDevice *vdev, unsigned int index, unsigned int subindex,
+			   uint32_t action, int fd);
+/* VFIO_DEVICE_SET_IRQS for vectors 0..nr-1 with these trigger fds (-1 = none) */
+int vfio_enable_vectors(VFIOPCIDevice *vdev, unsigned int index, int nr, const int *fds);
+int vfio_disable_irqindex(VFIOPCIDevice *vdev, unsigned int index);
+/* the host IRQ VFIO requested for MSI-X vector nr (/proc/interrupts), -1 if none */
+int vfio_host_irq(VFIOPCIDevice *vdev, unsigned int nr);
+
+/* pci-irq.c: MSI-X as hw/vfio/pci.c does it */
+void vfio_msix_write_config(VFIOPCIDevice *vdev, uint32_t addr, uint32_t val, int len);
+int vfio_msix_start(VFIOPCIDevice *vdev);	/* the thread reading `interrupt`s */
+void vfio_msix_stop(VFIOPCIDevice *vdev);
+
+#endif /* VIRQ_VFIO_PCI_H */
