@@ -81,6 +81,17 @@ if awk '/kvm_set_irq_routing <-kvm_vm_ioctl/ { s = 1; next }
 else
     ko "ftrace: $t lacks kvm_set_irq_routing / markers / irqfd_update"
 fi
+# affinity-storm: QEMU commits on every unmask; --skip-unchanged-commits none of those
+commits() { sed -n 's/^  "commits":\([0-9]*\),*/\1/p' "$1" | head -n1; }
+def=$(commits "$B/check/lab-6.1/affinity-storm/results.json")
+"$V" lab run --skip-unchanged-commits --out "$B/check/lab-6.1-skip" scenarios/affinity-storm.virq \
+    > "$B/check-lab-skip.log" 2>&1
+skip=$(commits "$B/check/lab-6.1-skip/affinity-storm/results.json")
+if [ -n "$def" ] && [ -n "$skip" ] && [ "$def" -ge 102 ] && [ "$skip" -le 2 ]; then
+    ok "affinity-storm: $def KVM_SET_GSI_ROUTING as QEMU, $skip with --skip-unchanged-commits"
+else
+    ko "affinity-storm commits: default '$def' (wanted >= 102), skip '$skip' (wanted <= 2)"
+fi
 lab 6.12 scenarios/*.virq
 
 echo "$PASS passed, $FAIL failed"

@@ -63,6 +63,7 @@ static struct run_vector *run_vector_get(struct run *run, const char *device, in
 	snprintf(v->device, sizeof(v->device), "%s", device);
 	v->index = index;
 	v->gsi = -1;
+	v->host_irq = -1;
 	v->path = path;
 	return v;
 }
@@ -464,6 +465,7 @@ void run_device_vector(struct run *run, struct run_device *d, unsigned int v,
 	row->index = (int)v;
 	row->path = st.path;
 	row->gsi = st.gsi;
+	row->host_irq = st.host_irq;
 	row->vcpu = (int)msi_x86_dest(m.address);
 	row->guest_vector = (int)msi_x86_vector(m.data);
 	row->raised = st.raised;

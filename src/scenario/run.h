@@ -57,6 +57,7 @@ struct run_vector {
 	char device[SC_NAME_LEN];
 	int index;
 	int gsi;			/* -1 for signal-msi */
+	int host_irq;			/* passthrough: the host IRQ (/proc/interrupts), else -1 */
 	int vcpu, guest_vector;		/* where the last raise went */
 	const char *path;		/* "irqfd", "signal-msi" */
 	uint64_t raised, delivered, pending, coalesced;

@@ -45,8 +45,12 @@ void report_print(const struct run *run, FILE *f)
 	for (int i = 0; i < run->nr_vectors; i++) {
 		const struct run_vector *v = &run->vectors[i];
 
+		char hirq[16] = "-";
+
+		if (v->host_irq >= 0)
+			snprintf(hirq, sizeof(hirq), "%d", v->host_irq);
 		fprintf(f, "  %-16s %-4d %-4d %-8s 0x%-4x %-4d %-11s %7llu %9llu %7llu %9llu\n",
-			v->device, v->index, v->gsi, "-", v->guest_vector, v->vcpu, v->path,
+			v->device, v->index, v->gsi, hirq, v->guest_vector, v->vcpu, v->path,
 			(unsigned long long)v->raised, (unsigned long long)v->delivered,
 			(unsigned long long)v->pending, (unsigned long long)v->coalesced);
 	}
@@ -75,7 +79,7 @@ static json_object *report_vectors(const struct run *run)
 		json_object_object_add(o, "device", json_object_new_string(v->device));
 		json_object_object_add(o, "vector", json_object_new_int(v->index));
 		json_object_object_add(o, "gsi", v->gsi < 0 ? NULL : json_object_new_int(v->gsi));
-		json_object_object_add(o, "host_irq", NULL);
+		json_object_object_add(o, "host_irq", v->host_irq < 0 ? NULL : json_object_new_int(v->host_irq));
 		json_object_object_add(o, "guest_vector", json_object_new_int(v->guest_vector));
 		json_object_object_add(o, "vcpu", json_object_new_int(v->vcpu));
 		json_object_object_add(o, "path", json_object_new_string(v->path));

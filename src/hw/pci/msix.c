@@ -313,7 +313,7 @@ void msix_vector_stats(PCIDevice *dev, unsigned int vector, struct msix_vector_s
 		return;
 	}
 	*st = (struct msix_vector_stats){
-		.gsi = -1, .path = "signal-msi",
+		.gsi = -1, .host_irq = -1, .path = "signal-msi",
 		.raised = m->sent + m->pended + m->coalesced - m->replayed,
 		.coalesced = m->coalesced, .pending = msix_is_pending(dev, vector),
 	};

@@ -40,6 +40,7 @@ typedef struct PCIBus PCIBus;
 /* one vector as the runner accounts it: raised == delivered + pending + coalesced */
 struct msix_vector_stats {
 	int gsi;			/* the irqfd's GSI, -1 if none */
+	int host_irq;			/* a passthrough vector's host IRQ, -1 if none */
 	const char *path;		/* "irqfd" or "signal-msi" */
 	uint64_t raised;		/* notifications the device made */
 	uint64_t coalesced;		/* ... merged into one already waiting (masked) */

@@ -334,6 +334,7 @@ static void vfio_vector_stats(PCIDevice *pdev, unsigned int nr, struct msix_vect
 
 	*st = (struct msix_vector_stats){
 		.gsi = v->use ? v->virq : -1,
+		.host_irq = v->use ? vfio_host_irq(vdev, nr) : -1,
 		.path = !v->use ? "relay" : v->virq < 0 ? "relay" :
 			msix_is_masked(pdev, nr) ? "relay" : "irqfd",
 		.raised = v->raised,

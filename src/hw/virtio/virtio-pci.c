@@ -256,6 +256,7 @@ static void virtio_pci_vector_stats(PCIDevice *dev, unsigned int vector,
 
 	*st = (struct msix_vector_stats){
 		.gsi = irqfd->users ? irqfd->virq : -1,
+		.host_irq = -1,
 		.path = irqfd->users ? "irqfd" : "signal-msi",
 		.raised = irqfd->raised,
 		.coalesced = irqfd->coalesced + dev->msix_stats[vector].coalesced,
