@@ -81,6 +81,24 @@ if awk '/kvm_set_irq_routing <-kvm_vm_ioctl/ { s = 1; next }
 else
     ko "ftrace: $t lacks kvm_set_irq_routing / markers / irqfd_update"
 fi
+# the seed's trace: its 21 calls back to back (seed-trace), its release and
+# use blocks around the commit (seed-affinity), on 6.1 where bypass pairs
+seed() {
+    "$V" trace-compare "$B/check/lab-6.1/$1/ftrace.txt" > "$B/check-seed-$1.log" 2>&1
+    echo $?
+}
+if [ "$(seed seed-trace)" = 0 ] && grep -q "back to back: yes" "$B/check-seed-seed-trace.log"; then
+    ok "seed-trace: the seed's 21 calls back to back in ftrace.txt (6.1)"
+else
+    ko "seed-trace: $(tr '\n' ' ' < "$B/check-seed-seed-trace.log")"
+fi
+seed seed-affinity > /dev/null
+if grep -q "release block.*found" "$B/check-seed-seed-affinity.log" &&
+   grep -q "use     block.*found" "$B/check-seed-seed-affinity.log"; then
+    ok "seed-affinity: the seed's release and use blocks, in order (6.1)"
+else
+    ko "seed-affinity: $(tr '\n' ' ' < "$B/check-seed-seed-affinity.log")"
+fi
 # affinity-storm: QEMU commits on every unmask; --skip-unchanged-commits none of those
 commits() { sed -n 's/^  "commits":\([0-9]*\),*/\1/p' "$1" | head -n1; }
 def=$(commits "$B/check/lab-6.1/affinity-storm/results.json")

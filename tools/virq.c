@@ -18,6 +18,7 @@
 #include "../src/scenario/run.h"
 #include "../src/hw/i386/multiboot.h"
 #include "../src/trace/trace.h"
+#include "../src/trace/seed.h"
 
 extern const uint8_t virq_guest_image[], virq_guest_image_end[];
 
@@ -31,6 +32,7 @@ static const char usage_main[] =
 	"  check FILE...       parse and check scenarios only (nothing runs)\n"
 	"  lab run FILE...     boot the lab (a Debian kernel under QEMU TCG) and run them there\n"
 	"  lab setup           install the lab's packages and fetch its kernels ahead\n"
+	"  trace-compare FILE  find the seed's release, commit and use blocks in an ftrace.txt\n"
 	"\n"
 	"'virq COMMAND --help' tells more. Exit status: 0 every expect held, 1 an expect\n"
 	"or a step failed, 2 bad input or usage (nothing started), 3 environment (no\n"
@@ -233,6 +235,24 @@ static int cmd_check(int argc, char **argv)
 
 int cmd_lab(int argc, char **argv, const char *usage_text);
 
+/* exit 0 when all three seed blocks are there in order, 1 when not, 2 usage */
+static int cmd_trace_compare(int argc, char **argv)
+{
+	int r;
+
+	if (argc != 2 || !strcmp(argv[1], "--help"))
+		return usage("usage: virq trace-compare FTRACE.TXT\n"
+			     "Finds the seed's release (6 calls), commit (9) and use (6) blocks, in order,\n"
+			     "in a kernel function trace; exit 0 if all three are there.\n",
+			     argc != 2 ? VIRQ_EXIT_USAGE : 0);
+	r = seed_trace_compare(argv[1], stdout);
+	if (r < 0) {
+		fprintf(stderr, "virq: %s: %s\n", argv[1], strerror(errno));
+		return VIRQ_EXIT_USAGE;
+	}
+	return (r & 7) == 7 ? 0 : VIRQ_EXIT_FAIL;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -244,6 +264,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "check"))
 		return cmd_check(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "trace-compare"))
+		return cmd_trace_compare(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "lab"))
 		return cmd_lab(argc - 1, argv + 1, usage_lab);
 	fprintf(stderr, "virq: unknown command '%s'\n", argv[1]);

@@ -347,6 +347,22 @@ static bool step_is_host(enum sc_op op)
 	return op <= SC_IOEVENTFD_REMOVE;
 }
 
+/* the host steps that edit KVMState or register eventfds; caller holds bql */
+static int step_table(struct run *run, const struct sc_step *st)
+{
+	switch (st->op) {
+	case SC_ROUTE_ADD: case SC_ROUTE_UPDATE: case SC_ROUTE_RELEASE:
+		return step_route(run, st);
+	case SC_ROUTES_FILL: return step_routes_fill(run, st);
+	case SC_COMMIT: return step_commit(run);
+	case SC_ROUTES_UPDATE_ALL:
+		vfio_update_msi_routes_all((VFIOPCIDevice *)run->devs[st->dev].dev);
+		return 0;
+	case SC_IRQFD_ADD: case SC_IRQFD_REMOVE: return step_irqfd(run, st);
+	default: return step_ioeventfd(run, st);
+	}
+}
+
 /* returns < 0 when the run cannot go on */
 static int run_step(struct run *run, const struct sc_step *st, const struct sc_step *next)
 {
@@ -354,14 +370,15 @@ static int run_step(struct run *run, const struct sc_step *st, const struct sc_s
 
 	trace_event("step", "%s:%d %s", run->sc->name, st->line, st->text);
 	switch (st->op) {
-	case SC_ROUTE_ADD: case SC_ROUTE_UPDATE: case SC_ROUTE_RELEASE:
-		r = step_route(run, st); break;
-	case SC_ROUTES_FILL: r = step_routes_fill(run, st); break;
-	case SC_COMMIT: r = step_commit(run); break;
-	case SC_IRQFD_ADD: case SC_IRQFD_REMOVE: r = step_irqfd(run, st); break;
+	case SC_ROUTE_ADD ... SC_IRQFD_REMOVE:
+	case SC_IOEVENTFD_ADD: case SC_IOEVENTFD_REMOVE:
+		/* KVMState is shared with device notifiers on vCPU threads */
+		pthread_mutex_lock(&run->vm.bql);
+		r = step_table(run, st);
+		pthread_mutex_unlock(&run->vm.bql);
+		break;
 	case SC_SIGNAL: r = step_signal(run, st); break;
 	case SC_SIGNAL_MSI: r = step_signal_msi(run, st); break;
-	case SC_IOEVENTFD_ADD: case SC_IOEVENTFD_REMOVE: r = step_ioeventfd(run, st); break;
 	case SC_GUEST_OUT: case SC_GUEST_IN: case SC_GUEST_WRITE: case SC_GUEST_READ:
 		return step_guest(run, st);
 	case SC_WAIT: sleep_ns(st->ms * 1000000ull); return 0;

@@ -263,6 +263,31 @@ static void *vfio_msi_thread(void *arg)
 	}
 }
 
+/*
+ * vfio_update_msi_routes_all - the device's part of QEMU's
+ * kvm_update_msi_routes_all (target/i386/kvm/kvm.c, run when a vIOMMU's
+ * interrupt remapping cache is invalidated): every unmasked vector's
+ * message is read again into its route; masked ones are skipped. In its
+ * KVMRouteChange form the updates count as no change, so nothing is
+ * pushed here: the next KVM_SET_GSI_ROUTING carries them.
+ */
+void vfio_update_msi_routes_all(VFIOPCIDevice *vdev)
+{
+	int n = 0;
+
+	for (int i = 0; i < vdev->nr_vectors; i++) {
+		VFIOMSIVector *v = &vdev->msi_vectors[i];
+
+		if (!v->use || v->virq < 0 || msix_is_masked(&vdev->pdev, (unsigned int)i))
+			continue;
+		kvm_irqchip_update_msi_route(vfio_kvm(vdev), v->virq,
+					     msix_get_message(&vdev->pdev, (unsigned int)i));
+		n++;
+	}
+	trace_event("kvm_update_msi_routes_all", "%s %d route%s read again, not committed",
+		    vdev->pdev.name, n, n == 1 ? "" : "s");
+}
+
 /* ---- enable / disable, from the guest's Message Control writes ---- */
 
 /*

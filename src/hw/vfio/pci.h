@@ -82,6 +82,8 @@ int vfio_host_irq(VFIOPCIDevice *vdev, unsigned int nr);
 /* pci-irq.c: MSI-X as hw/vfio/pci.c does it */
 void vfio_msix_write_config(VFIOPCIDevice *vdev, uint32_t addr, uint32_t val, int len);
 int vfio_msix_start(VFIOPCIDevice *vdev);	/* the thread reading `interrupt`s */
+/* vfio_update_msi_routes_all - re-read unmasked vectors into their routes, no commit */
+void vfio_update_msi_routes_all(VFIOPCIDevice *vdev);
 void vfio_msix_stop(VFIOPCIDevice *vdev);
 
 #endif /* VIRQ_VFIO_PCI_H */
