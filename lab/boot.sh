@@ -56,7 +56,9 @@ fi
 KERNEL=$CACHE/kernels/$KVER/vmlinuz
 [ -f "$KERNEL" ] || fail "kernel $KVER is not in $CACHE (run lab/setup.sh)"
 [ -f "$INITRD" ] || fail "no initrd $INITRD"
-mkdir -p "$(dirname "$LOG")"
+# an earlier run's results go before this one starts: LOG may lie inside OUTDIR
+if [ -f "$OUTDIR/.lab-run" ]; then find "$OUTDIR" -mindepth 1 -delete; fi
+mkdir -p "$(dirname "$LOG")" "$OUTDIR"
 RCF=$(mktemp "${TMPDIR:-/tmp}/lab-rc.XXXXXX")
 
 # thread=single: multi-threaded TCG with -smp 2 hung boots; -cpu max has
@@ -87,8 +89,6 @@ qrc=$(cat "$RCF")
 secs=$(echo "$t0 $(date +%s.%N)" | awk '{printf "%.1f", $2 - $1}')
 
 # /lab-out: base64 of a tar.gz between the markers
-if [ -f "$OUTDIR/.lab-run" ]; then find "$OUTDIR" -mindepth 1 -delete; fi
-mkdir -p "$OUTDIR"
 if grep -qx LAB-OUT-END "$LOG"; then
     if sed -n '/^LAB-OUT-BEGIN$/,/^LAB-OUT-END$/{/^LAB-OUT-/!p}' "$LOG" |
        base64 -d 2>/dev/null | tar -xzf - -C "$OUTDIR" 2>/dev/null; then
