@@ -1,16 +1,32 @@
 #!/bin/sh
 # demo.sh - make demo: boot the lab once (kernel 6.1), run every scenario,
-# print each one's results and where the traces are.
+# then show the seed's story: the passthrough vector table, the trace beside
+# the seed's, and the answers to the seed's two open questions.
 set -u
 cd "$(dirname "$0")/.."
 out=${VIRQ_DEMO_OUT:-lab-results}
-echo "virq demo: running scenarios/*.virq in the lab (Debian 6.1 kernel under QEMU TCG)"
-./build/virq lab run --out "$out" scenarios/*.virq
+echo "virq demo: scenarios/*.virq in the lab (Debian 6.1 kernel under QEMU TCG, e1000e passed through)"
+./build/virq lab run --out "$out" scenarios/*.virq > "$out.log" 2>&1
 rc=$?
+grep -E '^(lab:|scenario |virq lab run)' "$out.log"
+[ -f "$out/seed-affinity/results.txt" ] || { cat "$out.log"; exit "$rc"; }
+
 echo
-echo "Per scenario: $out/NAME/results.txt (table), results.json, console.log,"
-echo "ftrace.txt (the kernel's function trace with virq's steps as markers)."
-echo "For example, the re-targeted route and its irqfd, as the kernel saw them:"
-grep -E 'kvm_set_irq_routing|irqfd_update|virq: (step|kvm_)' "$out/irqfd-route/ftrace.txt" 2>/dev/null |
-    sed -n '/route A update/,/signal A count=2/p' | head -12
-exit $rc
+echo "== seed-affinity: vector 1 of the passed-through e1000e moved from vCPU 0 to vCPU 1"
+sed -n '/^  device/,/^$/p' "$out/seed-affinity/results.txt"
+echo "== the seed's ftrace beside ours (virq trace-compare)"
+echo "-- seed-affinity (the move alone):"
+./build/virq trace-compare "$out/seed-affinity/ftrace.txt"
+echo "-- seed-trace (vectors 0 and 2 re-read by kvm_update_msi_routes_all, committed by 1's unmask):"
+./build/virq trace-compare "$out/seed-trace/ftrace.txt"
+echo
+echo "== the open questions (docs/open-questions.md)"
+for q in rewrite-while-masked rewrite-while-unmasked; do
+    echo "-- $q: $(head -n1 "$out/$q/results.txt" | sed 's/.*: //')"
+    grep -E '^  [0-9]+ +(ok|FAIL)' "$out/$q/results.txt" | grep -E 'expect (irq|pending)'
+done
+echo
+echo "Everything per scenario is in $out/NAME/: results.txt, results.json, console.log,"
+echo "ftrace.txt (the kernel's function trace with virq's steps as markers) and timeline.json"
+echo "(open it in https://ui.perfetto.dev)."
+exit "$rc"

@@ -60,7 +60,7 @@ lab() {
         n=$(basename "$f" .virq)
         d=$out/$n
         if [ ! -f "$d/results.json" ]; then ko "lab $k $n: no results ($B/check-lab-$k.log)"; continue; fi
-        for x in results.txt results.json console.log ftrace.txt; do
+        for x in results.txt results.json console.log ftrace.txt timeline.json; do
             [ -s "$d/$x" ] || ko "lab $k $n: $x missing or empty"
         done
         # results.txt's first line and results.json's top-level "passed"

@@ -19,6 +19,7 @@
 #include "../src/hw/i386/multiboot.h"
 #include "../src/trace/trace.h"
 #include "../src/trace/seed.h"
+#include "../src/trace/timeline.h"
 
 extern const uint8_t virq_guest_image[], virq_guest_image_end[];
 
@@ -45,7 +46,7 @@ static const char usage_run[] =
 	"Runs each scenario in a new VM on this host's /dev/kvm (VIRQ_DEV_KVM overrides\n"
 	"the path). All files are parsed first; a bad one stops everything (exit 2).\n"
 	"  --out DIR     write DIR/NAME/results.txt, results.json, console.log (and\n"
-	"                ftrace.txt with --ftrace); without it, results go to stdout\n"
+	"                ftrace.txt, timeline.json with --ftrace); else results to stdout\n"
 	"  --guest ELF   boot this multiboot ELF32 instead of the built-in test guest\n"
 	"  --ftrace      function-trace the kernel (the seed's filter) with the VMM's\n"
 	"                steps as trace_marker lines; needs tracefs (root)\n"
@@ -128,8 +129,12 @@ static int run_one(const struct scenario *sc, const struct run_opts *o)
 		trace_ftrace_begin();
 	status = run_scenario(&run, sc, o);
 	if (o->ftrace && trace_ftrace_on()) {
+		char tl[PATH_MAX + 32];
+
 		snprintf(path, sizeof(path), "%s/ftrace.txt", o->out_dir ? dir : ".");
-		trace_ftrace_end(path);
+		snprintf(tl, sizeof(tl), "%s/timeline.json", o->out_dir ? dir : ".");
+		if (trace_ftrace_end(path) == 0 && timeline_write(path, tl) < 0)
+			pr_err("cannot write %s", tl);
 	}
 	if (o->out_dir)
 		report_write(&run, dir);
