@@ -70,6 +70,8 @@ typedef struct VFIOPCIDevice {
 /* pci.c: the device */
 PCIDevice *vfio_pci_realize(struct vm *vm, PCIBus *bus, const char *name, const char *host);
 void vfio_pci_unrealize(PCIDevice *dev);
+
+/* device.c: VFIO_DEVICE_SET_IRQS, the host IRQ */
 /* VFIO_DEVICE_SET_IRQS, one vector: fd >= 0 sets its trigger, fd -1 tears it down */
 int vfio_set_irq_signaling(VFIOPCIDevice *vdev, unsigned int index, unsigned int subindex,
 			   uint32_t action, int fd);

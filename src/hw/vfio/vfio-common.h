@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vfio-common.h - what pci.c, container.c and device.c share, after QEMU's
+ * include/hw/vfio/vfio-common.h. Internal to hw/vfio; the public API is
+ * pci.h. Ints returned are 0 (or a value) on success, -errno on failure,
+ * already reported.
+ */
+#ifndef VIRQ_VFIO_COMMON_H
+#define VIRQ_VFIO_COMMON_H
+
+#include <stdint.h>
+
+#include "pci.h"
+#include "../../vmm/vm.h"
+
+#define VFIO_PCI_TYPE		"vfio-pci"
+
+/* a failing VFIO ioctl is reported as KVM's are: name, arguments, errno */
+#define vfio_ioctl(vdev, fd, req, arg, ...) \
+	kvm_do_ioctl(&(vdev)->vm->kvm, (fd), (req), #req, (arg), __VA_ARGS__)
+
+static inline const struct sys_ops *vfio_sys(VFIOPCIDevice *vdev)
+{
+	return vdev->vm->kvm.sys;
+}
+
+/* close one of vdev's fds (group, container, device) if open; it reads -1 after */
+static inline void vfio_close_fd(VFIOPCIDevice *vdev, int *fd)
+{
+	const struct sys_ops *sys = vfio_sys(vdev);
+
+	if (*fd >= 0)
+		sys->close(sys->priv, *fd);
+	*fd = -1;
+}
+
+/* container.c: group, container, the KVM-VFIO device */
+int vfio_get_group(VFIOPCIDevice *vdev);
+void vfio_put_group(VFIOPCIDevice *vdev);
+int vfio_connect_container(VFIOPCIDevice *vdev);
+void vfio_disconnect_container(VFIOPCIDevice *vdev);
+int vfio_kvm_device_add_group(VFIOPCIDevice *vdev, PCIBus *bus);
+void vfio_kvm_device_del_group(VFIOPCIDevice *vdev, PCIBus *bus);
+
+/* device.c: the host device, its fd, regions and IRQ info */
+int vfio_parse_host(VFIOPCIDevice *vdev, const char *host);
+int vfio_check_host(VFIOPCIDevice *vdev);
+int vfio_get_device(VFIOPCIDevice *vdev);
+void vfio_put_device(VFIOPCIDevice *vdev);
+int vfio_populate_device(VFIOPCIDevice *vdev);
+/* one 1, 2 or 4-byte access at off in region i; the caller checked the bounds */
+int vfio_region_read(VFIOPCIDevice *vdev, int i, uint64_t off, uint32_t *val, unsigned int size);
+int vfio_region_write(VFIOPCIDevice *vdev, int i, uint64_t off, uint32_t val, unsigned int size);
+
+#endif /* VIRQ_VFIO_COMMON_H */
