@@ -250,10 +250,15 @@ static void *vfio_msi_thread(void *arg)
 		if (sys->poll(sys->priv, fds, (nfds_t)n, -1) < 0)
 			continue;
 		if (fds[0].revents) {
-			/* stop, or a new vector to poll: the count says nothing more */
+			/*
+			 * stop, or the set of vectors changed: an fd polled here may be
+			 * closed (and its number reused) by now, so poll again from a
+			 * fresh set; a pending count is still there next time
+			 */
 			sys->read(sys->priv, vdev->stop_fd, &v, sizeof(v));
 			if (vdev->thread_stop)
 				return NULL;
+			continue;
 		}
 		pthread_mutex_lock(&vdev->vm->bql);
 		for (int k = 1; k < n; k++)
@@ -321,7 +326,11 @@ static void vfio_msix_enable(VFIOPCIDevice *vdev)
 
 static void vfio_msix_disable(VFIOPCIDevice *vdev)
 {
+	uint64_t one = 1;
+
 	trace_event("vfio_msix_disable", "%s", vdev->pdev.name);
+	/* the reader thread must stop polling the fds closed below */
+	vfio_sys(vdev)->write(vfio_sys(vdev)->priv, vdev->stop_fd, &one, sizeof(one));
 	msix_unset_vector_notifiers(&vdev->pdev);
 	vfio_disable_irqindex(vdev, VFIO_PCI_MSIX_IRQ_INDEX);
 	for (int i = 0; i < vdev->nr_vectors; i++) {
