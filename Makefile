@@ -14,7 +14,7 @@ TOOL_SRCS := tools/virq.c tools/lab.c
 VMM_OBJS := $(VMM_SRCS:%.c=$(BUILD)/obj/%.o)
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all deps demo check unit lab-test clean
+.PHONY: all deps demo check bench clean
 all: $(BUILD)/virq
 
 include src/guest/guest.mk
@@ -43,6 +43,10 @@ demo: deps
 check: deps
 	@$(MAKE) --no-print-directory all unit-build
 	@sh tests/check.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@sh bench/run.sh
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/guest $(BUILD)/tests $(BUILD)/asan $(BUILD)/virq

@@ -562,8 +562,11 @@ static void run_steps(struct run *run)
 
 	for (int i = 0; i < sc->nr_steps; i++) {
 		const struct sc_step *next = i + 1 < sc->nr_steps ? &sc->steps[i + 1] : NULL;
+		uint64_t t0 = now_ns();
+		int r = run_step(run, &sc->steps[i], next);
 
-		if (run_step(run, &sc->steps[i], next) < 0)
+		run->step_ns[i] = now_ns() - t0;
+		if (r < 0)
 			break;
 		if (run->vm.fatal) {
 			run_fail(run, &sc->steps[i], "vCPU failed: %s", run->vm.fatal_msg);
@@ -586,7 +589,8 @@ int run_scenario(struct run *run, const struct scenario *sc, const struct run_op
 	run->sc = sc;
 	run->opts = opts;
 	run->expects = calloc(sc->nr_steps ? sc->nr_steps : 1, sizeof(*run->expects));
-	if (!run->expects)
+	run->step_ns = calloc(sc->nr_steps ? sc->nr_steps : 1, sizeof(*run->step_ns));
+	if (!run->expects || !run->step_ns)
 		return run->status = VIRQ_EXIT_ENV;
 	uname(&u);
 	snprintf(run->kernel, sizeof(run->kernel), "%s", u.release);
@@ -631,5 +635,7 @@ void run_cleanup(struct run *run)
 		vm_destroy(&run->vm);
 	}
 	free(run->expects);
+	free(run->step_ns);
 	run->expects = NULL;
+	run->step_ns = NULL;
 }

@@ -95,6 +95,7 @@ struct run {
 	int nr_vectors;
 	struct run_expect *expects;
 	int nr_expects;
+	uint64_t *step_ns;		/* how long each step took, by step index */
 	uint32_t irq_cursor;		/* log seq already accounted by expect irq */
 	int last_err;			/* result of the last host step: 0 or -errno */
 	int status;			/* VIRQ_EXIT_* */

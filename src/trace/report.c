@@ -92,6 +92,22 @@ static json_object *report_vectors(const struct run *run)
 	return a;
 }
 
+/* every step with its wall time: what bench/ reads */
+static json_object *report_steps(const struct run *run)
+{
+	json_object *a = json_object_new_array();
+
+	for (int i = 0; run->step_ns && i < run->sc->nr_steps; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "line", json_object_new_int(run->sc->steps[i].line));
+		json_object_object_add(o, "ns", json_object_new_uint64(run->step_ns[i]));
+		json_object_object_add(o, "text", json_object_new_string(run->sc->steps[i].text));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 /* user exits per port / MMIO address, e.g. a doorbell before and after an ioeventfd */
 static json_object *report_exit_addresses(const struct run *run)
 {
@@ -139,6 +155,7 @@ static json_object *report_json(const struct run *run)
 	json_object_object_add(root, "exits", exits);
 	json_object_object_add(root, "exit_addresses", report_exit_addresses(run));
 	json_object_object_add(root, "seconds", json_object_new_double((run->t_end - run->t_start) / 1e9));
+	json_object_object_add(root, "steps", report_steps(run));
 	return root;
 }
 
