@@ -36,7 +36,8 @@ $(BUILD)/asan/test_$(1): $(UNIT_SRCDIR)/tests/unit/test_$(1).c $(2)
 		$$(filter %.c,$$^) $$(LDFLAGS) $$(UNIT_ASAN) -lcmocka -pthread
 endef
 
-$(eval $(call unit_test,parse,$(addprefix $(UNIT_SRCDIR)/src/scenario/,parse.c scenario.h)))
+$(eval $(call unit_test,parse,$(addprefix $(UNIT_SRCDIR)/src/scenario/,parse.c steps.c names.c \
+	parse-internal.h scenario.h)))
 $(eval $(call unit_test,kvm,$(addprefix $(UNIT_SRCDIR)/src/,vmm/kvm.c vmm/util.c trace/trace.c \
 	vmm/kvm.h vmm/sysops.h)))
 $(eval $(call unit_test,msix,$(addprefix $(UNIT_SRCDIR)/src/,hw/pci/msix.c hw/pci/pci.c \
