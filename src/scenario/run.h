@@ -135,6 +135,8 @@ void run_devices_destroy(struct run *run);
 bool run_claim_guest_vector(struct run *run, int gv, const char *who);
 /* fill rows for every device vector that did anything */
 void run_device_vectors(struct run *run);
+/* device NAME hold / complete */
+int run_device_step(struct run *run, const struct sc_step *st);
 /* one device vector's accounting now */
 void run_device_vector(struct run *run, struct run_device *d, unsigned int v, struct run_vector *row);
 

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * run-devices.c - the scenario's PCI devices: created before the guest
+ * boots, held/completed by host steps, and accounted per MSI-X vector
+ * (raised by the device, delivered as the guest logged them, pending,
+ * coalesced), interrupts attributed by the guest vector each source owns.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "run.h"
+#include "../hw/pci/msix.h"
+#include "../hw/nvme/nvme.h"
+#include "../hw/vfio/pci.h"
+#include "../vmm/devices.h"
+
+bool run_claim_guest_vector(struct run *run, int gv, const char *who)
+{
+	if (!run->gv_owner[gv][0])
+		snprintf(run->gv_owner[gv], sizeof(run->gv_owner[gv]), "%s", who);
+	return !strcmp(run->gv_owner[gv], who);
+}
+
+int run_devices_create(struct run *run)
+{
+	const struct scenario *sc = run->sc;
+	int r, n = 0;
+
+	for (int i = 0; i < SC_MAX_NAMES; i++)
+		run->devs[i].guest = -1;
+	for (int i = 0; i < sc->nr_steps && sc->steps[i].op == SC_DEVICE; i++) {
+		const struct sc_step *st = &sc->steps[i];
+		struct run_device *d = &run->devs[st->name];
+
+		if (!run->has_pci) {
+			r = pci_bus_init(&run->pci, &run->vm);
+			if (r < 0)
+				return r;
+			run->has_pci = true;
+		}
+		d->type = pci_device_type_find(st->type);
+		d->dev = d->type ? d->type->realize(&run->vm, &run->pci, sc->names[st->name].name,
+						    st->host) : NULL;
+		if (!d->dev) {
+			run_fail(run, st, "cannot create %s device %s", st->type, sc->names[st->name].name);
+			return -ENODEV;
+		}
+		d->dma = VIRQ_DMA_GPA + 0x10000ull * n++;
+		if (!strcmp(st->type, "vfio-pci"))
+			((VFIOPCIDevice *)d->dev)->skip_unchanged_commits =
+				run->opts->skip_unchanged_commits;
+		pr_info("device %s: %s at 00:%02x.0", d->dev->name, st->type, d->dev->devfn >> 3);
+	}
+	return 0;
+}
+
+void run_devices_destroy(struct run *run)
+{
+	for (int i = 0; i < SC_MAX_NAMES; i++) {
+		struct run_device *d = &run->devs[i];
+
+		if (d->dev)
+			d->type->unrealize(d->dev);
+		d->dev = NULL;
+	}
+}
+
+/* the guest's interrupts on every guest vector this device vector has used */
+static uint64_t device_vector_delivered(struct run *run, struct run_device *d, int idx)
+{
+	uint64_t n = 0;
+
+	for (int gv = 0; gv < 256; gv++) {
+		if (!(d->gv[idx][gv / 64] & 1ull << (gv % 64)))
+			continue;
+		for (int c = 0; c < run->sc->vcpus; c++)
+			n += guest_count(run, c, gv);
+	}
+	return n;
+}
+
+void run_device_vector(struct run *run, struct run_device *d, unsigned int v,
+		       struct run_vector *row)
+{
+	struct msix_vector_stats st;
+	MSIMessage m;
+
+	pthread_mutex_lock(&run->vm.bql);
+	msix_vector_stats(d->dev, v, &st);
+	m = msix_get_message(d->dev, v);
+	pthread_mutex_unlock(&run->vm.bql);
+	snprintf(row->device, sizeof(row->device), "%s", d->dev->name);
+	row->index = (int)v;
+	row->path = st.path;
+	row->gsi = st.gsi;
+	row->host_irq = st.host_irq;
+	row->vcpu = (int)msi_x86_dest(m.address);
+	row->guest_vector = (int)msi_x86_vector(m.data);
+	row->raised = st.raised;
+	row->pending = st.pending;
+	row->coalesced = st.coalesced;
+	row->delivered = device_vector_delivered(run, d, (int)v);
+}
+
+void run_device_vectors(struct run *run)
+{
+	for (int i = 0; i < SC_MAX_NAMES; i++) {
+		struct run_device *d = &run->devs[i];
+
+		for (unsigned int v = 0; d->dev && v < d->dev->msix_entries_nr && v < RUN_MAX_MSIX; v++) {
+			struct run_vector row = { 0 };
+
+			run_device_vector(run, d, v, &row);
+			if (!row.raised && !row.pending)
+				continue;
+			if (run->nr_vectors == RUN_MAX_VECTORS)
+				return;
+			run->vectors[run->nr_vectors++] = row;
+		}
+	}
+}
+
+/* device NAME hold / complete: the controller keeps completions until told */
+int run_device_step(struct run *run, const struct sc_step *st)
+{
+	struct run_device *d = &run->devs[st->name];
+	int n = 0;
+
+	if (!d->dev || strcmp(d->dev->type, "nvme")) {
+		run_fail(run, st, "only an nvme device holds completions");
+		return -EINVAL;
+	}
+	pthread_mutex_lock(&run->vm.bql);
+	if (st->op == SC_DEVICE_HOLD)
+		nvme_set_hold(d->dev, true);
+	else
+		n = nvme_complete_held(d->dev, st->count);
+	pthread_mutex_unlock(&run->vm.bql);
+	if (st->op == SC_DEVICE_COMPLETE && n != (int)st->count) {
+		run_fail(run, st, "%s had %d held completion%s, not %u", d->dev->name, n,
+			 n == 1 ? "" : "s", st->count);
+		return -EINVAL;
+	}
+	return 0;
+}
