@@ -43,6 +43,13 @@ case "$msg" in
         ko "no KVM device: wanted exit 3, got $rc" ;;
     *) ko "no KVM device: message was '$msg' (rc=$rc)" ;;
 esac
+printf 'vm vcpus=1\ndevice E vfio-pci host=1234:5678\nguest pci enum\n' > "$B/novfio.virq"
+msg=$("$V" run "$B/novfio.virq" 2>&1); rc=$?
+case "$msg" in
+    *"1234:5678"*|*"/dev/kvm"*) [ $rc = 3 ] && ok "a passthrough device the host lacks: exit 3, named" ||
+        ko "missing vfio device: wanted exit 3, got $rc" ;;
+    *) ko "missing vfio device: message was '$msg' (rc=$rc)" ;;
+esac
 for c in "" run lab check; do
     "$V" $c --help >/dev/null 2>&1 && ok "virq $c --help" || ko "virq $c --help exited non-zero"
 done

@@ -43,7 +43,9 @@ int run_devices_create(struct run *run)
 		d->dev = d->type ? d->type->realize(&run->vm, &run->pci, sc->names[st->name].name,
 						    st->host) : NULL;
 		if (!d->dev) {
+			/* a device the host cannot give (no VFIO, no such function) */
 			run_fail(run, st, "cannot create %s device %s", st->type, sc->names[st->name].name);
+			run->status = VIRQ_EXIT_ENV;
 			return -ENODEV;
 		}
 		d->dma = VIRQ_DMA_GPA + 0x10000ull * n++;

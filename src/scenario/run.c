@@ -34,10 +34,11 @@ void run_fail(struct run *run, const struct sc_step *st, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	pr_err("%s:%d: %s", run->sc->file, st ? st->line : run->sc->vm_line, msg);
+	/* the first failure is the run's error; later ones follow from it */
 	if (!run->error[0])
 		snprintf(run->error, sizeof(run->error), "%s:%d: %s", run->sc->file,
 			 st ? st->line : run->sc->vm_line, msg);
-	pr_err("%s", run->error);
 	if (run->status == VIRQ_EXIT_OK)
 		run->status = VIRQ_EXIT_FAIL;
 }
@@ -476,10 +477,10 @@ int run_scenario(struct run *run, const struct scenario *sc, const struct run_op
 	}
 	run->sh = vm_gpa(&run->vm, VIRQ_SHARED_GPA);
 	r = run_boot_guest(run);
-	if (r < 0)
-		run_fail(run, NULL, "the test guest did not come up: %s", strerror(-r));
-	else
+	if (r >= 0)
 		run_steps(run);
+	else if (!run->error[0])
+		run_fail(run, NULL, "the test guest did not come up: %s", strerror(-r));
 	vm_stop(&run->vm);	/* exit counters are final once the threads are gone */
 	run_device_vectors(run);
 	if (run->vm.fatal && run->status == VIRQ_EXIT_OK)
