@@ -28,7 +28,7 @@ static int gcmd(struct run *run, uint32_t op, uint32_t a0, uint32_t a1, uint32_t
 {
 	uint32_t arg[8] = { a0, a1, a2, a3 };
 
-	return guest_cmd(run, 0, op, arg, result, run_timeout_ms(run, 0, DRIVER_TIMEOUT_MS));
+	return guest_cmd(run, run->drv_cpu, op, arg, result, run_timeout_ms(run, 0, DRIVER_TIMEOUT_MS));
 }
 
 static int mmio_write(struct run *run, uint32_t addr, uint32_t val, uint32_t size)
@@ -252,7 +252,7 @@ static int nvme_submit(struct run *run, struct run_device *d, bool admin, uint32
 	uint64_t sq = admin ? nvme_asq(d) : nvme_iosq(d);
 	uint32_t arg[8] = { (uint32_t)(sq + 64 * *tail), opcode | (uint32_t)++d->cid << 16,
 			    admin ? 0 : 1, prp1, cdw10, cdw11, 0 };
-	int r = guest_cmd(run, 0, VIRQ_OP_NVME_SQE, arg, NULL,
+	int r = guest_cmd(run, run->drv_cpu, VIRQ_OP_NVME_SQE, arg, NULL,
 			  run_timeout_ms(run, 0, DRIVER_TIMEOUT_MS));
 
 	*tail = (uint16_t)((*tail + 1) % NVME_QSIZE);
@@ -368,6 +368,8 @@ int driver_step(struct run *run, const struct sc_step *st)
 {
 	struct run_device *d = st->dev >= 0 ? &run->devs[st->dev] : NULL;
 
+	/* vcpu= runs the step there; for "msix vector" it is the destination */
+	run->drv_cpu = st->op == SC_GUEST_MSIX_VECTOR || st->vcpu < 0 ? 0 : st->vcpu;
 	if (st->op == SC_GUEST_PCI_ENUM)
 		return driver_pci_enum(run);
 	if (!d || !d->dev)

@@ -41,7 +41,6 @@ struct run_obj {
 	/* route */
 	int virq;
 	MSIMessage msg;			/* in KVMState's table */
-	MSIMessage committed;		/* what the kernel has, as of the last commit */
 	int efd;			/* irqfd's eventfd, -1 if none */
 	bool irqfd;
 	/* ioeventfd */
@@ -104,6 +103,7 @@ struct run {
 	PCIBus pci;
 	bool has_pci;
 	struct run_device devs[SC_MAX_NAMES];	/* by name index */
+	int drv_cpu;			/* the guest CPU running the current device step */
 	char gv_owner[256][SC_NAME_LEN + 8];	/* who raises each guest vector */
 	uint64_t t_start, t_end;
 };

@@ -136,6 +136,9 @@ void kvm_destroy(KVMState *s)
 		s->sys->close(s->sys->priv, s->fd);
 	free(s->irq_routes);
 	free(s->used_gsi_bitmap);
+	free(s->kernel_routes);
+	s->kernel_routes = NULL;
+	s->nr_kernel_routes = 0;
 	s->irq_routes = NULL;
 	s->used_gsi_bitmap = NULL;
 	s->vmfd = s->fd = -1;
@@ -356,6 +359,28 @@ const struct kvm_irq_routing_entry *kvm_irqchip_find_route(KVMState *s, int virq
 	return NULL;
 }
 
+/* after a successful commit: what the kernel routes by, for the runner's checks */
+static int kvm_keep_kernel_routes(KVMState *s)
+{
+	size_t sz = s->irq_routes->nr * sizeof(s->irq_routes->entries[0]);
+	struct kvm_irq_routing_entry *k = realloc(s->kernel_routes, sz ? sz : 1);
+
+	if (!k)
+		return -ENOMEM;
+	memcpy(k, s->irq_routes->entries, sz);
+	s->kernel_routes = k;
+	s->nr_kernel_routes = s->irq_routes->nr;
+	return 0;
+}
+
+const struct kvm_irq_routing_entry *kvm_irqchip_find_kernel_route(KVMState *s, int virq)
+{
+	for (unsigned int i = 0; i < s->nr_kernel_routes; i++)
+		if (s->kernel_routes[i].gsi == (uint32_t)virq)
+			return &s->kernel_routes[i];
+	return NULL;
+}
+
 /*
  * kvm_irqchip_commit_routes: push the whole table. QEMU asserts that this
  * succeeds; virq reports the errno and returns it, and the kernel keeps
@@ -375,7 +400,7 @@ int kvm_irqchip_commit_routes(KVMState *s)
 		return (int)r;
 	}
 	s->routes_dirty = false;
-	return 0;
+	return kvm_keep_kernel_routes(s);
 }
 
 int kvm_irqchip_commit_route_changes(KVMRouteChange *c)

@@ -5,7 +5,8 @@
  *
  * Functions return >= 0 on success (a virq, a count) or -errno. A failing
  * ioctl is reported once, here, with its name, arguments and strerror.
- * The route table is edited from one thread only (the scenario runner).
+ * The route table is edited under the VM's big lock (vm->bql): by the
+ * scenario runner and by device notifiers on vCPU threads.
  */
 #ifndef VIRQ_KVM_H
 #define VIRQ_KVM_H
@@ -35,6 +36,8 @@ typedef struct KVMState {
 	unsigned int gsi_count;		/* KVM_CAP_IRQ_ROUTING - 1 */
 	unsigned int max_irq_routes;	/* KVM_CAP_IRQ_ROUTING, for reports */
 	bool routes_dirty;		/* edited since the last successful commit */
+	struct kvm_irq_routing_entry *kernel_routes;	/* the table the kernel has now */
+	unsigned int nr_kernel_routes;
 
 	unsigned int commits;		/* KVM_SET_GSI_ROUTING issued */
 	unsigned int commit_errors;	/* ... of which the kernel refused */
@@ -76,6 +79,8 @@ int kvm_irqchip_update_msi_route(KVMState *s, int virq, MSIMessage msg);
 void kvm_irqchip_release_virq(KVMState *s, int virq);
 int kvm_irqchip_commit_routes(KVMState *s);
 const struct kvm_irq_routing_entry *kvm_irqchip_find_route(KVMState *s, int virq);
+/* the entry for virq in the table last pushed with KVM_SET_GSI_ROUTING */
+const struct kvm_irq_routing_entry *kvm_irqchip_find_kernel_route(KVMState *s, int virq);
 
 static inline KVMRouteChange kvm_irqchip_begin_route_changes(KVMState *s)
 {

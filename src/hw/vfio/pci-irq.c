@@ -121,6 +121,7 @@ static void vfio_msix_vector_first_use(VFIOPCIDevice *vdev, VFIOMSIVector *vecto
 	vector->virq = -1;
 	vector->interrupt = vfio_eventfd(vdev);
 	vector->use = true;
+	vdev->poll_gen++;
 	/* the reader thread polls a new fd from now on */
 	vfio_sys(vdev)->write(vfio_sys(vdev)->priv, vdev->stop_fd, &one, sizeof(one));
 }
@@ -212,10 +213,7 @@ static void vfio_msi_interrupt(VFIOPCIDevice *vdev, unsigned int nr)
 	MSIMessage msg = msix_get_message(&vdev->pdev, nr);
 
 	if (msix_is_masked(&vdev->pdev, nr)) {
-		if (vdev->pending & 1u << nr)
-			vector->coalesced++;
-		else
-			vector->pended++;
+		/* msix_notify below counts it as pended or coalesced */
 		vdev->pending |= 1u << nr;
 		vdev->pba_emulated = true;
 		trace_event("vfio_msix_pba_enable", "%s", vdev->pdev.name);
@@ -236,10 +234,12 @@ static void *vfio_msi_thread(void *arg)
 	uint64_t v;
 
 	for (;;) {
+		unsigned int gen;
 		int n = 1;
 
 		fds[0] = (struct pollfd){ .fd = vdev->stop_fd, .events = POLLIN };
 		pthread_mutex_lock(&vdev->vm->bql);
+		gen = vdev->poll_gen;
 		for (int i = 0; i < VFIO_MSIX_MAX_VECTORS; i++) {
 			if (!vdev->msi_vectors[i].use)
 				continue;
@@ -261,7 +261,8 @@ static void *vfio_msi_thread(void *arg)
 			continue;
 		}
 		pthread_mutex_lock(&vdev->vm->bql);
-		for (int k = 1; k < n; k++)
+		/* the set changed since poll: its fd numbers may be reused, poll again */
+		for (int k = 1; k < n && gen == vdev->poll_gen; k++)
 			if (fds[k].revents && sys->read(sys->priv, fds[k].fd, &v, sizeof(v)) == sizeof(v))
 				vfio_msi_interrupt(vdev, (unsigned int)nr_of[k]);
 		pthread_mutex_unlock(&vdev->vm->bql);
@@ -345,6 +346,9 @@ static void vfio_msix_disable(VFIOPCIDevice *vdev)
 	}
 	/* as QEMU: released routes leave the kernel at the next commit */
 	vdev->nr_vectors = 0;
+	vdev->pending = 0;
+	vdev->pba_emulated = false;
+	vdev->poll_gen++;
 	vdev->msix_on = false;
 }
 
@@ -372,7 +376,7 @@ static void vfio_vector_stats(PCIDevice *pdev, unsigned int nr, struct msix_vect
 		.path = !v->use ? "relay" : v->virq < 0 ? "relay" :
 			msix_is_masked(pdev, nr) ? "relay" : "irqfd",
 		.raised = v->raised,
-		.coalesced = v->coalesced + pdev->msix_stats[nr].coalesced,
+		.coalesced = pdev->msix_stats[nr].coalesced,
 		.pending = msix_is_pending(pdev, nr),
 	};
 }

@@ -29,11 +29,9 @@ typedef struct VFIOMSIVector {
 	int kvm_interrupt;		/* eventfd with the irqfd on virq */
 	int virq;			/* GSI of the vector's MSI route, -1 if none */
 	bool use;			/* the guest has the vector unmasked (in use) */
-	/* accounting for the runner */
+	/* accounting for the runner (pended/coalesced are msix.c's) */
 	uint64_t raised;		/* raises the scenario asked the device for */
 	uint64_t relayed;		/* interrupts read from `interrupt` while unmasked */
-	uint64_t pended;		/* ... while masked: PBA bit set */
-	uint64_t coalesced;		/* ... while masked with the PBA bit already set */
 } VFIOMSIVector;
 
 typedef struct VFIOPCIDevice {
@@ -65,6 +63,7 @@ typedef struct VFIOPCIDevice {
 	pthread_t thread;		/* reads the `interrupt` eventfds */
 	int stop_fd;			/* wakes it: to stop, or to poll a new vector */
 	bool thread_stop;
+	unsigned int poll_gen;		/* bumped when the set of `interrupt` fds changes */
 } VFIOPCIDevice;
 
 /* pci.c: the device */

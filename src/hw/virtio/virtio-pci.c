@@ -17,6 +17,7 @@
 #include "../pci/msix.h"
 #include "../../vmm/vm.h"
 #include "../../trace/trace.h"
+#include "../../vmm/util.h"
 
 #define PCI_VENDOR_ID_REDHAT_QUMRANET	0x1af4
 #define VIRTIO_PCI_DEVICE_ID_BASE	0x1040	/* modern: 0x1040 + VIRTIO_ID_* */
@@ -142,38 +143,70 @@ static void virtio_pci_vector_poll(PCIDevice *dev, unsigned int start, unsigned 
 		    !msix_is_masked(dev, vq->vector))
 			continue;
 		if (proxy_sys(p)->read(proxy_sys(p)->priv, vq->guest_notifier, &v, sizeof(v)) > 0) {
+			/* a bit already set takes the count in: one message for both */
+			if (msix_is_pending(dev, vq->vector))
+				p->vector_irqfd[vq->vector].coalesced++;
 			msix_set_pending(dev, vq->vector);
 			p->vector_irqfd[vq->vector].outstanding = false;
 		}
 	}
 }
 
+/*
+ * Undo the guest notifiers of queues [0, nq): an irqfd still assigned goes
+ * (disabling MSI-X fires no release, and our eventfds outlive a reset, so
+ * QEMU's closing of the notifier is done here by hand), the count it left
+ * is drained so no stale interrupt survives a reset, the routes go.
+ */
+static void virtio_pci_release_vectors(VirtIOPCIProxy *p, int nq)
+{
+	uint64_t v;
+	bool released = false;
+
+	for (int q = 0; q < nq; q++) {
+		VirtQueue *vq = &p->vdev.vq[q];
+
+		if (!vq->enabled || vq->vector >= VIRTIO_PCI_MSIX_VECTORS ||
+		    !p->vector_irqfd[vq->vector].users)
+			continue;
+		if (p->vector_irqfd[vq->vector].irqfd)
+			kvm_virtio_pci_irqfd_release(p, vq, vq->vector);
+		proxy_sys(p)->read(proxy_sys(p)->priv, vq->guest_notifier, &v, sizeof(v));
+		p->vector_irqfd[vq->vector].outstanding = false;
+		kvm_virtio_pci_vq_vector_release(p, vq->vector);
+		released = true;
+	}
+	if (released)
+		kvm_irqchip_commit_routes(proxy_kvm(p));
+}
+
 /* virtio_pci_set_guest_notifiers(assign): routes, then the MSI-X notifiers */
 static int virtio_pci_set_guest_notifiers(VirtIOPCIProxy *p, bool assign)
 {
-	int r = 0;
+	int r = 0, q;
 
 	if (!assign) {
-		if (!p->with_irqfd)
-			return 0;
-		msix_unset_vector_notifiers(&p->pci_dev);
-		for (int q = 0; q < p->vdev.nvqs; q++)
-			if (p->vdev.vq[q].enabled && p->vdev.vq[q].vector < VIRTIO_PCI_MSIX_VECTORS)
-				kvm_virtio_pci_vq_vector_release(p, p->vdev.vq[q].vector);
-		kvm_irqchip_commit_routes(proxy_kvm(p));
+		if (p->with_irqfd)
+			msix_unset_vector_notifiers(&p->pci_dev);
+		virtio_pci_release_vectors(p, p->vdev.nvqs);
 		p->with_irqfd = false;
 		return 0;
 	}
 	if (!msix_enabled(&p->pci_dev))
 		return 0;	/* QEMU: with_irqfd needs MSI-X on */
-	for (int q = 0; q < p->vdev.nvqs && r == 0; q++)
+	for (q = 0; q < p->vdev.nvqs && r == 0; q++)
 		if (p->vdev.vq[q].enabled && p->vdev.vq[q].vector < VIRTIO_PCI_MSIX_VECTORS)
 			r = kvm_virtio_pci_vq_vector_use(p, p->vdev.vq[q].vector);
 	if (r == 0)
 		r = msix_set_vector_notifiers(&p->pci_dev, virtio_pci_vector_unmask,
 					      virtio_pci_vector_mask, virtio_pci_vector_poll);
-	p->with_irqfd = r == 0;
-	return r;
+	if (r < 0) {
+		/* QEMU's notifiers_error: give back what was taken */
+		virtio_pci_release_vectors(p, q);
+		return r;
+	}
+	p->with_irqfd = true;
+	return 0;
 }
 
 /* ---- host notifiers: ioeventfds on the notify addresses ---- */
@@ -238,7 +271,8 @@ void virtio_notify(VirtIODevice *vdev, VirtQueue *vq)
 	}
 	/* event_notifier_set(guest_notifier): the irqfd, or a count kept while masked */
 	if (!irqfd->irqfd) {
-		if (irqfd->outstanding || msix_is_pending(&p->pci_dev, vq->vector))
+		/* a count already waits in the eventfd: this one merges into it */
+		if (irqfd->outstanding)
 			irqfd->coalesced++;
 		irqfd->outstanding = true;
 	}
@@ -289,8 +323,14 @@ static void virtio_pci_set_status(VirtIOPCIProxy *p, uint8_t val)
 	p->vdev.status = val;
 	if (!was_ok && (val & VIRTIO_CONFIG_S_DRIVER_OK)) {
 		/* as a dataplane/vhost start: guest notifiers first, then host notifiers */
-		virtio_pci_set_guest_notifiers(p, true);
+		if (virtio_pci_set_guest_notifiers(p, true) < 0)
+			pr_err("%s: guest notifiers: irqfds not set, completions go through the VMM",
+			       p->pci_dev.name);
 		virtio_pci_start_ioeventfd(p);
+	} else if (was_ok && !(val & VIRTIO_CONFIG_S_DRIVER_OK)) {
+		/* QEMU stops the ioeventfds whenever DRIVER_OK is cleared */
+		virtio_pci_stop_ioeventfd(p);
+		virtio_pci_set_guest_notifiers(p, false);
 	}
 }
 
@@ -549,6 +589,7 @@ int virtio_pci_realize(VirtIOPCIProxy *p, struct vm *vm, PCIBus *bus, const char
 	r = -pthread_create(&p->thread, NULL, virtio_pci_thread, p);
 	if (r < 0)
 		goto err_close;
+	p->thread_started = true;
 	pthread_setname_np(p->thread, "virtio-host");
 	return 0;
 
@@ -562,10 +603,15 @@ void virtio_pci_unrealize(VirtIOPCIProxy *p)
 	const struct sys_ops *sys = proxy_sys(p);
 	uint64_t one = 1;
 
-	if (p->thread) {
+	if (p->thread_started) {
 		sys->write(sys->priv, p->stop_fd, &one, sizeof(one));
 		pthread_join(p->thread, NULL);
-		p->thread = 0;
+		p->thread_started = false;
+	}
+	if (p->pci_dev.bus && p->pci_dev.bus->devices[p->pci_dev.devfn >> 3] == &p->pci_dev) {
+		pthread_mutex_lock(&p->vdev.vm->bql);
+		p->pci_dev.bus->devices[p->pci_dev.devfn >> 3] = NULL;
+		pthread_mutex_unlock(&p->vdev.vm->bql);
 	}
 	for (int q = 0; q < VIRTIO_QUEUE_MAX; q++) {
 		if (p->vdev.vq[q].host_notifier >= 0)

@@ -53,6 +53,7 @@ typedef struct VirtIOPCIProxy {
 	bool ioeventfd_started;
 	VirtIOIRQFD vector_irqfd[VIRTIO_PCI_MSIX_VECTORS];
 	pthread_t thread;		/* the device's host side */
+	bool thread_started;
 	int stop_fd;			/* eventfd that ends the thread */
 	uint64_t early_kicks;		/* notify writes before DRIVER_OK */
 } VirtIOPCIProxy;
