@@ -44,6 +44,23 @@ struct bus {
 	uint64_t unhandled;
 };
 
+/* bus data is little-endian: the value of its first size bytes (at most 4) */
+static inline uint32_t bus_data_get(const uint8_t *data, unsigned int size)
+{
+	uint32_t v = 0;
+
+	for (unsigned int i = 0; i < size && i < 4; i++)
+		v |= (uint32_t)data[i] << (8 * i);
+	return v;
+}
+
+/* store v in size bytes of data; bytes past the fourth read 0 */
+static inline void bus_data_set(uint8_t *data, unsigned int size, uint32_t v)
+{
+	for (unsigned int i = 0; i < size; i++)
+		data[i] = i < 4 ? (uint8_t)(v >> (8 * i)) : 0;
+}
+
 void bus_init(struct bus *b);
 int bus_register(struct bus *b, enum bus_space space, uint64_t base, uint64_t len,
 		 const struct bus_ops *ops, void *opaque, const char *name);

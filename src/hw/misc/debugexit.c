@@ -11,11 +11,9 @@
 static void debugexit_write(void *opaque, uint64_t off, const uint8_t *data, unsigned int size)
 {
 	struct vm *vm = opaque;
-	uint32_t code = 0;
+	uint32_t code = bus_data_get(data, size);
 
 	(void)off;
-	for (unsigned int i = 0; i < size && i < 4; i++)
-		code |= (uint32_t)data[i] << (8 * i);
 	pthread_mutex_lock(&vm->lock);
 	if (!vm->guest_exited) {
 		vm->guest_exited = true;

@@ -11,10 +11,8 @@
 static void testdev_write(void *opaque, uint64_t off, const uint8_t *data, unsigned int size)
 {
 	struct vm *vm = opaque;
-	uint32_t v = 0;
+	uint32_t v = bus_data_get(data, size);
 
-	for (unsigned int i = 0; i < size && i < 4; i++)
-		v |= (uint32_t)data[i] << (8 * i);
 	pthread_mutex_lock(&vm->lock);
 	if (off == VIRQ_PORT_ONLINE - VIRQ_PORT_ONLINE && v < 32 && !(vm->online_mask & 1u << v)) {
 		vm->online_mask |= 1u << v;

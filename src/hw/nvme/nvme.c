@@ -447,23 +447,14 @@ static void nvme_reg_write(NvmeCtrl *n, uint64_t off, uint32_t val)
 	}
 }
 
-/* data is little-endian, as the host */
-static uint32_t le_value(const uint8_t *data, unsigned int size)
-{
-	uint32_t v = 0;
-
-	memcpy(&v, data, size < 4 ? size : 4);
-	return v;
-}
-
 /* aligned dword accesses; a qword is its two halves, low first */
 static void nvme_mmio_write(void *opaque, uint64_t off, const uint8_t *data, unsigned int size)
 {
 	if ((size != 4 && size != 8) || off % size)
 		return;
-	nvme_reg_write(opaque, off, le_value(data, 4));
+	nvme_reg_write(opaque, off, bus_data_get(data, 4));
 	if (size == 8)
-		nvme_reg_write(opaque, off + 4, le_value(data + 4, 4));
+		nvme_reg_write(opaque, off + 4, bus_data_get(data + 4, 4));
 }
 
 static void nvme_mmio_read(void *opaque, uint64_t off, uint8_t *data, unsigned int size)

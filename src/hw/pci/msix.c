@@ -329,10 +329,8 @@ void msix_bar_write(PCIDevice *dev, uint64_t off, const uint8_t *data, unsigned 
 {
 	for (unsigned int done = 0; done < size; done += 4) {
 		unsigned int n = size - done < 4 ? size - done : 4;
-		uint32_t v = 0;
+		uint32_t v = bus_data_get(data + done, n);
 
-		for (unsigned int i = 0; i < n; i++)
-			v |= (uint32_t)data[done + i] << (8 * i);
 		if (off + done < pba_off)
 			msix_table_mmio_write(dev, off + done, v, n);
 		else
@@ -348,7 +346,6 @@ void msix_bar_read(PCIDevice *dev, uint64_t off, uint8_t *data, unsigned int siz
 		uint32_t v = off + done < pba_off ? msix_table_mmio_read(dev, off + done, n) :
 			     msix_pba_mmio_read(dev, off + done - pba_off, n);
 
-		for (unsigned int i = 0; i < n; i++)
-			data[done + i] = (uint8_t)(v >> (8 * i));
+		bus_data_set(data + done, n, v);
 	}
 }

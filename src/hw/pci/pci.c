@@ -135,11 +135,9 @@ static PCIDevice *pci_config_target(PCIBus *bus, uint32_t *reg)
 static void pci_host_write(void *opaque, uint64_t off, const uint8_t *data, unsigned int size)
 {
 	PCIBus *bus = opaque;
-	uint32_t val = 0, reg;
+	uint32_t val = bus_data_get(data, size), reg;
 	PCIDevice *dev;
 
-	for (unsigned int i = 0; i < size && i < 4; i++)
-		val |= (uint32_t)data[i] << (8 * i);
 	pthread_mutex_lock(&bus->vm->bql);
 	if (off == 0 && size == 4)
 		bus->config_address = val;
@@ -160,8 +158,7 @@ static void pci_host_read(void *opaque, uint64_t off, uint8_t *data, unsigned in
 	else if ((dev = pci_config_target(bus, &reg)))
 		val = pci_config_read(dev, reg + (uint32_t)(off - 4), (int)size);
 	pthread_mutex_unlock(&bus->vm->bql);
-	for (unsigned int i = 0; i < size; i++)
-		data[i] = (uint8_t)(val >> (8 * i));
+	bus_data_set(data, size, val);
 }
 
 static const struct bus_ops pci_host_ops = { .write = pci_host_write, .read = pci_host_read };

@@ -126,8 +126,7 @@ static void vfio_bar_read(void *opaque, uint64_t off, uint8_t *data, unsigned in
 	for (unsigned int done = 0; done < size; done += unit) {
 		uint32_t v = vfio_bar_read_one(vdev, (int)reg->index, off + done, unit);
 
-		for (unsigned int b = 0; b < unit; b++)
-			data[done + b] = (uint8_t)(v >> (8 * b));
+		bus_data_set(data + done, unit, v);
 	}
 }
 
@@ -139,13 +138,9 @@ static void vfio_bar_write(void *opaque, uint64_t off, const uint8_t *data, unsi
 
 	if (!vfio_bar_access_ok(reg, off, size))
 		return;
-	for (unsigned int done = 0; done < size; done += unit) {
-		uint32_t v = 0;
-
-		for (unsigned int b = 0; b < unit; b++)
-			v |= (uint32_t)data[done + b] << (8 * b);
-		vfio_bar_write_one(vdev, (int)reg->index, off + done, v, unit);
-	}
+	for (unsigned int done = 0; done < size; done += unit)
+		vfio_bar_write_one(vdev, (int)reg->index, off + done,
+				   bus_data_get(data + done, unit), unit);
 }
 
 static const struct bus_ops vfio_bar_ops = { .read = vfio_bar_read, .write = vfio_bar_write };

@@ -421,28 +421,13 @@ static void virtio_pci_notify_write(VirtIOPCIProxy *p, uint64_t off)
 		p->vdev.handle_output(&p->vdev, &p->vdev.vq[q]);
 }
 
-static uint32_t le_value(const uint8_t *data, unsigned int size)
-{
-	uint32_t v = 0;
-
-	for (unsigned int i = 0; i < size && i < 4; i++)
-		v |= (uint32_t)data[i] << (8 * i);
-	return v;
-}
-
-static void le_store(uint8_t *data, unsigned int size, uint32_t v)
-{
-	for (unsigned int i = 0; i < size; i++)
-		data[i] = i < 4 ? (uint8_t)(v >> (8 * i)) : 0;
-}
-
 static void virtio_pci_modern_write(void *opaque, uint64_t off, const uint8_t *data,
 				    unsigned int size)
 {
 	VirtIOPCIProxy *p = opaque;
 
 	if (off < VIRTIO_PCI_ISR_OFF)
-		virtio_pci_common_write(p, off, le_value(data, size));
+		virtio_pci_common_write(p, off, bus_data_get(data, size));
 	else if (off >= VIRTIO_PCI_NOTIFY_OFF)
 		virtio_pci_notify_write(p, off - VIRTIO_PCI_NOTIFY_OFF);
 }
@@ -452,7 +437,7 @@ static void virtio_pci_modern_read(void *opaque, uint64_t off, uint8_t *data, un
 	VirtIOPCIProxy *p = opaque;
 
 	/* ISR (INTx only) and device config (virtio-rng has none) read 0 */
-	le_store(data, size, off < VIRTIO_PCI_ISR_OFF ? virtio_pci_common_read(p, off) : 0);
+	bus_data_set(data, size, off < VIRTIO_PCI_ISR_OFF ? virtio_pci_common_read(p, off) : 0);
 }
 
 static const struct bus_ops virtio_pci_modern_ops = {
