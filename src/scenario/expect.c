@@ -109,44 +109,66 @@ static bool vector_matches(const struct sc_step *st, const struct run_vector *v)
 	       (st->pending < 0 || (uint64_t)st->pending == v->pending);
 }
 
+struct vector_wait {
+	const struct sc_step *st;
+	struct run_vector v;
+};
+
+static bool vector_reached(struct run *run, void *arg)
+{
+	struct vector_wait *w = arg;
+
+	run_device_vector(run, &run->devs[w->st->dev], (unsigned int)w->st->index, &w->v);
+	return vector_matches(w->st, &w->v);
+}
+
 /* interrupts arrive after the device raised them: wait for delivered to settle */
 static bool expect_vector(struct run *run, const struct sc_step *st, char *got, size_t n)
 {
 	struct run_device *d = &run->devs[st->dev];
-	uint64_t end = now_ns() + run_timeout_ms(run, st->ms, EXPECT_IRQ_TIMEOUT_MS) * 1000000ull;
-	struct run_vector v = { 0 };
+	struct vector_wait w = { .st = st };
 
 	if ((unsigned int)st->index >= d->dev->msix_entries_nr || st->index >= RUN_MAX_MSIX) {
 		snprintf(got, n, "%s has no vector %d", d->dev->name, st->index);
 		return false;
 	}
-	do {
-		run_device_vector(run, d, (unsigned int)st->index, &v);
-		if (vector_matches(st, &v))
-			break;
-		sleep_ns(1000000);
-	} while (now_ns() < end);
+	run_poll(run, vector_reached, &w, run_timeout_ms(run, st->ms, EXPECT_IRQ_TIMEOUT_MS));
 	snprintf(got, n, "%s vector %d: raised %llu delivered %llu pending %llu coalesced %llu (%s)",
-		 d->dev->name, st->index, (unsigned long long)v.raised,
-		 (unsigned long long)v.delivered, (unsigned long long)v.pending,
-		 (unsigned long long)v.coalesced, v.path);
-	return vector_matches(st, &v);
+		 d->dev->name, st->index, (unsigned long long)w.v.raised,
+		 (unsigned long long)w.v.delivered, (unsigned long long)w.v.pending,
+		 (unsigned long long)w.v.coalesced, w.v.path);
+	return vector_matches(st, &w.v);
+}
+
+static uint64_t device_completions(struct run *run, struct run_device *d)
+{
+	uint64_t c;
+
+	pthread_mutex_lock(&run->vm.bql);
+	c = d->type->completions(d->dev);
+	pthread_mutex_unlock(&run->vm.bql);
+	return c;
+}
+
+struct completions_wait {
+	struct run_device *d;
+	uint64_t want;
+};
+
+static bool completions_reached(struct run *run, void *arg)
+{
+	struct completions_wait *w = arg;
+
+	return device_completions(run, w->d) >= w->want;
 }
 
 static bool expect_completions(struct run *run, const struct sc_step *st, char *got, size_t n)
 {
-	struct run_device *d = &run->devs[st->dev];
-	uint64_t end = now_ns() + run_timeout_ms(run, st->ms, EXPECT_IRQ_TIMEOUT_MS) * 1000000ull;
+	struct completions_wait w = { &run->devs[st->dev], st->count };
 	uint64_t c;
 
-	for (;;) {
-		pthread_mutex_lock(&run->vm.bql);
-		c = d->type->completions(d->dev);
-		pthread_mutex_unlock(&run->vm.bql);
-		if (c >= st->count || now_ns() > end)
-			break;
-		sleep_ns(1000000);
-	}
+	run_poll(run, completions_reached, &w, run_timeout_ms(run, st->ms, EXPECT_IRQ_TIMEOUT_MS));
+	c = device_completions(run, w.d);
 	snprintf(got, n, "%llu completion%s", (unsigned long long)c, c == 1 ? "" : "s");
 	return c == st->count;
 }

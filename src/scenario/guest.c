@@ -112,12 +112,17 @@ uint32_t guest_total(struct run *run)
 	return __atomic_load_n(&run->sh->seq, __ATOMIC_ACQUIRE);
 }
 
-/* interrupts do not wake the runner: poll the guest's counter, 200 us apart */
-int guest_wait_count(struct run *run, int vcpu, int vector, uint32_t want, unsigned int timeout_ms)
+/*
+ * run_poll - interrupts and device threads do not wake the runner: check
+ * done(), 200 us apart, until it holds, a vCPU failed or timeout_ms passed.
+ * Returns 0, -EIO or -ETIMEDOUT.
+ */
+int run_poll(struct run *run, bool (*done)(struct run *, void *), void *arg,
+	     unsigned int timeout_ms)
 {
 	uint64_t end = now_ns() + timeout_ms * 1000000ull;
 
-	while (guest_count(run, vcpu, vector) < want) {
+	while (!done(run, arg)) {
 		if (run->vm.fatal || run->vm.guest_exited)
 			return -EIO;
 		if (now_ns() > end)
@@ -125,4 +130,23 @@ int guest_wait_count(struct run *run, int vcpu, int vector, uint32_t want, unsig
 		sleep_ns(200000);
 	}
 	return 0;
+}
+
+struct count_wait {
+	int vcpu, vector;
+	uint32_t want;
+};
+
+static bool count_reached(struct run *run, void *arg)
+{
+	struct count_wait *w = arg;
+
+	return guest_count(run, w->vcpu, w->vector) >= w->want;
+}
+
+int guest_wait_count(struct run *run, int vcpu, int vector, uint32_t want, unsigned int timeout_ms)
+{
+	struct count_wait w = { vcpu, vector, want };
+
+	return run_poll(run, count_reached, &w, timeout_ms);
 }

@@ -196,12 +196,11 @@ static int step_route(struct run *run, const struct sc_step *st)
 		r = kvm_irqchip_add_msi_route(&c, msg);
 		if (r < 0)
 			return r;
-		*o = (struct run_obj){ .live = true, .virq = r, .msg = msg, .efd = -1 };
+		*o = (struct run_obj){ .live = true, .virq = r, .efd = -1 };
 		trace_event("kvm_irqchip_add_msi_route", "virq=%d dest=%d vector=0x%x", r,
 			    st->vcpu, st->vector);
 		return 0;
 	case SC_ROUTE_UPDATE:
-		o->msg = msg;
 		trace_event("kvm_irqchip_update_msi_route", "virq=%d dest=%d vector=0x%x",
 			    o->virq, st->vcpu, st->vector);
 		return kvm_irqchip_update_msi_route(&run->vm.kvm, o->virq, msg);

@@ -40,7 +40,6 @@ struct run_obj {
 	bool live;
 	/* route */
 	int virq;
-	MSIMessage msg;			/* in KVMState's table */
 	int efd;			/* irqfd's eventfd, -1 if none */
 	bool irqfd;
 	/* ioeventfd */
@@ -126,6 +125,8 @@ int guest_cmd(struct run *run, int cpu, uint32_t op, const uint32_t arg[8], uint
 uint32_t guest_count(struct run *run, int vcpu, int vector);
 uint32_t guest_total(struct run *run);
 int guest_wait_count(struct run *run, int vcpu, int vector, uint32_t want, unsigned int timeout_ms);
+int run_poll(struct run *run, bool (*done)(struct run *, void *), void *arg,
+	     unsigned int timeout_ms);
 
 /* driver.c: the test guest driving the emulated devices */
 int driver_step(struct run *run, const struct sc_step *st);

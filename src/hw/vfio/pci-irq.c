@@ -19,6 +19,7 @@
 #include <sys/eventfd.h>
 
 #include "pci.h"
+#include "vfio-common.h"
 #include "../pci/msix.h"
 #include "../../vmm/vm.h"
 #include "../../trace/trace.h"
@@ -28,21 +29,9 @@ static KVMState *vfio_kvm(VFIOPCIDevice *vdev)
 	return &vdev->vm->kvm;
 }
 
-static const struct sys_ops *vfio_sys(VFIOPCIDevice *vdev)
-{
-	return vdev->vm->kvm.sys;
-}
-
 static int vfio_eventfd(VFIOPCIDevice *vdev)
 {
 	return vfio_sys(vdev)->eventfd(vfio_sys(vdev)->priv, 0, EFD_NONBLOCK);
-}
-
-static void vfio_close(VFIOPCIDevice *vdev, int *fd)
-{
-	if (*fd >= 0)
-		vfio_sys(vdev)->close(vfio_sys(vdev)->priv, *fd);
-	*fd = -1;
 }
 
 /* ---- KVM routes and irqfds (vfio_add/update/remove_kvm_msi_virq) ---- */
@@ -62,7 +51,7 @@ static void vfio_connect_kvm_msi_virq(VFIOPCIDevice *vdev, VFIOMSIVector *vector
 	    kvm_irqchip_add_irqfd_notifier_gsi(vfio_kvm(vdev), vector->kvm_interrupt, -1,
 					       vector->virq) < 0) {
 		/* as QEMU: fall back to the userspace path */
-		vfio_close(vdev, &vector->kvm_interrupt);
+		vfio_close_fd(vdev, &vector->kvm_interrupt);
 		kvm_irqchip_release_virq(vfio_kvm(vdev), vector->virq);
 		vector->virq = -1;
 	}
@@ -73,7 +62,7 @@ static void vfio_remove_kvm_msi_virq(VFIOPCIDevice *vdev, VFIOMSIVector *vector)
 	kvm_irqchip_remove_irqfd_notifier_gsi(vfio_kvm(vdev), vector->kvm_interrupt, vector->virq);
 	kvm_irqchip_release_virq(vfio_kvm(vdev), vector->virq);
 	vector->virq = -1;
-	vfio_close(vdev, &vector->kvm_interrupt);
+	vfio_close_fd(vdev, &vector->kvm_interrupt);
 }
 
 /*
@@ -209,7 +198,6 @@ static void vfio_msix_vector_release(PCIDevice *pdev, unsigned int nr)
  */
 static void vfio_msi_interrupt(VFIOPCIDevice *vdev, unsigned int nr)
 {
-	VFIOMSIVector *vector = &vdev->msi_vectors[nr];
 	MSIMessage msg = msix_get_message(&vdev->pdev, nr);
 
 	if (msix_is_masked(&vdev->pdev, nr)) {
@@ -217,8 +205,6 @@ static void vfio_msi_interrupt(VFIOPCIDevice *vdev, unsigned int nr)
 		vdev->pending |= 1u << nr;
 		vdev->pba_emulated = true;
 		trace_event("vfio_msix_pba_enable", "%s", vdev->pdev.name);
-	} else {
-		vector->relayed++;
 	}
 	trace_event("vfio_msi_interrupt", "%s nr=%u address=0x%llx data=0x%x", vdev->pdev.name, nr,
 		    (unsigned long long)msg.address, msg.data);
@@ -341,7 +327,7 @@ static void vfio_msix_disable(VFIOPCIDevice *vdev)
 			continue;
 		if (v->virq >= 0)
 			vfio_remove_kvm_msi_virq(vdev, v);
-		vfio_close(vdev, &v->interrupt);
+		vfio_close_fd(vdev, &v->interrupt);
 		v->use = false;
 	}
 	/* as QEMU: released routes leave the kernel at the next commit */
@@ -392,7 +378,7 @@ int vfio_msix_start(VFIOPCIDevice *vdev)
 	vdev->thread_stop = false;
 	r = pthread_create(&vdev->thread, NULL, vfio_msi_thread, vdev);
 	if (r) {
-		vfio_close(vdev, &vdev->stop_fd);
+		vfio_close_fd(vdev, &vdev->stop_fd);
 		return -r;
 	}
 	pthread_setname_np(vdev->thread, "vfio-msi");
@@ -412,5 +398,5 @@ void vfio_msix_stop(VFIOPCIDevice *vdev)
 	if (vdev->msix_on)
 		vfio_msix_disable(vdev);
 	pthread_mutex_unlock(&vdev->vm->bql);
-	vfio_close(vdev, &vdev->stop_fd);
+	vfio_close_fd(vdev, &vdev->stop_fd);
 }

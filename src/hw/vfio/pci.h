@@ -31,7 +31,6 @@ typedef struct VFIOMSIVector {
 	bool use;			/* the guest has the vector unmasked (in use) */
 	/* accounting for the runner (pended/coalesced are msix.c's) */
 	uint64_t raised;		/* raises the scenario asked the device for */
-	uint64_t relayed;		/* interrupts read from `interrupt` while unmasked */
 } VFIOMSIVector;
 
 typedef struct VFIOPCIDevice {
