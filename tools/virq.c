@@ -240,22 +240,29 @@ static int cmd_check(int argc, char **argv)
 
 int cmd_lab(int argc, char **argv, const char *usage_text);
 
-/* exit 0 when all three seed blocks are there in order, 1 when not, 2 usage */
+/* exit 0 when the seed's 21 calls are there back to back, callers too; 1 when not; 2 usage */
 static int cmd_trace_compare(int argc, char **argv)
 {
+	struct seed_match m;
 	int r;
 
 	if (argc != 2 || !strcmp(argv[1], "--help"))
 		return usage("usage: virq trace-compare FTRACE.TXT\n"
 			     "Finds the seed's release (6 calls), commit (9) and use (6) blocks, in order,\n"
-			     "in a kernel function trace; exit 0 if all three are there.\n",
+			     "in a kernel function trace, and compares them call for call, <-caller too\n"
+			     "(PI hook and VFIO ioctl names mapped across kernel eras). Prints the move's\n"
+			     "KVM_SET_GSI_ROUTING as the kernel did it and what the names say of its era.\n"
+			     "Exit 0 if the seed's 21 calls are there back to back with the seed's callers.\n",
 			     argc != 2 ? VIRQ_EXIT_USAGE : 0);
-	r = seed_trace_compare(argv[1], stdout);
+	r = seed_trace_compare(argv[1], stdout, &m);
 	if (r < 0) {
-		fprintf(stderr, "virq: %s: %s\n", argv[1], strerror(errno));
+		fprintf(stderr, "virq: %s: %s\n", argv[1], strerror(-r));
 		return VIRQ_EXIT_USAGE;
 	}
-	return (r & 7) == 7 ? 0 : VIRQ_EXIT_FAIL;
+	for (int b = 0; b < SEED_BLOCKS; b++)
+		if (m.at[b] < 0 || m.caller_ok[b] != seed_block_start[b + 1] - seed_block_start[b])
+			return VIRQ_EXIT_FAIL;
+	return m.back_to_back ? 0 : VIRQ_EXIT_FAIL;
 }
 
 int main(int argc, char **argv)

@@ -14,7 +14,13 @@
 
 #include "trace.h"
 
-/* the seed's set_ftrace_filter, in its order; avic_* is the SVM twin of vmx_* */
+/*
+ * The seed's set_ftrace_filter, in its order, with the PI hook's names of
+ * the other eras (pi_update_irte: VMX before 5.18; svm_update_pi_irte: SVM
+ * 5.x; avic_pi_update_irte: SVM 6.x) and the 5.16-6.16 route filter
+ * kvm_arch_irqfd_route_changed, which the seed did not trace (trace-compare
+ * leaves it out of the seed's sequence and counts it apart).
+ */
 const char *const trace_seed_functions[] = {
 	"irq_bypass_register_consumer", "irq_bypass_unregister_producer",
 	"irq_bypass_unregister_consumer", "irq_bypass_register_producer",
@@ -22,6 +28,7 @@ const char *const trace_seed_functions[] = {
 	"kvm_irqfd_release", "kvm_irq_routing_update", "kvm_set_irq_routing",
 	"kvm_arch_irq_bypass_add_producer", "kvm_arch_irq_bypass_del_producer",
 	"kvm_arch_update_irqfd_routing", "vmx_pi_update_irte", "avic_pi_update_irte",
+	"svm_update_pi_irte", "pi_update_irte", "kvm_arch_irqfd_route_changed",
 	"vfio_msihandler", "vfio_msi_set_vector_signal", "vfio_pci_set_msi_trigger",
 	NULL,
 };

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_seed.c - virq trace-compare on real traces: the seed's own, and the
+ * lab's traces of the same move on each kernel era (tests/data/).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "trace/seed.h"
+
+static int compare(const char *name, struct seed_match *m)
+{
+	char path[512];
+	FILE *out = fopen("/dev/null", "w");
+	int r;
+
+	snprintf(path, sizeof(path), "%s/tests/data/%s", SRCDIR, name);
+	r = seed_trace_compare(path, out, m);
+	fclose(out);
+	return r;
+}
+
+static void test_seed_trace_matches_itself(void **state)
+{
+	struct seed_match m;
+
+	(void)state;
+	assert_int_equal(compare("seed.ftrace", &m), 0);
+	assert_true(m.back_to_back);
+	assert_int_equal(m.caller_ok[SEED_RELEASE], 6);
+	assert_int_equal(m.caller_ok[SEED_COMMIT], 9);
+	assert_int_equal(m.caller_ok[SEED_USE], 6);
+	assert_int_equal(m.commit_updates, 3);
+	assert_int_equal(m.commit_arch_updates, 2);
+	assert_string_equal(m.pi_hook, "vmx_pi_update_irte");
+	assert_string_equal(m.vfio_ioctl, "vfio_pci_core_ioctl");
+}
+
+/* 6.1: the route filter leaves the commit three bare irqfd_update */
+static void test_seed_6_1_plain_move_commits_bare_updates(void **state)
+{
+	struct seed_match m;
+
+	(void)state;
+	assert_int_equal(compare("seed-affinity-6.1.ftrace", &m), 0);
+	assert_false(m.back_to_back);
+	assert_true(m.at[SEED_RELEASE] >= 0);
+	assert_int_equal(m.at[SEED_COMMIT], -1);
+	assert_true(m.at[SEED_USE] > m.at[SEED_RELEASE]);
+	assert_int_equal(m.caller_ok[SEED_RELEASE], 6);
+	assert_int_equal(m.caller_ok[SEED_USE], 6);
+	assert_int_equal(m.commit_len, 5);
+	assert_int_equal(m.commit_updates, 3);
+	assert_int_equal(m.commit_arch_updates, 0);
+	assert_string_equal(m.pi_hook, "avic_pi_update_irte");
+}
+
+/* 6.12 in the lab: no bypass consumer, so no PI hook and no seed block */
+static void test_seed_6_12_no_consumer(void **state)
+{
+	struct seed_match m;
+
+	(void)state;
+	assert_int_equal(compare("seed-affinity-6.12.ftrace", &m), 0);
+	for (int b = 0; b < SEED_BLOCKS; b++)
+		assert_int_equal(m.at[b], -1);
+	assert_int_equal(m.commit_updates, 3);
+	assert_string_equal(m.pi_hook, "");
+}
+
+static void test_seed_missing_file(void **state)
+{
+	struct seed_match m;
+
+	(void)state;
+	assert_int_equal(compare("no-such.ftrace", &m), -ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seed_trace_matches_itself),
+		cmocka_unit_test(test_seed_6_1_plain_move_commits_bare_updates),
+		cmocka_unit_test(test_seed_6_12_no_consumer),
+		cmocka_unit_test(test_seed_missing_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
