@@ -4,7 +4,7 @@
  * guest's console. THR writes are collected into lines for the log; LSR
  * always reads "transmitter empty" (bits 5 and 6), so polling drivers go on.
  */
-#include "../../vmm/devices.h"
+#include "../i386/pc.h"
 #include "../../vmm/util.h"
 #include "../../guest/virq-guest.h"
 

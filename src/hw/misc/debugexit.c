@@ -4,7 +4,7 @@
  * write of code ends the VM with status (code << 1) | 1, so test kernels
  * written for QEMU report the same way here.
  */
-#include "../../vmm/devices.h"
+#include "../i386/pc.h"
 #include "../../vmm/util.h"
 #include "../../guest/virq-guest.h"
 

@@ -4,7 +4,7 @@
  * of QEMU's pc-testdev for kvm-unit-tests): a CPU came online, a CPU
  * finished its mailbox command. Both wake the scenario runner.
  */
-#include "../../vmm/devices.h"
+#include "../i386/pc.h"
 #include "../../vmm/util.h"
 #include "../../guest/virq-guest.h"
 
