@@ -456,7 +456,7 @@ static void run_steps(struct run *run)
 	}
 }
 
-int run_scenario(struct run *run, const struct scenario *sc, const struct run_opts *opts)
+static int run_execute(struct run *run, const struct scenario *sc, const struct run_opts *opts)
 {
 	struct utsname u;
 	int r;
@@ -497,6 +497,13 @@ int run_scenario(struct run *run, const struct scenario *sc, const struct run_op
 	return run->status;
 }
 
+int run_scenario(struct run *run, const struct scenario *sc, const struct run_opts *opts)
+{
+	run_execute(run, sc, opts);
+	run_results_fill(run);
+	return run->status;
+}
+
 void run_cleanup(struct run *run)
 {
 	const struct sys_ops *sys = run->vm.kvm.sys;
@@ -514,4 +521,5 @@ void run_cleanup(struct run *run)
 	free(run->step_ns);
 	run->expects = NULL;
 	run->step_ns = NULL;
+	results_free(&run->results);
 }
