@@ -16,7 +16,6 @@
 #include "run.h"
 #include "../hw/i386/multiboot.h"
 #include "../trace/trace.h"
-#include "../hw/i386/pc.h"
 #include "../hw/pci/msix.h"
 #include "../hw/nvme/nvme.h"
 #include "../hw/vfio/pci.h"
@@ -416,7 +415,7 @@ static int run_boot_guest(struct run *run)
 	int r;
 
 	snprintf(cmdline, sizeof(cmdline), "ncpus=%d", run->sc->vcpus);
-	r = pc_board_realize(&run->vm);
+	r = pc_board_realize(&run->board, &run->vm);
 	if (r < 0)
 		return r;
 	r = run_devices_create(run);
@@ -514,7 +513,7 @@ void run_cleanup(struct run *run)
 			if (run->objs[i].live && run->objs[i].efd >= 0)
 				sys->close(sys->priv, run->objs[i].efd);
 		run_devices_destroy(run);
-		pc_board_unrealize(&run->vm);
+		pc_board_unrealize(&run->board);
 		vm_destroy(&run->vm);
 	}
 	free(run->expects);

@@ -16,6 +16,7 @@
 #include "../vmm/vm.h"
 #include "../guest/virq-guest.h"
 #include "../vmm/util.h"
+#include "../hw/i386/pc.h"
 #include "../hw/pci/pci.h"
 #include "../trace/results.h"
 
@@ -101,6 +102,7 @@ struct run {
 	int status;			/* VIRQ_EXIT_* */
 	char error[320];		/* why the run stopped early, if it did */
 	char kernel[128];		/* uname -r */
+	struct pc_board board;		/* the fixed devices */
 	PCIBus pci;
 	bool has_pci;
 	struct run_device devs[SC_MAX_NAMES];	/* by name index */

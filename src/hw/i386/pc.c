@@ -13,28 +13,31 @@ static const struct device_type *const pc_devices[] = {
 	&testdev_device,
 };
 
-static void pc_board_unrealize_from(struct vm *vm, int n)
+_Static_assert(ARRAY_SIZE(pc_devices) <= PC_MAX_DEVICES, "PC_MAX_DEVICES");
+
+void pc_board_unrealize(struct pc_board *pc)
 {
-	while (n-- > 0)
-		if (pc_devices[n]->unrealize)
-			pc_devices[n]->unrealize(vm);
+	while (pc->nr_realized > 0) {
+		int i = --pc->nr_realized;
+
+		if (pc_devices[i]->unrealize)
+			pc_devices[i]->unrealize(pc->vm, pc->state[i]);
+		pc->state[i] = NULL;
+	}
 }
 
-int pc_board_realize(struct vm *vm)
+int pc_board_realize(struct pc_board *pc, struct vm *vm)
 {
+	pc->vm = vm;
 	for (int i = 0; i < (int)ARRAY_SIZE(pc_devices); i++) {
-		int r = pc_devices[i]->realize(vm);
+		int r = pc_devices[i]->realize(vm, &pc->state[i]);
 
 		if (r < 0) {
 			pr_err("device %s: realize failed", pc_devices[i]->name);
-			pc_board_unrealize_from(vm, i);
+			pc_board_unrealize(pc);
 			return r;
 		}
+		pc->nr_realized = i + 1;
 	}
 	return 0;
-}
-
-void pc_board_unrealize(struct vm *vm)
-{
-	pc_board_unrealize_from(vm, (int)ARRAY_SIZE(pc_devices));
 }

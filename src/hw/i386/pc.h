@@ -12,8 +12,9 @@
 /* a board device, as QEMU's DeviceClass realize/unrealize much reduced */
 struct device_type {
 	const char *name;
-	int (*realize)(struct vm *vm);		/* 0 or -errno */
-	void (*unrealize)(struct vm *vm);	/* optional */
+	/* 0 or -errno; *state (NULL if the device keeps none) is unrealize's */
+	int (*realize)(struct vm *vm, void **state);
+	void (*unrealize)(struct vm *vm, void *state);	/* optional */
 };
 
 /* the devices pc.c lists; each file defines its own */
@@ -21,9 +22,19 @@ extern const struct device_type serial_device;		/* hw/char/serial.c */
 extern const struct device_type debugexit_device;	/* hw/misc/debugexit.c */
 extern const struct device_type testdev_device;		/* hw/misc/virq-testdev.c */
 
+#define PC_MAX_DEVICES	8
+
+/* one VM's board; zeroed before realize */
+struct pc_board {
+	struct vm *vm;
+	void *state[PC_MAX_DEVICES];	/* each device's, by its place in the list */
+	int nr_realized;
+};
+
 /* pc_board_realize - every board device, in order; on failure the ones done
- * are unrealized in reverse. 0 or -errno (reported). */
-int pc_board_realize(struct vm *vm);
-void pc_board_unrealize(struct vm *vm);
+ * are unrealized in reverse. 0 or -errno (reported). No vCPU may run. */
+int pc_board_realize(struct pc_board *pc, struct vm *vm);
+/* pc_board_unrealize - the realized ones in reverse; again is a no-op. No vCPU may run. */
+void pc_board_unrealize(struct pc_board *pc);
 
 #endif /* VIRQ_PC_H */
