@@ -17,6 +17,7 @@
 
 #include "../src/scenario/run.h"
 #include "../src/hw/i386/multiboot.h"
+#include "../src/trace/report.h"
 #include "../src/trace/trace.h"
 #include "../src/trace/seed.h"
 #include "../src/trace/timeline.h"
@@ -137,11 +138,11 @@ static int run_one(const struct scenario *sc, const struct run_opts *o)
 			pr_err("cannot write %s", tl);
 	}
 	if (o->out_dir)
-		report_write(&run, dir);
+		report_write(&run.results, dir);
 	else
-		report_print(&run, stdout);
+		report_print(&run.results, stdout);
 	pr_info("scenario %s: %s", sc->name, status == VIRQ_EXIT_OK ? "PASSED" :
-		run.error[0] ? run.error : "FAILED");
+		run.results.error[0] ? run.results.error : "FAILED");
 	run_cleanup(&run);
 	log_set_file(NULL);
 	if (con)

@@ -16,7 +16,6 @@
 #include "../hw/nvme/nvme.h"
 #include "../hw/virtio/virtio-pci.h"
 #include "../hw/vfio/pci.h"
-#include "../vmm/devices.h"
 
 #define DRIVER_TIMEOUT_MS	10000
 #define DMA_PER_DEVICE		0x10000		/* rings and buffers of one device */

@@ -10,7 +10,6 @@
 
 #include "run.h"
 #include "../hw/pci/msix.h"
-#include "../vmm/devices.h"
 
 #define EXPECT_IRQ_TIMEOUT_MS	2000
 #define EXPECT_SETTLE_MS	200

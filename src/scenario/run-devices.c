@@ -13,7 +13,6 @@
 #include "../hw/pci/msix.h"
 #include "../hw/nvme/nvme.h"
 #include "../hw/vfio/pci.h"
-#include "../vmm/devices.h"
 
 bool run_claim_guest_vector(struct run *run, int gv, const char *who)
 {

@@ -16,7 +16,6 @@
 #include "run.h"
 #include "../hw/i386/multiboot.h"
 #include "../trace/trace.h"
-#include "../vmm/devices.h"
 #include "../hw/pci/msix.h"
 #include "../hw/nvme/nvme.h"
 #include "../hw/vfio/pci.h"
@@ -416,7 +415,7 @@ static int run_boot_guest(struct run *run)
 	int r;
 
 	snprintf(cmdline, sizeof(cmdline), "ncpus=%d", run->sc->vcpus);
-	r = devices_realize(&run->vm);
+	r = pc_board_realize(&run->board, &run->vm);
 	if (r < 0)
 		return r;
 	r = run_devices_create(run);
@@ -456,7 +455,7 @@ static void run_steps(struct run *run)
 	}
 }
 
-int run_scenario(struct run *run, const struct scenario *sc, const struct run_opts *opts)
+static int run_execute(struct run *run, const struct scenario *sc, const struct run_opts *opts)
 {
 	struct utsname u;
 	int r;
@@ -497,6 +496,13 @@ int run_scenario(struct run *run, const struct scenario *sc, const struct run_op
 	return run->status;
 }
 
+int run_scenario(struct run *run, const struct scenario *sc, const struct run_opts *opts)
+{
+	run_execute(run, sc, opts);
+	run_results_fill(run);
+	return run->status;
+}
+
 void run_cleanup(struct run *run)
 {
 	const struct sys_ops *sys = run->vm.kvm.sys;
@@ -507,11 +513,12 @@ void run_cleanup(struct run *run)
 			if (run->objs[i].live && run->objs[i].efd >= 0)
 				sys->close(sys->priv, run->objs[i].efd);
 		run_devices_destroy(run);
-		devices_unrealize(&run->vm);
+		pc_board_unrealize(&run->board);
 		vm_destroy(&run->vm);
 	}
 	free(run->expects);
 	free(run->step_ns);
 	run->expects = NULL;
 	run->step_ns = NULL;
+	results_free(&run->results);
 }

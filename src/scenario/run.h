@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * run.h - running a parsed scenario on a VM: the runner's state, shared by
- * run.c (steps), expect.c (checks), guest.c (the test guest's mailbox) and
- * the report writer.
+ * run.c (steps), expect.c (checks), guest.c (the test guest's mailbox),
+ * driver.c and run-devices.c (the devices); run-results.c copies what the
+ * report needs into struct results, and the report reads only that.
  */
 #ifndef VIRQ_RUN_H
 #define VIRQ_RUN_H
@@ -15,7 +16,9 @@
 #include "../vmm/vm.h"
 #include "../guest/virq-guest.h"
 #include "../vmm/util.h"
+#include "../hw/i386/pc.h"
 #include "../hw/pci/pci.h"
+#include "../trace/results.h"
 
 /* exit codes of virq run / virq lab run */
 enum {
@@ -99,12 +102,14 @@ struct run {
 	int status;			/* VIRQ_EXIT_* */
 	char error[320];		/* why the run stopped early, if it did */
 	char kernel[128];		/* uname -r */
+	struct pc_board board;		/* the fixed devices */
 	PCIBus pci;
 	bool has_pci;
 	struct run_device devs[SC_MAX_NAMES];	/* by name index */
 	int drv_cpu;			/* the guest CPU running the current device step */
 	char gv_owner[256][SC_NAME_LEN + 8];	/* who raises each guest vector */
 	uint64_t t_start, t_end;
+	struct results results;		/* filled by run_scenario at the end */
 };
 
 int run_scenario(struct run *run, const struct scenario *sc, const struct run_opts *opts);
@@ -141,8 +146,7 @@ int run_device_step(struct run *run, const struct sc_step *st);
 /* one device vector's accounting now */
 void run_device_vector(struct run *run, struct run_device *d, unsigned int v, struct run_vector *row);
 
-/* report.c */
-int report_write(const struct run *run, const char *dir);
-void report_print(const struct run *run, FILE *f);
+/* run-results.c: copy what the run produced into run->results (the report's input) */
+void run_results_fill(struct run *run);
 
 #endif /* VIRQ_RUN_H */

@@ -49,7 +49,11 @@ struct vm {
 	 */
 	pthread_mutex_t bql;
 
-	/* vCPU threads -> runner: events under lock, signalled on cond */
+	/*
+	 * vCPU threads -> runner: events under lock, signalled on cond. The
+	 * guest's own (online, exit) are posted by board devices from their
+	 * port writes; the VM only carries them to the runner.
+	 */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;		/* CLOCK_MONOTONIC */
 	volatile bool stopping;
@@ -59,10 +63,6 @@ struct vm {
 	char fatal_msg[256];
 	bool guest_exited;		/* the guest wrote the exit port */
 	int guest_exit_code;		/* (code << 1) | 1, as isa-debug-exit */
-
-	/* serial console of the guest, line-buffered to the log */
-	char con_line[256];
-	int con_len;
 };
 
 int vm_create(struct vm *vm, const struct sys_ops *sys, int nr_vcpus, uint64_t ram_size);

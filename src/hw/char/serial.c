@@ -4,7 +4,10 @@
  * guest's console. THR writes are collected into lines for the log; LSR
  * always reads "transmitter empty" (bits 5 and 6), so polling drivers go on.
  */
-#include "../../vmm/devices.h"
+#include <errno.h>
+#include <stdlib.h>
+
+#include "../i386/pc.h"
 #include "../../vmm/util.h"
 #include "../../guest/virq-guest.h"
 
@@ -13,24 +16,30 @@
 #define UART_LSR_THRE	0x20
 #define UART_LSR_TEMT	0x40
 
+struct serial_state {
+	struct vm *vm;
+	char line[256];			/* under vm->lock */
+	int len;
+};
+
 /* vCPU threads share the line buffer: vm->lock keeps it whole */
 static void serial_write(void *opaque, uint64_t off, const uint8_t *data, unsigned int size)
 {
-	struct vm *vm = opaque;
+	struct serial_state *s = opaque;
 	char c = (char)data[0];
 
 	(void)size;
 	if (off != UART_THR)
 		return;
-	pthread_mutex_lock(&vm->lock);
-	if (c == '\n' || vm->con_len == (int)sizeof(vm->con_line) - 1) {
-		vm->con_line[vm->con_len] = 0;
-		pr_info("guest: %s", vm->con_line);
-		vm->con_len = 0;
+	pthread_mutex_lock(&s->vm->lock);
+	if (c == '\n' || s->len == (int)sizeof(s->line) - 1) {
+		s->line[s->len] = 0;
+		pr_info("guest: %s", s->line);
+		s->len = 0;
 	}
 	if (c != '\n' && c != '\r')
-		vm->con_line[vm->con_len++] = c;
-	pthread_mutex_unlock(&vm->lock);
+		s->line[s->len++] = c;
+	pthread_mutex_unlock(&s->vm->lock);
 }
 
 static void serial_read(void *opaque, uint64_t off, uint8_t *data, unsigned int size)
@@ -44,9 +53,30 @@ static void serial_read(void *opaque, uint64_t off, uint8_t *data, unsigned int 
 
 static const struct bus_ops serial_ops = { .write = serial_write, .read = serial_read };
 
-static int serial_realize(struct vm *vm)
+static int serial_realize(struct vm *vm, void **state)
 {
-	return bus_register(&vm->bus, BUS_PIO, VIRQ_PORT_SERIAL, 8, &serial_ops, vm, "serial");
+	struct serial_state *s = calloc(1, sizeof(*s));
+	int r;
+
+	if (!s)
+		return -ENOMEM;
+	s->vm = vm;
+	r = bus_register(&vm->bus, BUS_PIO, VIRQ_PORT_SERIAL, 8, &serial_ops, s, "serial");
+	if (r < 0) {
+		free(s);
+		return r;
+	}
+	*state = s;
+	return 0;
 }
 
-const struct device_type serial_device = { .name = "serial", .realize = serial_realize };
+/* no vCPU runs; the bus has no unregister, the region goes with the VM */
+static void serial_unrealize(struct vm *vm, void *state)
+{
+	(void)vm;
+	free(state);
+}
+
+const struct device_type serial_device = {
+	.name = "serial", .realize = serial_realize, .unrealize = serial_unrealize,
+};

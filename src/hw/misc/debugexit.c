@@ -4,7 +4,7 @@
  * write of code ends the VM with status (code << 1) | 1, so test kernels
  * written for QEMU report the same way here.
  */
-#include "../../vmm/devices.h"
+#include "../i386/pc.h"
 #include "../../vmm/util.h"
 #include "../../guest/virq-guest.h"
 
@@ -26,8 +26,9 @@ static void debugexit_write(void *opaque, uint64_t off, const uint8_t *data, uns
 
 static const struct bus_ops debugexit_ops = { .write = debugexit_write };
 
-static int debugexit_realize(struct vm *vm)
+static int debugexit_realize(struct vm *vm, void **state)
 {
+	(void)state;
 	return bus_register(&vm->bus, BUS_PIO, VIRQ_PORT_EXIT, 4, &debugexit_ops, vm,
 			    "isa-debug-exit");
 }

@@ -4,7 +4,7 @@
  * of QEMU's pc-testdev for kvm-unit-tests): a CPU came online, a CPU
  * finished its mailbox command. Both wake the scenario runner.
  */
-#include "../../vmm/devices.h"
+#include "../i386/pc.h"
 #include "../../vmm/util.h"
 #include "../../guest/virq-guest.h"
 
@@ -25,8 +25,9 @@ static void testdev_write(void *opaque, uint64_t off, const uint8_t *data, unsig
 
 static const struct bus_ops testdev_ops = { .write = testdev_write };
 
-static int testdev_realize(struct vm *vm)
+static int testdev_realize(struct vm *vm, void **state)
 {
+	(void)state;
 	return bus_register(&vm->bus, BUS_PIO, VIRQ_PORT_ONLINE,
 			    VIRQ_PORT_DONE + 4 - VIRQ_PORT_ONLINE, &testdev_ops, vm, "virq-testdev");
 }

@@ -570,3 +570,27 @@ void nvme_unrealize(PCIDevice *dev)
 	msix_uninit(dev);
 	free(dev->opaque);
 }
+
+/* ---- the PCI device type (hw/pci/pci-types.c) ---- */
+
+static PCIDevice *nvme_pci_realize(struct vm *vm, PCIBus *bus, const char *name, const char *arg)
+{
+	(void)arg;
+	return nvme_realize(vm, bus, name);
+}
+
+/* CQEs posted, admin ones included */
+static uint64_t nvme_pci_completions(PCIDevice *dev)
+{
+	struct nvme_stats st;
+
+	nvme_get_stats(dev, &st);
+	return st.completions;
+}
+
+const struct pci_device_type nvme_pci_type = {
+	.name = "nvme",
+	.realize = nvme_pci_realize,
+	.unrealize = nvme_unrealize,
+	.completions = nvme_pci_completions,
+};

@@ -132,6 +132,26 @@ static inline void pci_set_long(uint8_t *p, uint32_t v)
 	p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
 }
 
+/*
+ * The PCI device types a scenario may plug (device NAME TYPE), as QEMU's
+ * PCIDeviceClass much reduced. Each device file defines its own;
+ * pci-types.c lists them (no constructors).
+ */
+struct pci_device_type {
+	const char *name;
+	/* NULL: failed (reported); arg is the scenario's host= for vfio-pci */
+	PCIDevice *(*realize)(struct vm *vm, PCIBus *bus, const char *name, const char *arg);
+	void (*unrealize)(PCIDevice *dev);		/* no vCPU may run */
+	uint64_t (*completions)(PCIDevice *dev);	/* requests completed; vm->bql held */
+};
+
+extern const struct pci_device_type virtio_rng_pci_type;	/* hw/virtio/virtio-rng.c */
+extern const struct pci_device_type nvme_pci_type;		/* hw/nvme/nvme.c */
+extern const struct pci_device_type vfio_pci_type;		/* hw/vfio/pci.c */
+
+/* the type named name ("virtio-rng", "nvme", "vfio-pci"), NULL if none */
+const struct pci_device_type *pci_device_type_find(const char *name);
+
 /* config space as the guest sees it; caller holds vm->bql (or no vCPU runs) */
 uint32_t pci_config_read(PCIDevice *dev, uint32_t addr, int len);
 void pci_config_write(PCIDevice *dev, uint32_t addr, uint32_t val, int len);

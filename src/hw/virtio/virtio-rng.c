@@ -42,13 +42,12 @@ static void virtio_rng_handle_output(VirtIODevice *vdev, VirtQueue *vq)
 		virtio_notify(vdev, vq);
 }
 
-PCIDevice *virtio_rng_pci_realize(struct vm *vm, PCIBus *bus, const char *name);
-void virtio_rng_pci_unrealize(PCIDevice *dev);
-
-PCIDevice *virtio_rng_pci_realize(struct vm *vm, PCIBus *bus, const char *name)
+static PCIDevice *virtio_rng_pci_realize(struct vm *vm, PCIBus *bus, const char *name,
+					 const char *arg)
 {
 	VirtIORNG *rng = calloc(1, sizeof(*rng));
 
+	(void)arg;
 	if (!rng)
 		return NULL;
 	rng->state = 0x9e3779b97f4a7c15ull;
@@ -63,7 +62,7 @@ PCIDevice *virtio_rng_pci_realize(struct vm *vm, PCIBus *bus, const char *name)
 	return &rng->proxy.pci_dev;
 }
 
-void virtio_rng_pci_unrealize(PCIDevice *dev)
+static void virtio_rng_pci_unrealize(PCIDevice *dev)
 {
 	VirtIORNG *rng = dev->opaque;
 
@@ -71,11 +70,17 @@ void virtio_rng_pci_unrealize(PCIDevice *dev)
 	free(rng);
 }
 
-uint64_t virtio_rng_pci_completions(PCIDevice *dev);
-
-uint64_t virtio_rng_pci_completions(PCIDevice *dev)
+/* buffers returned on the queue */
+static uint64_t virtio_rng_pci_completions(PCIDevice *dev)
 {
 	VirtIORNG *rng = dev->opaque;
 
 	return rng->proxy.vdev.vq[0].completions;
 }
+
+const struct pci_device_type virtio_rng_pci_type = {
+	.name = "virtio-rng",
+	.realize = virtio_rng_pci_realize,
+	.unrealize = virtio_rng_pci_unrealize,
+	.completions = virtio_rng_pci_completions,
+};

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * results.h - what one scenario run produced, as the report writers read
+ * it. The runner fills it once at the end of a run (run_results_fill in
+ * src/scenario/run-results.c); nothing here points back into the runner,
+ * the VM or KVMState, so a report can be written after they are gone.
+ */
+#ifndef VIRQ_RESULTS_H
+#define VIRQ_RESULTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#define RESULTS_NAME_LEN	32
+#define RESULTS_TEXT_LEN	160
+#define RESULTS_MAX_EXITS	8
+
+/* one `expect` line's verdict */
+struct results_expect {
+	int line;
+	bool passed;
+	char text[RESULTS_TEXT_LEN];	/* the line as written */
+	char got[RESULTS_TEXT_LEN];	/* what was seen */
+};
+
+/* one row of the per-vector table (vfio_intr_stat-like) */
+struct results_vector {
+	char device[RESULTS_NAME_LEN];
+	int index;
+	int gsi;			/* -1: none (signal-msi) */
+	int host_irq;			/* -1: not a passthrough vector */
+	int guest_vector, vcpu;		/* where the last raise went */
+	char path[16];			/* "irqfd", "signal-msi", "relay" */
+	uint64_t raised, delivered, pending, coalesced;
+};
+
+/* user exits of one kind ("io", "mmio", ...), all vCPUs together */
+struct results_exits {
+	char reason[16];
+	uint64_t count;
+};
+
+/* user exits on one port or MMIO address */
+struct results_exit_addr {
+	char space[8];			/* "io" or "mmio" */
+	uint64_t addr;
+	uint64_t count;
+};
+
+/* every step of the scenario, run or not (ns 0), with its wall time */
+struct results_step {
+	int line;
+	uint64_t ns;
+	char text[RESULTS_TEXT_LEN];
+};
+
+struct results {
+	char scenario[64];		/* the file's basename without .virq */
+	char file[256];			/* as given on the command line */
+	char kernel[128];		/* uname -r */
+	int status;			/* VIRQ_EXIT_* */
+	bool passed;			/* status == VIRQ_EXIT_OK */
+	char error[320];		/* why the run stopped early, "" if it did not */
+	uint64_t ns;			/* wall time of the whole run */
+
+	struct results_expect *expects;
+	int nr_expects;
+	struct results_vector *vectors;
+	int nr_vectors;
+
+	/* KVMState at the end */
+	unsigned int commits;		/* KVM_SET_GSI_ROUTING issued */
+	unsigned int commit_errors;	/* ... of which the kernel refused */
+	unsigned int routes;		/* entries in the route table */
+	unsigned int max_routes;	/* KVM_CAP_IRQ_ROUTING */
+
+	struct results_exits exits[RESULTS_MAX_EXITS];
+	int nr_exits;
+	struct results_exit_addr *exit_addrs;
+	int nr_exit_addrs;
+	struct results_step *steps;
+	int nr_steps;
+};
+
+static inline void results_free(struct results *res)
+{
+	free(res->expects);
+	free(res->vectors);
+	free(res->exit_addrs);
+	free(res->steps);
+	res->expects = NULL;
+	res->vectors = NULL;
+	res->exit_addrs = NULL;
+	res->steps = NULL;
+	res->nr_expects = res->nr_vectors = res->nr_exit_addrs = res->nr_steps = 0;
+}
+
+#endif /* VIRQ_RESULTS_H */
