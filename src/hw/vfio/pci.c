@@ -471,7 +471,7 @@ void vfio_pci_unrealize(PCIDevice *pdev)
 		sleep_ns(VFIO_MSIX_QUIESCE_NS);
 	vfio_msix_stop(vdev);
 	if (vdev->msix_on) {	/* no thread was started: the index at least */
-		vfio_disable_irqindex(vdev, VFIO_PCI_MSIX_IRQ_INDEX);
+		vfio_device_irq_disable(vdev, VFIO_PCI_MSIX_IRQ_INDEX);
 		vdev->msix_on = false;
 	}
 	vfio_kvm_device_del_group(vdev, bus);
