@@ -172,10 +172,10 @@ int vfio_check_host(VFIOPCIDevice *vdev)
 	return 0;
 }
 
-/* ---- device: vfio_get_device, vfio_populate_device ---- */
+/* ---- device: vfio_device_get, vfio_pci_populate_device ---- */
 
-/* vfio_get_device: the device fd, which must be a PCI device with MSI-X's IRQ index */
-int vfio_get_device(VFIOPCIDevice *vdev)
+/* vfio_device_get: the device fd, which must be a PCI device with MSI-X's IRQ index */
+int vfio_device_get(VFIOPCIDevice *vdev)
 {
 	struct vfio_device_info *info = &vdev->info;
 	long r = vfio_ioctl(vdev, vdev->group, VFIO_GROUP_GET_DEVICE_FD, vdev->host, "%s",
@@ -200,13 +200,13 @@ int vfio_get_device(VFIOPCIDevice *vdev)
 	return 0;
 }
 
-void vfio_put_device(VFIOPCIDevice *vdev)
+void vfio_device_put(VFIOPCIDevice *vdev)
 {
 	vfio_close_fd(vdev, &vdev->device);
 }
 
-/* vfio_populate_device: BAR and config region info, the MSI-X IRQ index */
-int vfio_populate_device(VFIOPCIDevice *vdev)
+/* vfio_pci_populate_device: BAR and config region info, the MSI-X IRQ index */
+int vfio_pci_populate_device(VFIOPCIDevice *vdev)
 {
 	struct vfio_irq_info irq = { .argsz = sizeof(irq), .index = VFIO_PCI_MSIX_IRQ_INDEX };
 	long r;

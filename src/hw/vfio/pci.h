@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * pci.h - a host PCI function passed through with VFIO, after QEMU's
+ * pci.h - a host PCI function passed through with VFIO, after QEMU 11.1's
  * hw/vfio/pci.c: container, group, device; guest RAM DMA-mapped; config
  * space read from the device with the MSI-X capability virtualised (msix.c
  * owns table, PBA and masks); BARs forwarded to the device's regions, but
  * the MSI-X table and PBA, which are emulated.
  *
- * MSI-X (pci-irq.c), as QEMU: per vector two eventfds, kvm_interrupt (with
- * the irqfd on the vector's GSI) and interrupt (read by the VMM); use points
- * VFIO's trigger at kvm_interrupt, release at interrupt and keeps the route.
+ * MSI-X (pci-irq.c), as QEMU 11.1: per vector two eventfds, kvm_interrupt
+ * (with the irqfd on the vector's GSI) and interrupt (read by the VMM); use
+ * points VFIO's trigger at kvm_interrupt, release at interrupt and keeps the
+ * route; MSI-X disable releases and unuses every vector, then the index.
  *
  * Everything but realize/unrealize runs with vm->bql held.
  */
