@@ -17,7 +17,7 @@ sed -n '/^  device/,/^$/p' "$out/seed-affinity/results.txt"
 echo "== the seed's ftrace beside ours (virq trace-compare)"
 echo "-- seed-affinity (the move alone):"
 ./build/virq trace-compare "$out/seed-affinity/ftrace.txt"
-echo "-- seed-trace (vectors 0 and 2 re-read by kvm_update_msi_routes_all, committed by 1's unmask):"
+echo "-- seed-trace (the seed's move: on 6.1 the commit block is three bare irqfd_update):"
 ./build/virq trace-compare "$out/seed-trace/ftrace.txt"
 echo
 echo "== the open questions (docs/open-questions.md)"

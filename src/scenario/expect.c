@@ -132,10 +132,10 @@ static bool expect_vector(struct run *run, const struct sc_step *st, char *got, 
 		return false;
 	}
 	run_poll(run, vector_reached, &w, run_timeout_ms(run, st->ms, EXPECT_IRQ_TIMEOUT_MS));
-	snprintf(got, n, "%s vector %d: raised %llu delivered %llu pending %llu coalesced %llu (%s)",
+	snprintf(got, n, "%s vector %d: raised %llu delivered %llu pending %llu coalesced %llu discarded %llu (%s)",
 		 d->dev->name, st->index, (unsigned long long)w.v.raised,
 		 (unsigned long long)w.v.delivered, (unsigned long long)w.v.pending,
-		 (unsigned long long)w.v.coalesced, w.v.path);
+		 (unsigned long long)w.v.coalesced, (unsigned long long)w.v.discarded, w.v.path);
 	return vector_matches(st, &w.v);
 }
 

@@ -38,7 +38,6 @@ enum sc_op {
 	SC_ROUTE_RELEASE,	/* route NAME release */
 	SC_ROUTES_FILL,		/* routes fill count=N vcpu=V vector=X */
 	SC_COMMIT,		/* commit */
-	SC_ROUTES_UPDATE_ALL,	/* routes update-all dev=NAME  (kvm_update_msi_routes_all, no commit) */
 	/* host: irqfd, ioeventfd, KVM_SIGNAL_MSI */
 	SC_IRQFD_ADD,		/* irqfd NAME */
 	SC_IRQFD_REMOVE,	/* irqfd NAME remove */

@@ -316,6 +316,30 @@ static void test_msix_notify_while_disabled_sets_pba_and_sends_nothing(void **st
 }
 
 /*
+ * QEMU's msix_vector_unuse: only the last of a vector's users clears its
+ * pending bit (what vfio_msix_disable discards), counted as discarded.
+ */
+static void test_msix_last_unuse_clears_pending_and_counts_it(void **state)
+{
+	PCIDevice *dev = *state;
+
+	msix_notify(dev, 2);		/* disabled: pending */
+	msix_vector_use(dev, 2);
+	msix_vector_use(dev, 2);
+	msix_vector_unuse(dev, 2);
+	assert_true(msix_is_pending(dev, 2));
+	msix_vector_unuse(dev, 2);
+	assert_false(msix_is_pending(dev, 2));
+	want_int(dev->msix_stats[2].discarded, 1);
+	/* an unused vector's unuse does nothing */
+	msix_notify(dev, 3);
+	msix_vector_unuse(dev, 3);
+	assert_true(msix_is_pending(dev, 3));
+	want_int(dev->msix_stats[3].discarded, 0);
+	want_events(0);
+}
+
+/*
  * QEMU's msix_write_config: enabling flips msix_function_masked, then
  * msix_handle_mask_update per vector sees each still masked by its own
  * bit: no use notifier.
@@ -880,6 +904,7 @@ int main(void)
 		T(test_msix_init_masks_every_vector_and_disables_function),
 		T(test_msix_control_table_size_is_read_only),
 		T(test_msix_notify_while_disabled_sets_pba_and_sends_nothing),
+		T(test_msix_last_unuse_clears_pending_and_counts_it),
 		T(test_msix_enable_with_vectors_masked_fires_no_use),
 		T(test_msix_unmask_fires_use_once_and_reunmask_is_noop),
 		T(test_msix_mask_fires_release_once_and_remask_is_noop),

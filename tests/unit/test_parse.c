@@ -941,6 +941,9 @@ BAD(route_with_an_unknown_kind, VM "route A msix vcpu=0\n",
     "2: after 'route A': wanted msi, update or release, got 'msix'")
 BAD(route_without_a_name, VM "route vcpu=0\n",
     "2: after 'route': wanted NAME, got 'vcpu=0'")
+/* QEMU has no step that re-reads routes without committing (kvm_update_msi_routes_all commits) */
+BAD(routes_update_all_is_no_step, VM "device E vfio-pci host=8086:10d3\nroutes update-all dev=E\n",
+    "3: after 'routes': wanted fill, got 'update-all'")
 BAD(expect_without_a_kind, VM "expect\n",
     "2: after 'expect': wanted irq, commits, routes, route, exits, ioeventfd, result, pending, vector or completions, got end of line")
 BAD(extra_word_after_commit, VM "commit now\n",
@@ -1164,6 +1167,7 @@ int main(void)
 		R(expect_result_after_a_guest_step), R(expect_result_after_expect_result),
 		R(expect_result_first), R(unknown_errno_name), R(expect_commits_not_a_number),
 		R(route_without_a_kind), R(route_with_an_unknown_kind), R(route_without_a_name),
+		R(routes_update_all_is_no_step),
 		R(expect_without_a_kind), R(extra_word_after_commit), R(extra_word_after_irqfd),
 		R(extra_word_in_expect_irq), R(word_after_a_key), R(too_many_names),
 		R(first_error_only), R(line_longer_than_1023), R(too_many_words),

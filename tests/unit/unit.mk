@@ -43,6 +43,10 @@ $(eval $(call unit_test,kvm,$(addprefix $(UNIT_SRCDIR)/src/,vmm/kvm.c vmm/util.c
 $(eval $(call unit_test,msix,$(addprefix $(UNIT_SRCDIR)/src/,hw/pci/msix.c hw/pci/pci.c \
 	vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c hw/pci/msix.h hw/pci/pci.h vmm/bus.h \
 	vmm/kvm.h vmm/vm.h vmm/util.h vmm/sysops.h trace/trace.h)))
+$(eval $(call unit_test,vfio_irq,$(addprefix $(UNIT_SRCDIR)/src/,hw/vfio/pci-irq.c \
+	hw/vfio/device.c hw/pci/msix.c hw/pci/pci.c vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c \
+	hw/vfio/pci.h hw/vfio/vfio-common.h hw/pci/msix.h hw/pci/pci.h vmm/kvm.h vmm/vm.h \
+	vmm/sysops.h trace/trace.h)))
 
 $(eval $(call unit_test,seed,$(addprefix $(UNIT_SRCDIR)/src/trace/,seed.c seed.h)))
 

@@ -220,7 +220,8 @@ int msix_init(PCIDevice *dev, unsigned int nentries, int table_bar, uint32_t tab
 	dev->msix_table = calloc(nentries, PCI_MSIX_ENTRY_SIZE);
 	dev->msix_pba = calloc(1, pba_size);
 	dev->msix_stats = calloc(nentries, sizeof(*dev->msix_stats));
-	if (!dev->msix_table || !dev->msix_pba || !dev->msix_stats) {
+	dev->msix_entry_used = calloc(nentries, sizeof(*dev->msix_entry_used));
+	if (!dev->msix_table || !dev->msix_pba || !dev->msix_stats || !dev->msix_entry_used) {
 		msix_uninit(dev);
 		return -ENOMEM;
 	}
@@ -243,10 +244,33 @@ void msix_uninit(PCIDevice *dev)
 	free(dev->msix_table);
 	free(dev->msix_pba);
 	free(dev->msix_stats);
+	free(dev->msix_entry_used);
 	dev->msix_table = dev->msix_pba = NULL;
 	dev->msix_stats = NULL;
+	dev->msix_entry_used = NULL;
 	dev->msix_cap = 0;
 	dev->msix_entries_nr = 0;
+}
+
+void msix_vector_use(PCIDevice *dev, unsigned int vector)
+{
+	if (vector < dev->msix_entries_nr)
+		dev->msix_entry_used[vector]++;
+}
+
+/* the last user gone, a pending bit has no one to deliver it: QEMU clears it */
+void msix_vector_unuse(PCIDevice *dev, unsigned int vector)
+{
+	if (vector >= dev->msix_entries_nr || !dev->msix_entry_used[vector])
+		return;
+	if (--dev->msix_entry_used[vector])
+		return;
+	if (msix_is_pending(dev, vector)) {
+		dev->msix_stats[vector].discarded++;
+		trace_event("msix_vector_unuse", "%s vector=%u: pending bit cleared", dev->name,
+			    vector);
+	}
+	msix_clr_pending(dev, vector);
 }
 
 static int msix_set_notifier_for_vector(PCIDevice *dev, unsigned int vector)
@@ -316,6 +340,7 @@ void msix_vector_stats(PCIDevice *dev, unsigned int vector, struct msix_vector_s
 		.gsi = -1, .host_irq = -1, .path = "signal-msi",
 		.raised = m->sent + m->pended + m->coalesced - m->replayed,
 		.coalesced = m->coalesced, .pending = msix_is_pending(dev, vector),
+		.discarded = m->discarded,
 	};
 }
 

@@ -45,6 +45,13 @@ bool msix_is_masked(PCIDevice *dev, unsigned int vector);
 bool msix_is_pending(PCIDevice *dev, unsigned int vector);
 MSIMessage msix_get_message(PCIDevice *dev, unsigned int vector);
 
+/*
+ * msix_vector_use / msix_vector_unuse - a device's claim on a vector (QEMU's
+ * msix_entry_used count); the last unuse clears the vector's pending bit.
+ */
+void msix_vector_use(PCIDevice *dev, unsigned int vector);
+void msix_vector_unuse(PCIDevice *dev, unsigned int vector);
+
 /* msix_notify - send vector's message, or set its pending bit when masked */
 void msix_notify(PCIDevice *dev, unsigned int vector);
 void msix_set_pending(PCIDevice *dev, unsigned int vector);
@@ -61,7 +68,7 @@ void msix_unset_vector_notifiers(PCIDevice *dev);
 /*
  * msix_vector_stats - accounting for the runner: the device's vector_stats
  * if it has one, else from msix_notify's counts (raised = sent + pended +
- * coalesced - replayed, the path KVM_SIGNAL_MSI).
+ * coalesced - replayed, the path KVM_SIGNAL_MSI; discarded from unuse).
  */
 void msix_vector_stats(PCIDevice *dev, unsigned int vector, struct msix_vector_stats *st);
 

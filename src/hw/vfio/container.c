@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * container.c - the group and its container, after QEMU's hw/vfio/container.c
- * and hw/vfio/common.c: the group joins a container of its own, type1 IOMMU,
- * with all guest RAM DMA-mapped at IOVA = GPA; and the VM's KVM-VFIO device,
- * shared by the vfio-pci devices on the bus.
+ * container.c - the group and its container, after QEMU 11.1's legacy
+ * (type1) container (hw/vfio/container-legacy.c) and its KVM-VFIO helpers:
+ * the group joins a container of its own, type1 IOMMU, with all guest RAM
+ * DMA-mapped at IOVA = GPA; and the VM's KVM-VFIO device, shared by the
+ * vfio-pci devices on the bus. The names are 10.1's (vfio_group_get,
+ * vfio_container_connect, vfio_group_add_kvm_device); QEMU 7.2 calls them
+ * vfio_get_group, vfio_connect_container, vfio_kvm_device_add_group.
  *
  * Every open and ioctl goes through vm->kvm.sys. All of it runs from realize
  * and unrealize, before the vCPUs start or after they stopped.
@@ -18,10 +21,10 @@
 
 #define VFIO_CONTAINER_PATH	"/dev/vfio/vfio"
 
-/* ---- group, container: vfio_get_group, vfio_connect_container ---- */
+/* ---- group, container: vfio_group_get, vfio_container_connect ---- */
 
-/* vfio_get_group: /dev/vfio/N, viable only when vfio-pci has every device of it */
-int vfio_get_group(VFIOPCIDevice *vdev)
+/* vfio_group_get: /dev/vfio/N, viable only when vfio-pci has every device of it */
+int vfio_group_get(VFIOPCIDevice *vdev)
 {
 	const struct sys_ops *sys = vfio_sys(vdev);
 	struct vfio_group_status status = { .argsz = sizeof(status) };
@@ -49,7 +52,7 @@ int vfio_get_group(VFIOPCIDevice *vdev)
 	return 0;
 }
 
-void vfio_put_group(VFIOPCIDevice *vdev)
+void vfio_group_put(VFIOPCIDevice *vdev)
 {
 	vfio_close_fd(vdev, &vdev->group);
 }
@@ -109,8 +112,8 @@ static int vfio_dma_map_ram(VFIOPCIDevice *vdev)
 	return r < 0 ? (int)r : 0;
 }
 
-/* vfio_connect_container: the group joins a new container, type1 IOMMU, RAM mapped */
-int vfio_connect_container(VFIOPCIDevice *vdev)
+/* vfio_container_connect: the group joins a new container, type1 IOMMU, RAM mapped */
+int vfio_container_connect(VFIOPCIDevice *vdev)
 {
 	int type = vfio_open_container(vdev);
 	long r;
@@ -140,7 +143,7 @@ err_close_container:
 }
 
 /* the last group leaving the container takes the IOMMU and its DMA mappings with it */
-void vfio_disconnect_container(VFIOPCIDevice *vdev)
+void vfio_container_disconnect(VFIOPCIDevice *vdev)
 {
 	if (vdev->container < 0)
 		return;
@@ -149,7 +152,7 @@ void vfio_disconnect_container(VFIOPCIDevice *vdev)
 	vfio_close_fd(vdev, &vdev->container);
 }
 
-/* ---- the KVM-VFIO device: vfio_kvm_device_add_group ---- */
+/* ---- the KVM-VFIO device: vfio_group_add_kvm_device ---- */
 
 /* another vfio-pci device on the bus holding the VM's KVM-VFIO device */
 static VFIOPCIDevice *vfio_kvm_device_owner(PCIBus *bus, VFIOPCIDevice *self)
@@ -193,7 +196,7 @@ static void vfio_kvm_device_put(VFIOPCIDevice *vdev, PCIBus *bus)
 }
 
 /* KVM learns the group: vfio_group_set_kvm, non-coherent DMA accounting */
-int vfio_kvm_device_add_group(VFIOPCIDevice *vdev, PCIBus *bus)
+int vfio_group_add_kvm_device(VFIOPCIDevice *vdev, PCIBus *bus)
 {
 	struct kvm_device_attr attr = {
 		.group = KVM_DEV_VFIO_GROUP, .attr = KVM_DEV_VFIO_GROUP_ADD,
@@ -211,7 +214,7 @@ int vfio_kvm_device_add_group(VFIOPCIDevice *vdev, PCIBus *bus)
 	return r < 0 ? (int)r : 0;
 }
 
-void vfio_kvm_device_del_group(VFIOPCIDevice *vdev, PCIBus *bus)
+void vfio_group_del_kvm_device(VFIOPCIDevice *vdev, PCIBus *bus)
 {
 	struct kvm_device_attr attr = {
 		.group = KVM_DEV_VFIO_GROUP, .attr = KVM_DEV_VFIO_GROUP_DEL,

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * device.c - the VFIO device itself, after QEMU's hw/vfio/helpers.c and
- * hw/vfio/device.c: which host device (sysfs: driver, IOMMU group), its fd,
- * region and IRQ info, region accesses through the mmap or pread/pwrite,
- * VFIO_DEVICE_SET_IRQS, and the host IRQ behind an MSI-X vector.
+ * device.c - the VFIO device itself, after QEMU 11.1's hw/vfio/device.c and
+ * hw/vfio/helpers.c: which host device (sysfs: driver, IOMMU group), its
+ * fd, region and IRQ info, region accesses through the mmap or
+ * pread/pwrite, VFIO_DEVICE_SET_IRQS (vfio_device_irq_disable,
+ * vfio_device_irq_set_signaling, vfio_device_io_set_irqs), and the host IRQ
+ * behind an MSI-X vector. QEMU 10.1 moved the irq helpers here from
+ * hw/vfio/common.c and renamed them (vfio_disable_irqindex,
+ * vfio_set_irq_signaling before; QEMU 7.2 has those names).
  *
  * Every open, ioctl, read and write goes through vm->kvm.sys. Region
  * accesses and SET_IRQS run with vm->bql held, or from realize and
@@ -168,10 +172,10 @@ int vfio_check_host(VFIOPCIDevice *vdev)
 	return 0;
 }
 
-/* ---- device: vfio_get_device, vfio_populate_device ---- */
+/* ---- device: vfio_device_get, vfio_pci_populate_device ---- */
 
-/* vfio_get_device: the device fd, which must be a PCI device with MSI-X's IRQ index */
-int vfio_get_device(VFIOPCIDevice *vdev)
+/* vfio_device_get: the device fd, which must be a PCI device with MSI-X's IRQ index */
+int vfio_device_get(VFIOPCIDevice *vdev)
 {
 	struct vfio_device_info *info = &vdev->info;
 	long r = vfio_ioctl(vdev, vdev->group, VFIO_GROUP_GET_DEVICE_FD, vdev->host, "%s",
@@ -196,13 +200,13 @@ int vfio_get_device(VFIOPCIDevice *vdev)
 	return 0;
 }
 
-void vfio_put_device(VFIOPCIDevice *vdev)
+void vfio_device_put(VFIOPCIDevice *vdev)
 {
 	vfio_close_fd(vdev, &vdev->device);
 }
 
-/* vfio_populate_device: BAR and config region info, the MSI-X IRQ index */
-int vfio_populate_device(VFIOPCIDevice *vdev)
+/* vfio_pci_populate_device: BAR and config region info, the MSI-X IRQ index */
+int vfio_pci_populate_device(VFIOPCIDevice *vdev)
 {
 	struct vfio_irq_info irq = { .argsz = sizeof(irq), .index = VFIO_PCI_MSIX_IRQ_INDEX };
 	long r;
@@ -281,7 +285,7 @@ int vfio_region_write(VFIOPCIDevice *vdev, int i, uint64_t off, uint32_t val,
 	return 0;
 }
 
-/* ---- VFIO_DEVICE_SET_IRQS: vfio_set_irq_signaling, vfio_enable_vectors, ... ---- */
+/* ---- VFIO_DEVICE_SET_IRQS: vfio_device_irq_set_signaling, vfio_device_irq_disable ---- */
 
 static const char *vfio_irq_index_name(unsigned int index)
 {
@@ -317,8 +321,9 @@ union vfio_irq_set_buf {
 	uint8_t bytes[sizeof(struct vfio_irq_set) + VFIO_MSIX_MAX_VECTORS * sizeof(int32_t)];
 };
 
-static int vfio_set_irqs(VFIOPCIDevice *vdev, uint32_t flags, unsigned int index,
-			 unsigned int start, unsigned int count, const int32_t *fds)
+/* vbasedev->io_ops->set_irqs of QEMU's ioctl backend: the one VFIO_DEVICE_SET_IRQS */
+int vfio_device_io_set_irqs(VFIOPCIDevice *vdev, uint32_t flags, unsigned int index,
+			    unsigned int start, unsigned int count, const int32_t *fds)
 {
 	union vfio_irq_set_buf b;
 	size_t data = fds ? count * sizeof(int32_t) : 0;
@@ -341,26 +346,19 @@ static int vfio_set_irqs(VFIOPCIDevice *vdev, uint32_t flags, unsigned int index
 	return r < 0 ? (int)r : 0;
 }
 
-int vfio_set_irq_signaling(VFIOPCIDevice *vdev, unsigned int index, unsigned int subindex,
-			   uint32_t action, int fd)
+int vfio_device_irq_set_signaling(VFIOPCIDevice *vdev, unsigned int index,
+				  unsigned int subindex, uint32_t action, int fd)
 {
 	int32_t fds[1] = { fd };
 
-	return vfio_set_irqs(vdev, VFIO_IRQ_SET_DATA_EVENTFD | action, index, subindex, 1, fds);
+	return vfio_device_io_set_irqs(vdev, VFIO_IRQ_SET_DATA_EVENTFD | action, index, subindex,
+				       1, fds);
 }
 
-int vfio_enable_vectors(VFIOPCIDevice *vdev, unsigned int index, int nr, const int *fds)
+int vfio_device_irq_disable(VFIOPCIDevice *vdev, unsigned int index)
 {
-	if (nr < 0)
-		return -EINVAL;
-	return vfio_set_irqs(vdev, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, index,
-			     0, (unsigned int)nr, fds);
-}
-
-int vfio_disable_irqindex(VFIOPCIDevice *vdev, unsigned int index)
-{
-	return vfio_set_irqs(vdev, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, index,
-			     0, 0, NULL);
+	return vfio_device_io_set_irqs(vdev, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
+				       index, 0, 0, NULL);
 }
 
 /* ---- the host IRQ behind a vector: /proc/interrupts ---- */

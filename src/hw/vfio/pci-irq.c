@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pci-irq.c - MSI-X of a VFIO device, as QEMU's hw/vfio/pci.c does it.
+ * pci-irq.c - MSI-X of a VFIO device, as QEMU 11.1's hw/vfio/pci.c does it
+ * (the functions keep its names; where QEMU 7.2, the one Debian 12 ships
+ * and the lab runs, differs observably, a comment says so).
  *
  * Per vector two eventfds: kvm_interrupt, with an irqfd on the vector's GSI
  * (KVM injects, and with a KVM-VFIO device irq bypass can post), and
@@ -34,9 +36,11 @@ static int vfio_eventfd(VFIOPCIDevice *vdev)
 	return vfio_sys(vdev)->eventfd(vfio_sys(vdev)->priv, 0, EFD_NONBLOCK);
 }
 
-/* ---- KVM routes and irqfds (vfio_add/update/remove_kvm_msi_virq) ---- */
+/* ---- KVM routes and irqfds ---- */
 
-static void vfio_add_kvm_msi_virq(VFIOPCIDevice *vdev, VFIOMSIVector *vector, unsigned int nr)
+/* vfio_pci_add_kvm_msi_virq (QEMU 10.1's name; vfio_add_kvm_msi_virq before) */
+static void vfio_pci_add_kvm_msi_virq(VFIOPCIDevice *vdev, VFIOMSIVector *vector,
+				      unsigned int nr)
 {
 	vector->virq = kvm_irqchip_add_msi_route(&vdev->route_change,
 						 msix_get_message(&vdev->pdev, nr));
@@ -57,6 +61,7 @@ static void vfio_connect_kvm_msi_virq(VFIOPCIDevice *vdev, VFIOMSIVector *vector
 	}
 }
 
+/* irqfd off, route released (no commit: the next one drops it), eventfd closed */
 static void vfio_remove_kvm_msi_virq(VFIOPCIDevice *vdev, VFIOMSIVector *vector)
 {
 	kvm_irqchip_remove_irqfd_notifier_gsi(vfio_kvm(vdev), vector->kvm_interrupt, vector->virq);
@@ -83,17 +88,62 @@ static void vfio_update_kvm_msi_virq(VFIOPCIDevice *vdev, VFIOMSIVector *vector,
 	kvm_irqchip_commit_routes(s);
 }
 
-/* vfio_enable_vectors: every vector up to nr_vectors, with the fd it uses now */
-static int vfio_enable_msix_vectors(VFIOPCIDevice *vdev)
+/* ---- VFIO_DEVICE_SET_IRQS on the MSI-X index ---- */
+
+/* vfio_enable_msix_no_vec: MSI-X on in the device, vector 0 with no fd, none signalling */
+static int vfio_enable_msix_no_vec(VFIOPCIDevice *vdev)
 {
-	int fds[VFIO_MSIX_MAX_VECTORS];
+	int32_t fd = -1;
 
-	for (int i = 0; i < vdev->nr_vectors; i++) {
-		VFIOMSIVector *v = &vdev->msi_vectors[i];
+	return vfio_device_io_set_irqs(vdev, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+				       VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, &fd);
+}
 
-		fds[i] = !v->use ? -1 : v->virq >= 0 ? v->kvm_interrupt : v->interrupt;
+/*
+ * the fd vfio_enable_vectors gives vector i: MSI-X mask and pending bits are
+ * emulated, so KVM's eventfd only for a vector in use, with a route and
+ * unmasked; a masked one must reach vfio_msi_interrupt and the PBA
+ */
+static int32_t vfio_vector_trigger_fd(VFIOPCIDevice *vdev, unsigned int i)
+{
+	VFIOMSIVector *v = &vdev->msi_vectors[i];
+
+	if (!v->use)
+		return -1;
+	if (v->virq < 0 || msix_is_masked(&vdev->pdev, i))
+		return v->interrupt;
+	return v->kvm_interrupt;
+}
+
+/*
+ * vfio_enable_vectors: vectors 0..nr_vectors-1 in one SET_IRQS. On a
+ * resizable index (no VFIO_IRQ_INFO_NORESIZE, kernel 6.5+) QEMU first
+ * enables MSI-X with no vector, so that the kernel allocates only the
+ * vectors the set names (QEMU 7.2 has no such first call).
+ */
+static int vfio_enable_vectors(VFIOPCIDevice *vdev)
+{
+	int32_t fds[VFIO_MSIX_MAX_VECTORS];
+	int r;
+
+	if (!vdev->msix_noresize) {
+		r = vfio_enable_msix_no_vec(vdev);
+		if (r < 0)
+			return r;
 	}
-	return vfio_enable_vectors(vdev, VFIO_PCI_MSIX_IRQ_INDEX, vdev->nr_vectors, fds);
+	for (int i = 0; i < vdev->nr_vectors; i++)
+		fds[i] = vfio_vector_trigger_fd(vdev, (unsigned int)i);
+	return vfio_device_io_set_irqs(vdev, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+				       VFIO_PCI_MSIX_IRQ_INDEX, 0, (unsigned int)vdev->nr_vectors,
+				       fds);
+}
+
+/* set_irq_signalling: one vector's trigger, KVM's eventfd when it has a route */
+static void set_irq_signalling(VFIOPCIDevice *vdev, VFIOMSIVector *vector, unsigned int nr)
+{
+	vfio_device_irq_set_signaling(vdev, VFIO_PCI_MSIX_IRQ_INDEX, nr,
+				      VFIO_IRQ_SET_ACTION_TRIGGER,
+				      vector->virq >= 0 ? vector->kvm_interrupt : vector->interrupt);
 }
 
 /* ---- the notifiers msix.c fires ---- */
@@ -103,34 +153,48 @@ static VFIOPCIDevice *to_vdev(PCIDevice *pdev)
 	return (VFIOPCIDevice *)pdev;
 }
 
-static void vfio_msix_vector_first_use(VFIOPCIDevice *vdev, VFIOMSIVector *vector)
+/* vfio_pci_vector_init: a vector's first use (QEMU 10.1 split it out of do_use) */
+static void vfio_pci_vector_init(VFIOPCIDevice *vdev, unsigned int nr)
 {
+	VFIOMSIVector *vector = &vdev->msi_vectors[nr];
 	uint64_t one = 1;
 
 	vector->virq = -1;
 	vector->interrupt = vfio_eventfd(vdev);
 	vector->use = true;
+	msix_vector_use(&vdev->pdev, nr);
+	/* QEMU's qemu_set_fd_handler: the reader thread polls the new fd from now on */
 	vdev->poll_gen++;
-	/* the reader thread polls a new fd from now on */
 	vfio_sys(vdev)->write(vfio_sys(vdev)->priv, vdev->stop_fd, &one, sizeof(one));
 }
 
-static void vfio_msix_vector_set_trigger(VFIOPCIDevice *vdev, unsigned int nr, bool resizing)
+/* route: updated and committed, removed (no message), or added and committed */
+static void vfio_msix_vector_route(VFIOPCIDevice *vdev, VFIOMSIVector *vector, unsigned int nr,
+				   MSIMessage *msg)
 {
-	VFIOMSIVector *vector = &vdev->msi_vectors[nr];
-
-	if (vdev->defer_kvm_irq_routing)
-		return;
-	if (vdev->msix_noresize && resizing) {
-		/* the kernel cannot grow the vector set: disable, enable all again */
-		vfio_disable_irqindex(vdev, VFIO_PCI_MSIX_IRQ_INDEX);
-		vfio_enable_msix_vectors(vdev);
-		return;
+	if (vector->virq >= 0) {
+		if (!msg)
+			vfio_remove_kvm_msi_virq(vdev, vector);
+		else
+			vfio_update_kvm_msi_virq(vdev, vector, *msg);
+	} else if (msg) {
+		if (vdev->defer_kvm_irq_routing) {
+			vfio_pci_add_kvm_msi_virq(vdev, vector, nr);
+		} else {
+			vdev->route_change = kvm_irqchip_begin_route_changes(vfio_kvm(vdev));
+			vfio_pci_add_kvm_msi_virq(vdev, vector, nr);
+			kvm_irqchip_commit_route_changes(&vdev->route_change);
+			vfio_connect_kvm_msi_virq(vdev, vector);
+		}
 	}
-	vfio_set_irq_signaling(vdev, VFIO_PCI_MSIX_IRQ_INDEX, nr, VFIO_IRQ_SET_ACTION_TRIGGER,
-			       vector->virq >= 0 ? vector->kvm_interrupt : vector->interrupt);
 }
 
+/*
+ * vfio_msix_vector_do_use: a vector that grows the set is enabled alone on
+ * a resizable index; a NORESIZE one (kernels before 6.5) is disabled and
+ * enabled again whole, every vector on the fd vfio_enable_vectors picks.
+ * (QEMU 7.2 disables and re-enables on every growth, resizable or not.)
+ */
 static int vfio_msix_vector_do_use(PCIDevice *pdev, unsigned int nr, MSIMessage *msg)
 {
 	VFIOPCIDevice *vdev = to_vdev(pdev);
@@ -139,25 +203,18 @@ static int vfio_msix_vector_do_use(PCIDevice *pdev, unsigned int nr, MSIMessage 
 
 	trace_event("vfio_msix_vector_do_use", "%s nr=%u", pdev->name, nr);
 	if (!vector->use)
-		vfio_msix_vector_first_use(vdev, vector);
-	if (vector->virq >= 0) {
-		if (!msg)
-			vfio_remove_kvm_msi_virq(vdev, vector);
-		else
-			vfio_update_kvm_msi_virq(vdev, vector, *msg);
-	} else if (msg) {
-		if (vdev->defer_kvm_irq_routing) {
-			vfio_add_kvm_msi_virq(vdev, vector, nr);
-		} else {
-			vdev->route_change = kvm_irqchip_begin_route_changes(vfio_kvm(vdev));
-			vfio_add_kvm_msi_virq(vdev, vector, nr);
-			kvm_irqchip_commit_route_changes(&vdev->route_change);
-			vfio_connect_kvm_msi_virq(vdev, vector);
-		}
-	}
+		vfio_pci_vector_init(vdev, nr);
+	vfio_msix_vector_route(vdev, vector, nr, msg);
 	if (resizing)
 		vdev->nr_vectors = (int)nr + 1;
-	vfio_msix_vector_set_trigger(vdev, nr, resizing);
+	if (!vdev->defer_kvm_irq_routing) {
+		if (vdev->msix_noresize && resizing) {
+			vfio_device_irq_disable(vdev, VFIO_PCI_MSIX_IRQ_INDEX);
+			vfio_enable_vectors(vdev);
+		} else {
+			set_irq_signalling(vdev, vector, nr);
+		}
+	}
 	/* disable PBA emulation when nothing more is pending */
 	vdev->pending &= ~(1u << nr);
 	if (!vdev->pending && vdev->pba_emulated) {
@@ -185,8 +242,8 @@ static void vfio_msix_vector_release(PCIDevice *pdev, unsigned int nr)
 
 	trace_event("vfio_msix_vector_release", "%s nr=%u", pdev->name, nr);
 	if (vector->virq >= 0)
-		vfio_set_irq_signaling(vdev, VFIO_PCI_MSIX_IRQ_INDEX, nr,
-				       VFIO_IRQ_SET_ACTION_TRIGGER, vector->interrupt);
+		vfio_device_irq_set_signaling(vdev, VFIO_PCI_MSIX_IRQ_INDEX, nr,
+					      VFIO_IRQ_SET_ACTION_TRIGGER, vector->interrupt);
 }
 
 /* ---- interrupts through the VMM ---- */
@@ -255,71 +312,53 @@ static void *vfio_msi_thread(void *arg)
 	}
 }
 
-/*
- * vfio_update_msi_routes_all - the device's part of QEMU's
- * kvm_update_msi_routes_all (target/i386/kvm/kvm.c, run when a vIOMMU's
- * interrupt remapping cache is invalidated): every unmasked vector's
- * message is read again into its route; masked ones are skipped. In its
- * KVMRouteChange form the updates count as no change, so nothing is
- * pushed here: the next KVM_SET_GSI_ROUTING carries them.
- */
-void vfio_update_msi_routes_all(VFIOPCIDevice *vdev)
-{
-	int n = 0;
-
-	for (int i = 0; i < vdev->nr_vectors; i++) {
-		VFIOMSIVector *v = &vdev->msi_vectors[i];
-
-		if (!v->use || v->virq < 0 || msix_is_masked(&vdev->pdev, (unsigned int)i))
-			continue;
-		kvm_irqchip_update_msi_route(vfio_kvm(vdev), v->virq,
-					     msix_get_message(&vdev->pdev, (unsigned int)i));
-		n++;
-	}
-	trace_event("kvm_update_msi_routes_all", "%s %d route%s read again, not committed",
-		    vdev->pdev.name, n, n == 1 ? "" : "s");
-}
-
 /* ---- enable / disable, from the guest's Message Control writes ---- */
 
-/*
- * vfio_msix_enable: setting the notifiers fires use for every unmasked
- * vector; their routes are added in one batch and committed once
- * (vfio_prepare/commit_kvm_msi_virq_batch), then the irqfds connected and
- * the vectors enabled in one VFIO_DEVICE_SET_IRQS. With none in use, vector
- * 0 is set with no fd so the physical device is in MSI-X mode like the
- * guest's view (vfio_enable_msix_no_vec).
- */
-static void vfio_msix_enable(VFIOPCIDevice *vdev)
+static void vfio_pci_prepare_kvm_msi_virq_batch(VFIOPCIDevice *vdev)
 {
-	trace_event("vfio_msix_enable", "%s", vdev->pdev.name);
-	vdev->msix_on = true;
 	vdev->defer_kvm_irq_routing = true;
 	vdev->route_change = kvm_irqchip_begin_route_changes(vfio_kvm(vdev));
-	msix_set_vector_notifiers(&vdev->pdev, vfio_msix_vector_use, vfio_msix_vector_release, NULL);
+}
+
+/*
+ * one KVM_SET_GSI_ROUTING for the batch, then the irqfds. QEMU walks every
+ * vector below nr_vectors; its zeroed array gives an unused one virq 0, so
+ * virq connects only the vectors in use.
+ */
+static void vfio_pci_commit_kvm_msi_virq_batch(VFIOPCIDevice *vdev)
+{
 	vdev->defer_kvm_irq_routing = false;
 	kvm_irqchip_commit_route_changes(&vdev->route_change);
 	for (int i = 0; i < vdev->nr_vectors; i++)
 		if (vdev->msi_vectors[i].use)
 			vfio_connect_kvm_msi_virq(vdev, &vdev->msi_vectors[i]);
-	if (vdev->nr_vectors) {
-		vfio_enable_msix_vectors(vdev);
-	} else {
-		int none = -1;
-
-		vfio_enable_vectors(vdev, VFIO_PCI_MSIX_IRQ_INDEX, 1, &none);
-	}
 }
 
-static void vfio_msix_disable(VFIOPCIDevice *vdev)
+/*
+ * vfio_msix_enable: setting the notifiers fires use for every unmasked
+ * vector; their routes are added in one batch and committed once, then the
+ * irqfds connected and the vectors enabled (vfio_enable_vectors). With none
+ * in use, vector 0 is set with no fd so the physical device is in MSI-X mode
+ * like the guest's view (vfio_enable_msix_no_vec; QEMU 7.2 instead uses and
+ * releases vector 0: disable, then vector 0 on `interrupt`). QEMU first
+ * turns INTx off (vfio_disable_interrupts): virq offers the guest no INTx.
+ */
+static void vfio_msix_enable(VFIOPCIDevice *vdev)
 {
-	uint64_t one = 1;
+	trace_event("vfio_msix_enable", "%s", vdev->pdev.name);
+	vdev->msix_on = true;
+	vfio_pci_prepare_kvm_msi_virq_batch(vdev);
+	msix_set_vector_notifiers(&vdev->pdev, vfio_msix_vector_use, vfio_msix_vector_release, NULL);
+	vfio_pci_commit_kvm_msi_virq_batch(vdev);
+	if (vdev->nr_vectors)
+		vfio_enable_vectors(vdev);
+	else
+		vfio_enable_msix_no_vec(vdev);
+}
 
-	trace_event("vfio_msix_disable", "%s", vdev->pdev.name);
-	/* the reader thread must stop polling the fds closed below */
-	vfio_sys(vdev)->write(vfio_sys(vdev)->priv, vdev->stop_fd, &one, sizeof(one));
-	msix_unset_vector_notifiers(&vdev->pdev);
-	vfio_disable_irqindex(vdev, VFIO_PCI_MSIX_IRQ_INDEX);
+/* every vector in use: irqfd removed, route released (no commit), eventfds closed */
+static void vfio_msi_disable_common(VFIOPCIDevice *vdev)
+{
 	for (int i = 0; i < vdev->nr_vectors; i++) {
 		VFIOMSIVector *v = &vdev->msi_vectors[i];
 
@@ -330,12 +369,37 @@ static void vfio_msix_disable(VFIOPCIDevice *vdev)
 		vfio_close_fd(vdev, &v->interrupt);
 		v->use = false;
 	}
-	/* as QEMU: released routes leave the kernel at the next commit */
 	vdev->nr_vectors = 0;
-	vdev->pending = 0;
-	vdev->pba_emulated = false;
-	vdev->poll_gen++;
 	vdev->msix_on = false;
+	vdev->poll_gen++;
+}
+
+/*
+ * vfio_msix_disable: msix.c fires no release once Enable is clear, so each
+ * vector in use is released here (one SET_IRQS back to `interrupt` for a
+ * vector with a route) and unused (its PBA bit cleared), then the index is
+ * disabled and the vectors torn down. QEMU then falls back to INTx
+ * (vfio_intx_enable): virq offers none. The PBA MMIO stays emulated, as
+ * QEMU's region, until a use finds nothing pending.
+ */
+static void vfio_msix_disable(VFIOPCIDevice *vdev)
+{
+	uint64_t one = 1;
+
+	trace_event("vfio_msix_disable", "%s", vdev->pdev.name);
+	/* the reader thread must stop polling the fds closed below */
+	vfio_sys(vdev)->write(vfio_sys(vdev)->priv, vdev->stop_fd, &one, sizeof(one));
+	msix_unset_vector_notifiers(&vdev->pdev);
+	for (int i = 0; i < vdev->nr_vectors; i++) {
+		if (!vdev->msi_vectors[i].use)
+			continue;
+		vfio_msix_vector_release(&vdev->pdev, (unsigned int)i);
+		msix_vector_unuse(&vdev->pdev, (unsigned int)i);
+	}
+	/* always, as QEMU: the index may be on with no vector (vfio_enable_msix_no_vec) */
+	vfio_device_irq_disable(vdev, VFIO_PCI_MSIX_IRQ_INDEX);
+	vfio_msi_disable_common(vdev);
+	vdev->pending = 0;
 }
 
 /* after the emulated write (msix_write_config already ran): follow Enable */
@@ -363,6 +427,7 @@ static void vfio_vector_stats(PCIDevice *pdev, unsigned int nr, struct msix_vect
 			msix_is_masked(pdev, nr) ? "relay" : "irqfd",
 		.raised = v->raised,
 		.coalesced = pdev->msix_stats[nr].coalesced,
+		.discarded = pdev->msix_stats[nr].discarded,
 		.pending = msix_is_pending(pdev, nr),
 	};
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pci.c - a host PCI function passed through with VFIO, after QEMU's
- * hw/vfio/pci.c: config space as a snapshot of the device's with only
+ * pci.c - a host PCI function passed through with VFIO, after QEMU 11.1's
+ * hw/vfio/pci.c (vfio_pci_realize, vfio_pci_config_setup: 10.1's names): config space as a snapshot of the device's with only
  * MSI-X left in the capability list, and BARs forwarded to the device's
  * regions but for the MSI-X table, and the PBA while pci-irq.c has
  * pba_emulated set: msix.c serves those. Realize brings up the group and
@@ -359,7 +359,7 @@ static void vfio_pci_init_config(VFIOPCIDevice *vdev, const char *name, const ui
 }
 
 /* config space, BARs and MSI-X: the emulated device in front of the real one */
-static int vfio_pci_setup(VFIOPCIDevice *vdev, const char *name)
+static int vfio_pci_config_setup(VFIOPCIDevice *vdev, const char *name)
 {
 	uint8_t phys[PCI_CONFIG_SIZE];
 	int r = vfio_pci_read_phys_config(vdev, phys);
@@ -417,15 +417,15 @@ PCIDevice *vfio_pci_realize(struct vm *vm, PCIBus *bus, const char *name, const 
 		goto err_free;
 	}
 	if (vfio_parse_host(vdev, host) < 0 || vfio_check_host(vdev) < 0 ||
-	    vfio_get_group(vdev) < 0)
+	    vfio_group_get(vdev) < 0)
 		goto err_free;
-	if (vfio_connect_container(vdev) < 0)
+	if (vfio_container_connect(vdev) < 0)
 		goto err_put_group;
-	if (vfio_get_device(vdev) < 0)
+	if (vfio_device_get(vdev) < 0)
 		goto err_disconnect_container;
-	if (vfio_populate_device(vdev) < 0 || vfio_kvm_device_add_group(vdev, bus) < 0)
+	if (vfio_pci_populate_device(vdev) < 0 || vfio_group_add_kvm_device(vdev, bus) < 0)
 		goto err_put_device;
-	if (vfio_pci_setup(vdev, name) < 0)
+	if (vfio_pci_config_setup(vdev, name) < 0)
 		goto err_del_kvm_group;
 	if (pci_bus_add_device(bus, &vdev->pdev) < 0) {
 		pr_err("vfio %s: no free PCI slot for %s", vdev->host, name);
@@ -443,13 +443,13 @@ err_msix_uninit:
 	msix_uninit(&vdev->pdev);
 	vfio_bars_exit(vdev);
 err_del_kvm_group:
-	vfio_kvm_device_del_group(vdev, bus);
+	vfio_group_del_kvm_device(vdev, bus);
 err_put_device:
-	vfio_put_device(vdev);
+	vfio_device_put(vdev);
 err_disconnect_container:
-	vfio_disconnect_container(vdev);
+	vfio_container_disconnect(vdev);
 err_put_group:
-	vfio_put_group(vdev);
+	vfio_group_put(vdev);
 err_free:
 	free(vdev);
 	return NULL;
@@ -471,14 +471,14 @@ void vfio_pci_unrealize(PCIDevice *pdev)
 		sleep_ns(VFIO_MSIX_QUIESCE_NS);
 	vfio_msix_stop(vdev);
 	if (vdev->msix_on) {	/* no thread was started: the index at least */
-		vfio_disable_irqindex(vdev, VFIO_PCI_MSIX_IRQ_INDEX);
+		vfio_device_irq_disable(vdev, VFIO_PCI_MSIX_IRQ_INDEX);
 		vdev->msix_on = false;
 	}
-	vfio_kvm_device_del_group(vdev, bus);
+	vfio_group_del_kvm_device(vdev, bus);
 	vfio_bars_exit(vdev);
-	vfio_put_device(vdev);
-	vfio_disconnect_container(vdev);
-	vfio_put_group(vdev);
+	vfio_device_put(vdev);
+	vfio_container_disconnect(vdev);
+	vfio_group_put(vdev);
 	trace_event("vfio_unrealize", "%s %s", pdev->name, vdev->host);
 	msix_uninit(pdev);
 	free(vdev);

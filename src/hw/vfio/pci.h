@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * pci.h - a host PCI function passed through with VFIO, after QEMU's
+ * pci.h - a host PCI function passed through with VFIO, after QEMU 11.1's
  * hw/vfio/pci.c: container, group, device; guest RAM DMA-mapped; config
  * space read from the device with the MSI-X capability virtualised (msix.c
  * owns table, PBA and masks); BARs forwarded to the device's regions, but
  * the MSI-X table and PBA, which are emulated.
  *
- * MSI-X (pci-irq.c), as QEMU: per vector two eventfds, kvm_interrupt (with
- * the irqfd on the vector's GSI) and interrupt (read by the VMM); use points
- * VFIO's trigger at kvm_interrupt, release at interrupt and keeps the route.
+ * MSI-X (pci-irq.c), as QEMU 11.1: per vector two eventfds, kvm_interrupt
+ * (with the irqfd on the vector's GSI) and interrupt (read by the VMM); use
+ * points VFIO's trigger at kvm_interrupt, release at interrupt and keeps the
+ * route; MSI-X disable releases and unuses every vector, then the index.
  *
  * Everything but realize/unrealize runs with vm->bql held.
  */
@@ -69,21 +70,21 @@ typedef struct VFIOPCIDevice {
 PCIDevice *vfio_pci_realize(struct vm *vm, PCIBus *bus, const char *name, const char *host);
 void vfio_pci_unrealize(PCIDevice *dev);
 
-/* device.c: VFIO_DEVICE_SET_IRQS, the host IRQ */
-/* VFIO_DEVICE_SET_IRQS, one vector: fd >= 0 sets its trigger, fd -1 tears it down */
-int vfio_set_irq_signaling(VFIOPCIDevice *vdev, unsigned int index, unsigned int subindex,
-			   uint32_t action, int fd);
-/* VFIO_DEVICE_SET_IRQS for vectors 0..nr-1 with these trigger fds (-1 = none) */
-int vfio_enable_vectors(VFIOPCIDevice *vdev, unsigned int index, int nr, const int *fds);
-int vfio_disable_irqindex(VFIOPCIDevice *vdev, unsigned int index);
+/* device.c: VFIO_DEVICE_SET_IRQS (QEMU 11.1's hw/vfio/device.c names), the host IRQ */
+/* one VFIO_DEVICE_SET_IRQS: count vectors from start, fds (DATA_EVENTFD) or NULL */
+int vfio_device_io_set_irqs(VFIOPCIDevice *vdev, uint32_t flags, unsigned int index,
+			    unsigned int start, unsigned int count, const int32_t *fds);
+/* one vector: fd >= 0 sets its trigger, fd -1 tears it down */
+int vfio_device_irq_set_signaling(VFIOPCIDevice *vdev, unsigned int index,
+				  unsigned int subindex, uint32_t action, int fd);
+/* the whole index off (DATA_NONE, count 0) */
+int vfio_device_irq_disable(VFIOPCIDevice *vdev, unsigned int index);
 /* the host IRQ VFIO requested for MSI-X vector nr (/proc/interrupts), -1 if none */
 int vfio_host_irq(VFIOPCIDevice *vdev, unsigned int nr);
 
 /* pci-irq.c: MSI-X as hw/vfio/pci.c does it */
 void vfio_msix_write_config(VFIOPCIDevice *vdev, uint32_t addr, uint32_t val, int len);
 int vfio_msix_start(VFIOPCIDevice *vdev);	/* the thread reading `interrupt`s */
-/* vfio_update_msi_routes_all - re-read unmasked vectors into their routes, no commit */
-void vfio_update_msi_routes_all(VFIOPCIDevice *vdev);
 void vfio_msix_stop(VFIOPCIDevice *vdev);
 
 #endif /* VIRQ_VFIO_PCI_H */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vfio-common.h - what pci.c, container.c and device.c share, after QEMU's
- * include/hw/vfio/vfio-common.h. Internal to hw/vfio; the public API is
- * pci.h. Ints returned are 0 (or a value) on success, -errno on failure,
+ * vfio-common.h - what pci.c, container.c and device.c share, after QEMU
+ * 7.2's include/hw/vfio/vfio-common.h (QEMU 11.1 has these parts in
+ * include/hw/vfio/vfio-device.h and hw/vfio/vfio-helpers.h). Internal to
+ * hw/vfio; the public API is pci.h. Ints returned are 0 (or a value) on success, -errno on failure,
  * already reported.
  */
 #ifndef VIRQ_VFIO_COMMON_H
@@ -35,19 +36,19 @@ static inline void vfio_close_fd(VFIOPCIDevice *vdev, int *fd)
 }
 
 /* container.c: group, container, the KVM-VFIO device */
-int vfio_get_group(VFIOPCIDevice *vdev);
-void vfio_put_group(VFIOPCIDevice *vdev);
-int vfio_connect_container(VFIOPCIDevice *vdev);
-void vfio_disconnect_container(VFIOPCIDevice *vdev);
-int vfio_kvm_device_add_group(VFIOPCIDevice *vdev, PCIBus *bus);
-void vfio_kvm_device_del_group(VFIOPCIDevice *vdev, PCIBus *bus);
+int vfio_group_get(VFIOPCIDevice *vdev);
+void vfio_group_put(VFIOPCIDevice *vdev);
+int vfio_container_connect(VFIOPCIDevice *vdev);
+void vfio_container_disconnect(VFIOPCIDevice *vdev);
+int vfio_group_add_kvm_device(VFIOPCIDevice *vdev, PCIBus *bus);
+void vfio_group_del_kvm_device(VFIOPCIDevice *vdev, PCIBus *bus);
 
 /* device.c: the host device, its fd, regions and IRQ info */
 int vfio_parse_host(VFIOPCIDevice *vdev, const char *host);
 int vfio_check_host(VFIOPCIDevice *vdev);
-int vfio_get_device(VFIOPCIDevice *vdev);
-void vfio_put_device(VFIOPCIDevice *vdev);
-int vfio_populate_device(VFIOPCIDevice *vdev);
+int vfio_device_get(VFIOPCIDevice *vdev);
+void vfio_device_put(VFIOPCIDevice *vdev);
+int vfio_pci_populate_device(VFIOPCIDevice *vdev);
 /* one 1, 2 or 4-byte access at off in region i; the caller checked the bounds */
 int vfio_region_read(VFIOPCIDevice *vdev, int i, uint64_t off, uint32_t *val, unsigned int size);
 int vfio_region_write(VFIOPCIDevice *vdev, int i, uint64_t off, uint32_t val, unsigned int size);
