@@ -195,7 +195,11 @@ static void vfio_kvm_device_put(VFIOPCIDevice *vdev, PCIBus *bus)
 	vdev->kvm_vfio_dev = -1;
 }
 
-/* KVM learns the group: vfio_group_set_kvm, non-coherent DMA accounting */
+/*
+ * KVM learns the group (virt/kvm/vfio.c kvm_vfio_file_add: the file's kvm
+ * pointer, kvm_arch_start_assignment, non-coherent DMA accounting). Bypass
+ * pairing does not need it: producer and consumer meet by eventfd.
+ */
 int vfio_group_add_kvm_device(VFIOPCIDevice *vdev, PCIBus *bus)
 {
 	struct kvm_device_attr attr = {

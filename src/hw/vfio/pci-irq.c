@@ -5,7 +5,8 @@
  * and the lab runs, differs observably, a comment says so).
  *
  * Per vector two eventfds: kvm_interrupt, with an irqfd on the vector's GSI
- * (KVM injects, and with a KVM-VFIO device irq bypass can post), and
+ * (KVM injects; VFIO's irq-bypass producer pairs with the irqfd by this
+ * eventfd, so where the kernel can post it does), and
  * interrupt, read here (vfio_msi_interrupt relays through msix_notify).
  * The guest's unmask is vfio_msix_vector_use: route updated and committed,
  * VFIO's trigger pointed at kvm_interrupt. Its mask is
