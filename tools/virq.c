@@ -200,6 +200,9 @@ static int cmd_run(int argc, char **argv)
 		if (r < 0)
 			pr_err("ftrace: cannot set up the function tracer: %s (tracefs mounted? root?)",
 			       strerror(-r));
+		else if (*trace_ftrace_missing())
+			pr_info("ftrace: %d functions of the seed's filter traced; this kernel has none "
+				"to trace for: %s", r, trace_ftrace_missing());
 		else
 			pr_info("ftrace: %d functions of the seed's filter traced", r);
 	}

@@ -7,10 +7,56 @@
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "../scenario/run.h"
+#include "trace.h"
+
+/*
+ * What this kernel lacks that the lab wanted: modules /init could not load
+ * or did not find (it exports LAB_MODULES_MISSING), and entries of the
+ * seed's ftrace filter with no traceable function here.
+ */
+static const char *report_missing_modules(void)
+{
+	const char *m = getenv("LAB_MODULES_MISSING");
+
+	return m ? m : "";
+}
+
+static void report_print_lacks(FILE *f)
+{
+	const char *m = report_missing_modules(), *fn = trace_ftrace_missing();
+
+	if (*m)
+		fprintf(f, "  kernel lacks modules: %s\n", m);
+	if (*fn)
+		fprintf(f, "  kernel has nothing to trace for: %s\n", fn);
+}
+
+static json_object *report_words(const char *s)
+{
+	json_object *a = json_object_new_array();
+	char w[128];
+	int n;
+
+	while (sscanf(s, " %127s%n", w, &n) == 1) {
+		json_object_array_add(a, json_object_new_string(w));
+		s += n;
+	}
+	return a;
+}
+
+static json_object *report_lacks(void)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "modules", report_words(report_missing_modules()));
+	json_object_object_add(o, "ftrace_functions", report_words(trace_ftrace_missing()));
+	return o;
+}
 
 static uint64_t run_exits(const struct run *run, enum vm_exit_kind k)
 {
@@ -31,6 +77,7 @@ void report_print(const struct run *run, FILE *f)
 		(run->t_end - run->t_start) / 1e9);
 	if (run->error[0])
 		fprintf(f, "  error: %s\n", run->error);
+	report_print_lacks(f);
 	fprintf(f, "\n  %-6s %-6s %s\n", "line", "result", "expect (seen)");
 	for (int i = 0; i < run->nr_expects; i++) {
 		const struct run_expect *e = &run->expects[i];
@@ -156,6 +203,7 @@ static json_object *report_json(const struct run *run)
 	json_object_object_add(root, "exit_addresses", report_exit_addresses(run));
 	json_object_object_add(root, "seconds", json_object_new_double((run->t_end - run->t_start) / 1e9));
 	json_object_object_add(root, "steps", report_steps(run));
+	json_object_object_add(root, "kernel_lacks", report_lacks());
 	return root;
 }
 
