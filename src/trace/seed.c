@@ -5,6 +5,7 @@
  * vCPU 6 (QEMU's release, KVM_SET_GSI_ROUTING, use).
  */
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,24 @@ const int seed_block_start[SEED_BLOCKS + 1] = { 0, 6, 15, 21 };
 
 #define SEED_MAX_CALLS	65536
 
+/*
+ * The vendor's pi_update_irte hook under its names by era: VMX
+ * pi_update_irte (before 5.18) and vmx_pi_update_irte, SVM
+ * svm_update_pi_irte (Debian 11's 5.10) and avic_pi_update_irte (6.1 on).
+ * Not kvm_pi_update_irte: since 6.17 that is x86's common caller of the hook.
+ */
+static bool is_pi_update_irte(const char *fn)
+{
+	static const char *const names[] = {
+		"pi_update_irte", "vmx_pi_update_irte", "svm_update_pi_irte", "avic_pi_update_irte",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(fn, names[i]))
+			return true;
+	return false;
+}
+
 /* "  CPU 0/KVM-149 [000] ..... 1.2: irqfd_update <-kvm_irqfd" -> "irqfd_update" */
 static bool trace_call(char *line, char *fn, size_t n)
 {
@@ -39,8 +58,7 @@ static bool trace_call(char *line, char *fn, size_t n)
 		;
 	snprintf(fn, n, "%.*s", (int)(arrow - s), s);
 	fn[strcspn(fn, ".")] = 0;		/* foo.isra.0 */
-	/* vmx_pi_update_irte (VMX) and avic_pi_update_irte (SVM, the lab) */
-	if (strstr(fn, "_pi_update_irte"))
+	if (is_pi_update_irte(fn))
 		snprintf(fn, n, "pi_update_irte");
 	return true;
 }

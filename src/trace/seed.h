@@ -16,7 +16,8 @@ extern const int seed_block_start[SEED_BLOCKS + 1];
 
 /*
  * seed_trace_compare - read ftrace text, list the traced calls (markers
- * left out, vmx_/avic_pi_update_irte taken as one), and print them beside
+ * left out, the vendors' and eras' names of pi_update_irte taken as one:
+ * vmx_, avic_, svm_update_pi_irte), and print them beside
  * the seed's. Returns a bit mask: 1 << block for each seed block found
  * contiguously in order (release before commit before use), plus 8 when
  * the 21 calls appear back to back. -1 if the file cannot be read.

@@ -43,6 +43,7 @@ $(eval $(call unit_test,kvm,$(addprefix $(UNIT_SRCDIR)/src/,vmm/kvm.c vmm/util.c
 $(eval $(call unit_test,msix,$(addprefix $(UNIT_SRCDIR)/src/,hw/pci/msix.c hw/pci/pci.c \
 	vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c hw/pci/msix.h hw/pci/pci.h vmm/bus.h \
 	vmm/kvm.h vmm/vm.h vmm/util.h vmm/sysops.h trace/trace.h)))
+$(eval $(call unit_test,seed,$(addprefix $(UNIT_SRCDIR)/src/trace/,seed.c seed.h)))
 
 .PHONY: unit-build check-unit
 unit-build: $(UNIT_TESTS) $(UNIT_ASAN_TESTS)
