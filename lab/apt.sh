@@ -118,5 +118,5 @@ apt_image_parts() {  # $1 = source, $2 = linux-image-KVER
 apt_size_mb() {  # $1 = source, then packages: their total .deb size in MB
     src=$1; shift
     apt_x "$src" apt-cache show --no-all-versions "$@" 2>/dev/null |
-        awk '/^Size:/ {s += $2} END {printf "%d", s / 1048576 + 0.5}'
+        awk '/^Size:/ {s += $2; n++} END {if (n) printf "%d", s / 1048576 + 0.5}'
 }

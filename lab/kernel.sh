@@ -10,13 +10,13 @@
 # into /usr/lib/modules/KVER/ as well.
 kernel_find_mods() {  # $1 = unpacked root: the modules/ directory
     for d in "$1/lib/modules" "$1/usr/lib/modules"; do
-        [ -d "$d" ] && [ -n "$(ls "$d")" ] && { echo "$d"; return; }
+        if [ -d "$d" ] && [ -n "$(ls "$d")" ]; then echo "$d"; return 0; fi
     done
 }
 
 kernel_find_file() {  # $1 = root, $2 = kver, $3 = vmlinuz|config
     for f in "$1/boot/$3-$2" "$1/lib/modules/$2/$3" "$1/usr/lib/modules/$2/$3"; do
-        [ -f "$f" ] && { echo "$f"; return; }
+        if [ -f "$f" ]; then echo "$f"; return 0; fi
     done
 }
 
@@ -41,6 +41,11 @@ kernel_install() {
     [ -z "$config" ] || mv "$config" "$k/config"
     mv "$mods/$kver" "$k/lib/modules/$kver"
     rm -f "$k/lib/modules/$kver/vmlinuz" "$k/lib/modules/$kver/System.map"
+    # a user's tree may lack what kbuild's modules_install writes; depmod
+    # warns about each, and an empty one means the same to it
+    for f in modules.order modules.builtin modules.builtin.modinfo; do
+        [ -e "$k/lib/modules/$kver/$f" ] || : > "$k/lib/modules/$kver/$f"
+    done
     "$DEPMOD" -b "$k" "$kver" || die "depmod for $kver failed"
     echo "$kver" > "$k/kver"
     if [ -f "$TMP/source" ]; then cp "$TMP/source" "$k/source"; else echo "$3" > "$k/source"; fi
@@ -73,12 +78,20 @@ bzimage_version() {  # $1 = file
 # Prints the KVER directory.
 modules_dir_kver() {
     for d in "$1"/lib/modules/* "$1"/usr/lib/modules/*; do
-        [ -d "$d" ] && { echo "$d"; return; }
+        if [ -d "$d" ]; then echo "$d"; return 0; fi
     done
-    if [ -d "$1/kernel" ] || [ -f "$1/modules.order" ]; then echo "$1"; return; fi
+    if [ -d "$1/kernel" ] || [ -f "$1/modules.order" ]; then echo "$1"; return 0; fi
     for d in "$1"/*; do
-        { [ -d "$d/kernel" ] || [ -f "$d/modules.order" ]; } && { echo "$d"; return; }
+        if [ -d "$d/kernel" ] || [ -f "$d/modules.order" ]; then echo "$d"; return 0; fi
     done
+}
+
+# Unstable's third part (config, modules.builtin and .order) if it lies
+# beside the modules package: linux-modules-V_... -> linux-base-V_...
+base_beside() {  # $1 = modules .deb
+    case $(basename "$1") in linux-modules-*.deb) ;; *) return 0 ;; esac
+    b=$(dirname "$1")/$(basename "$1" | sed 's/^linux-modules-/linux-base-/')
+    [ ! -f "$b" ] || echo "$b"
 }
 
 # A stamp of the user's files: re-import when any of them changed.
@@ -117,5 +130,10 @@ local_unpack() {
     [ -z "$2" ] || [ -d "$2" ] || {
         is_deb "$2" || die "--modules $2: neither a .deb nor a directory"
         dpkg-deb -x "$2" "$x" || die "cannot unpack $2"
+        b=$(base_beside "$2")
+        if [ -n "$b" ]; then
+            say "with $b beside it"
+            dpkg-deb -x "$b" "$x" || die "cannot unpack $b"
+        fi
     }
 }

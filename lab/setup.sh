@@ -36,7 +36,9 @@ usage() { sed -n '/^set -eu/q;2,$p' "$0" >&2; USAGE=1; exit 2; }
 bad() { echo "lab: setup.sh: $*" >&2; USAGE=1; exit 2; }
 # an unexpected failure under set -e is a setup failure as well
 trap 'rc=$?; trap - EXIT; [ -z "$TMP" ] || rm -rf "$TMP"
-      [ $rc = 0 ] || { [ $rc = 2 ] && [ -n "${USAGE:-}" ]; } || exit 3' EXIT
+      [ $rc = 0 ] || [ $rc = 3 ] || { [ $rc = 2 ] && [ -n "${USAGE:-}" ]; } || {
+          echo "lab: error: setup.sh failed unexpectedly (status $rc; sh -x lab/setup.sh shows where)" >&2
+          exit 3; }' EXIT
 trap 'exit 3' INT TERM HUP
 
 while [ $# -gt 0 ]; do
@@ -188,7 +190,7 @@ fetch() {  # PKG from SRC into the cache
 
 # a user's kernel: imported again whenever one of its files changed
 import_local() {  # $1 = kernel file, $2 = modules ("" none)
-    stamp=$(local_stamp "$1" "$2")
+    stamp=$(local_stamp "$1" "$2" "$(base_beside "$2")")
     key=$CACHE/pkgs/local-$(printf '%s' "$stamp" | cksum | cut -d' ' -f1)
     if [ -f "$key" ] && [ "$(cat "$CACHE/kernels/$(cat "$key")/source" 2>/dev/null)" = "$stamp" ] &&
        [ -f "$CACHE/kernels/$(cat "$key")/.ready" ]; then
@@ -200,13 +202,13 @@ import_local() {  # $1 = kernel file, $2 = modules ("" none)
     printf '%s\n' "$stamp" > "$TMP/source"
     ID=$(kernel_install "$TMP/x" local- "$1")
     echo "$ID" > "$key"
+    fetched=imported
     rm -rf "$TMP"; TMP=
 }
 
 t0=$(date +%s.%N) ID='' PKG='' SRC='' fetched=
 if [ -e "$KERNEL" ]; then
     import_local "$(readlink -f "$KERNEL")" "${MODS:+$(readlink -f "$MODS")}"
-    fetched=imported
 else
     case $KERNEL in
         linux-image-*) package "$KERNEL" ;;
@@ -232,7 +234,7 @@ k=$CACHE/kernels/$ID
 what=$(awk '{printf "%s%s %s (%s MB)", (NR > 1 ? ", " : ""), $1, $2, $4; s = $3}
            END {if (s != "") printf " from %s", s}' "$k/source" 2>/dev/null || true)
 [ -n "$what" ] || what=$(cat "$k/package" 2>/dev/null || echo "?")
-[ "$fetched" != imported ] || what=$(awk '{printf "%s%s", (NR > 1 ? " + " : ""), $1}' "$k/source" || true)
+case $ID in local-*) what=$(awk '{printf "%s%s", (NR > 1 ? " + " : ""), $1}' "$k/source" || true) ;; esac
 secs=$(echo "$t0 $(date +%s.%N)" | awk '{printf "%.1f", $2 - $1}')
 say "${LAB_PROGRESS:-}kernel ${KERNEL##*/} = $ID: $what; ${fetched:-cached}${fetched:+ in $secs s}, $(kernel_mb "$ID") MB in the cache"
 echo "LAB_KVER=$ID"
