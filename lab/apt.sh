@@ -3,21 +3,33 @@
 # one under the cache for any other Debian suite.
 #
 # A "source" is a Debian codename (bullseye, bookworm, sid). The system's
-# codename uses the system's lists, as apt-get download always did. Any
-# other gets $CACHE/apt/<codename>/: its own sources.list (the suite, plus
+# own codename uses the system's lists while it has them, as apt-get
+# download always did. Any other, or the system's own when it has no lists
+# (a container that cleaned them) or they proved stale, gets
+# $CACHE/apt/<codename>/: its own sources.list (the suite, plus
 # <codename>-security for a release, on the mirrors the system uses), lists
-# and cache, and a status file of /dev/null. /etc/apt is never written, and
-# the system's apt-get update never runs for another suite.
+# and cache, and a status file of /dev/null. So /etc/apt is never written,
+# the system's apt-get update never runs, and none of it needs root.
 # Needs: CACHE, say, die (setup.sh).
 
+# shellcheck disable=SC1091
 SYS_CODENAME=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
 [ -n "$SYS_CODENAME" ] || SYS_CODENAME=unknown
+# sources that go private although they are the system's (LAB_APT_PRIVATE:
+# e.g. "bookworm" to leave the system's lists alone altogether)
+PRIVATE=${LAB_APT_PRIVATE:-}
+
+apt_system() {  # $1 = source: served by the system's apt?
+    [ "$1" = "$SYS_CODENAME" ] || return 1
+    case " $PRIVATE " in *" $1 "*) return 1 ;; esac
+    ls /var/lib/apt/lists/*_dists_"$1"_*Packages* >/dev/null 2>&1
+}
 
 # Every apt call goes through here: $1 = source, then the command.
 apt_x() {
     src=$1; shift
     tool=$1; shift
-    if [ "$src" = "$SYS_CODENAME" ]; then
+    if apt_system "$src"; then
         "$tool" "$@"
         return
     fi
@@ -65,7 +77,7 @@ apt_write_sources() {  # $1 = codename
 }
 
 apt_lists_dir() {  # $1 = source
-    if [ "$1" = "$SYS_CODENAME" ]; then echo /var/lib/apt/lists
+    if apt_system "$1"; then echo /var/lib/apt/lists
     else echo "$CACHE/apt/$1/lists"; fi
 }
 
@@ -79,16 +91,15 @@ apt_lists_newer() {  # $1 = source, $2 = file: lists updated after it?
 }
 
 # apt-get update only where it can help: no lists yet, or a download that
-# failed because the mirror moved on. Once per source and run. As root apt
-# warns that _apt cannot reach a private directory: harmless, kept in a log.
+# failed because the mirror moved on. Once per source and run, and always
+# into the private lists (stale system lists make the source private for
+# the rest of this run). As root apt warns that _apt cannot reach a private
+# directory: harmless, kept in the log.
 apt_update() {  # $1 = source, $2 = why; false if it already ran
     case " ${UPDATED:-} " in *" $1 "*) return 1 ;; esac
     UPDATED="${UPDATED:-} $1"
-    say "apt-get update for $1 ($2)"
-    if [ "$1" = "$SYS_CODENAME" ]; then
-        apt-get update -qq >/dev/null 2>&1 || say "apt-get update failed (offline? not root?)"
-        return 0
-    fi
+    ! apt_system "$1" || PRIVATE="$PRIVATE $1"
+    say "apt-get update for $1 ($2), private lists in $CACHE/apt/$1"
     apt_write_sources "$1"
     log=$CACHE/apt/$1/update.log
     if ! apt_x "$1" apt-get update > "$log" 2>&1; then
