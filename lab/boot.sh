@@ -2,8 +2,8 @@
 # boot.sh - boot the lab kernel under QEMU TCG with an initramfs from
 # mkinitrd.sh and return the status of the command it ran.
 #
-# usage: boot.sh [-k KVER] [-t TIMEOUT_S] [--qemu-extra ARGS] INITRD LOG OUTDIR
-#   -k KVER       cached kernel (default: the last one setup.sh prepared)
+# usage: boot.sh [-k ID] [-t TIMEOUT_S] [--qemu-extra ARGS] INITRD LOG OUTDIR
+#   -k ID         cached kernel (default: the last one setup.sh prepared)
 #   -t TIMEOUT_S  hard host limit on QEMU (default 660). The command inside
 #                 gets lab.timeout=TIMEOUT_S-60 (2/3 of it below 180 s; 600
 #                 by default) so its output still comes back when it hangs.
@@ -121,6 +121,9 @@ fi
 
 sed -n 's/^LAB-MODULE \([^ ]*\) not loaded.*/\1/p' "$LOG" | while read -r m; do
     [ "$m" = kvm_intel ] || say "warning: module $m did not load (see $LOG)"
+done
+sed -n 's/^LAB-MODULE \([^ ]*\) missing.*/\1/p' "$LOG" | while read -r m; do
+    say "warning: kernel $KVER has no module $m (neither a module nor built in)"
 done
 ! grep -q '^LAB-TIMEOUT' "$LOG" ||
     say "command timed out in the guest: $(sed -n 's/^LAB-TIMEOUT //p' "$LOG")"

@@ -1,21 +1,24 @@
 #!/bin/sh
 # mkinitrd.sh - build the lab's busybox initramfs.
 #
-# usage: mkinitrd.sh -o OUT -c CMD [-k KVER] FILE...
+# usage: mkinitrd.sh -o OUT -c CMD [-k ID] FILE...
 #   FILE...  copied into /lab/ (binaries must be static: there is no libc)
 #   -c CMD   shell command /init runs in /lab, e.g. "./mytest -v"
-#   -k KVER  kernel whose modules go in (default: the last setup.sh prepared)
+#   -k ID    cached kernel whose modules go in (default: the last setup.sh
+#            prepared; ID is its directory in the cache, see setup.sh)
 #   -o OUT   the gzip'd newc cpio to write
 # Env: VIRQ_LAB_CACHE (as setup.sh), LAB_VFIO_IDS (vendor:device list bound
 #   to vfio-pci, default "1234:11e8 8086:10d3" = QEMU edu and e1000e),
 #   LAB_MODULES (extra modules to load, after the KVM/VFIO ones).
+# A module the kernel has neither as a module nor built in goes to
+# /lib/modules/missing, which /init reports (LAB-MODULE m missing: ...).
 # Exit: 0 ok, 2 usage, 3 failure.
 set -eu
 LAB_DIR=$(cd "$(dirname "$0")" && pwd)
 CACHE=${VIRQ_LAB_CACHE:-$LAB_DIR/../build/lab-cache}
 # kvm_intel cannot load under TCG (no VMX); /init reports it and goes on
 MODULES="kvm kvm_amd kvm_intel irqbypass vfio vfio_iommu_type1 vfio_pci ${LAB_MODULES:-}"
-OUT='' CMD='' KVER='' ST=''
+OUT='' CMD='' ID='' ST=''
 
 die() { echo "lab: mkinitrd: $*" >&2; exit 3; }
 usage() { sed -n '/^set -eu/q;2,$p' "$0" >&2; exit 2; }
@@ -25,16 +28,18 @@ trap 'exit 3' INT TERM HUP
 
 while getopts o:c:k:h opt; do
     case $opt in
-        o) OUT=$OPTARG ;; c) CMD=$OPTARG ;; k) KVER=$OPTARG ;; *) usage ;;
+        o) OUT=$OPTARG ;; c) CMD=$OPTARG ;; k) ID=$OPTARG ;; *) usage ;;
     esac
 done
 shift $((OPTIND - 1))
 { [ -n "$OUT" ] && [ -n "$CMD" ]; } || usage
 for f in "$@"; do [ -e "$f" ] || die "no such file: $f"; done
-[ -n "$KVER" ] || KVER=$(cat "$CACHE/kernels/last" 2>/dev/null) ||
+[ -n "$ID" ] || ID=$(cat "$CACHE/kernels/last" 2>/dev/null) ||
     die "no kernel chosen: run lab/setup.sh first or pass -k"
-MDIR=$CACHE/kernels/$KVER/lib/modules/$KVER
-[ -f "$MDIR/modules.dep" ] || die "kernel $KVER is not in $CACHE (run lab/setup.sh)"
+# the cache id is the kernel's version, or local-<version> for a user's own
+KV=$(cat "$CACHE/kernels/$ID/kver" 2>/dev/null || echo "$ID")
+MDIR=$CACHE/kernels/$ID/lib/modules/$KV
+[ -f "$MDIR/modules.dep" ] || die "kernel $ID is not in $CACHE (run lab/setup.sh)"
 [ -f "$LAB_DIR/init" ] || die "$LAB_DIR/init missing"
 
 ST=$(mktemp -d "${TMPDIR:-/tmp}/lab-initrd.XXXXXX")
@@ -56,19 +61,26 @@ add_mod() {  # $1 = path relative to $MDIR
     ! grep -qx "$n" "$ORDER" || return 0
     case $1 in
         *.ko.xz)  xz -dc "$MDIR/$1" ;;
-        *.ko.zst) zstd -qdc "$MDIR/$1" ;;
+        *.ko.zst) command -v zstd >/dev/null || die "$1 needs zstd (package zstd)"
+                  zstd -qdc "$MDIR/$1" ;;
         *.ko.gz)  gzip -dc "$MDIR/$1" ;;
-        *)        cat "$MDIR/$1" ;;
+        *.ko)     cat "$MDIR/$1" ;;
+        *)        die "module $1: unknown compression" ;;
     esac > "$ST/lib/modules/$n.ko" || die "cannot unpack module $1"
     echo "$n" >> "$ORDER"
 }
+: > "$ST/lib/modules/missing"
 for m in $MODULES; do
     pat=$(echo "$m" | sed 's/[-_]/[-_]/g')
     line=$(grep -E "(^|/)$pat\.ko(\.[a-z]+)?:" "$MDIR/modules.dep" | head -n1) || true
     if [ -z "$line" ]; then
         # built into this kernel: nothing to load
-        grep -qE "(^|/)$pat\.ko\$" "$MDIR/modules.builtin" 2>/dev/null ||
-            echo "lab: mkinitrd: warning: module $m not in kernel $KVER" >&2
+        if grep -qE "(^|/)$pat\.ko\$" "$MDIR/modules.builtin" 2>/dev/null; then
+            echo "$m built-in" >> "$ST/lib/modules/missing"
+        else
+            echo "lab: mkinitrd: warning: module $m not in kernel $ID" >&2
+            echo "$m absent" >> "$ST/lib/modules/missing"
+        fi
         continue
     fi
     for d in $(echo "${line#*:}" | tr ' ' '\n' | sed '/^$/d' | tac); do

@@ -1,9 +1,11 @@
 #!/bin/sh
 # run.sh - run one command inside the lab: setup.sh + mkinitrd.sh + boot.sh.
 #
-# usage: run.sh [--kernel K] [--timeout S] [--qemu-extra ARGS]
+# usage: run.sh [--kernel K [--modules M]] [--timeout S] [--qemu-extra ARGS]
 #               --log LOG --outdir DIR --cmd CMD FILE...
-#   --kernel K    as setup.sh --kernel (default 6.1)
+#   --kernel K    as setup.sh --kernel (default 6.1): 5.10, 6.1, 6.12, 7.2,
+#                 linux-image-PKG, a cached version or a kernel file
+#   --modules M   as setup.sh --modules (with --kernel FILE)
 #   --timeout S   as boot.sh -t (host hard limit, default 660)
 #   --qemu-extra  as boot.sh --qemu-extra
 #   --cmd CMD     shell command run in /lab inside the guest, where FILE...
@@ -16,7 +18,7 @@
 set -eu
 LAB_DIR=$(cd "$(dirname "$0")" && pwd)
 CACHE=${VIRQ_LAB_CACHE:-$LAB_DIR/../build/lab-cache}
-KERNEL=6.1 TIMEOUT='' LOG='' OUTDIR='' CMD='' QEXTRA='' INITRD=''
+KERNEL=6.1 MODS='' TIMEOUT='' LOG='' OUTDIR='' CMD='' QEXTRA='' INITRD=''
 
 usage() { sed -n '/^set -eu/q;2,$p' "$0" >&2; exit 2; }
 trap '[ -z "$INITRD" ] || rm -f "$INITRD"' EXIT
@@ -24,10 +26,10 @@ trap 'exit 125' INT TERM HUP
 
 while [ $# -gt 0 ]; do
     case $1 in
-        --kernel|--timeout|--log|--outdir|--cmd|--qemu-extra)
+        --kernel|--modules|--timeout|--log|--outdir|--cmd|--qemu-extra)
             [ $# -ge 2 ] || usage
             case $1 in
-                --kernel) KERNEL=$2 ;; --timeout) TIMEOUT=$2 ;;
+                --kernel) KERNEL=$2 ;; --modules) MODS=$2 ;; --timeout) TIMEOUT=$2 ;;
                 --log) LOG=$2 ;; --outdir) OUTDIR=$2 ;; --cmd) CMD=$2 ;;
                 --qemu-extra) QEXTRA=$2 ;;
             esac
@@ -43,7 +45,11 @@ for f in "$@"; do
     [ -e "$f" ] || { echo "lab: run.sh: no such file: $f" >&2; exit 2; }
 done
 
-out=$("$LAB_DIR/setup.sh" --kernel "$KERNEL") || exit 3
+# setup's usage errors (an unknown --kernel) stay usage errors
+if [ "$KERNEL" = all ]; then echo "lab: run.sh: --kernel all is for setup.sh" >&2; exit 2; fi
+rc=0
+out=$("$LAB_DIR/setup.sh" --kernel "$KERNEL" ${MODS:+--modules "$MODS"}) || rc=$?
+[ $rc = 0 ] || { [ $rc = 2 ] && exit 2; exit 3; }
 kver=$(echo "$out" | sed -n 's/^LAB_KVER=//p' | tail -n1)
 [ -n "$kver" ] || { echo "lab: setup.sh printed no LAB_KVER" >&2; exit 3; }
 

@@ -65,7 +65,8 @@ static int lab_status(int st)
 	return VIRQ_EXIT_ENV;
 }
 
-static void lab_show_results(const char *out, const struct scenario *sc, int n)
+/* every scenario's results.txt; all_expected: say when one is missing */
+static void lab_show_results(const char *out, const struct scenario *sc, int n, bool all_expected)
 {
 	char path[PATH_MAX], line[512];
 
@@ -75,7 +76,8 @@ static void lab_show_results(const char *out, const struct scenario *sc, int n)
 		snprintf(path, sizeof(path), "%s/%s/results.txt", out, sc[i].name);
 		f = fopen(path, "r");
 		if (!f) {
-			printf("%s: no results (%s)\n", sc[i].name, strerror(errno));
+			if (all_expected)
+				printf("%s: no results (%s)\n", sc[i].name, strerror(errno));
 			continue;
 		}
 		while (fgets(line, sizeof(line), f))
@@ -85,8 +87,15 @@ static void lab_show_results(const char *out, const struct scenario *sc, int n)
 	}
 }
 
-static int lab_run(const char *dir, const char *kernel, const char *out, int n, char **files,
-		   bool verbose, const char *extra)
+struct lab_args {
+	const char *kernel;		/* --kernel: an era, a package, a cached id or a file */
+	const char *modules;		/* --modules, with a kernel file; NULL if none */
+	const char *out;
+	bool verbose;
+	const char *extra;		/* options for 'virq run' inside the lab */
+};
+
+static int lab_run(const char *dir, const struct lab_args *la, int n, char **files)
 {
 	struct scenario *sc = calloc(n, sizeof(*sc));
 	char exe[PATH_MAX], log[PATH_MAX], cmd[8192], script[PATH_MAX];
@@ -114,7 +123,7 @@ static int lab_run(const char *dir, const char *kernel, const char *out, int n, 
 		return VIRQ_EXIT_ENV;
 	exe[l] = 0;
 	len = snprintf(cmd, sizeof(cmd), "./virq run --ftrace --scale " LAB_SCALE "%s --out \"$LAB_OUT\"",
-		       extra);
+		       la->extra);
 	for (int i = 0; i < n; i++) {
 		char tmp[PATH_MAX];
 
@@ -122,27 +131,34 @@ static int lab_run(const char *dir, const char *kernel, const char *out, int n, 
 		len += snprintf(cmd + len, sizeof(cmd) - len, " ./%s", basename(tmp));
 	}
 	snprintf(script, sizeof(script), "%s/run.sh", dir);
-	snprintf(log, sizeof(log), "%s/lab-console.log", out);
+	snprintf(log, sizeof(log), "%s/lab-console.log", la->out);
 	argv[a++] = "sh";
 	argv[a++] = script;
 	argv[a++] = "--kernel";
-	argv[a++] = (char *)kernel;
+	argv[a++] = (char *)la->kernel;
+	if (la->modules) {
+		argv[a++] = "--modules";
+		argv[a++] = (char *)la->modules;
+	}
 	argv[a++] = "--log";
 	argv[a++] = log;
 	argv[a++] = "--outdir";
-	argv[a++] = (char *)out;
+	argv[a++] = (char *)la->out;
 	argv[a++] = "--cmd";
 	argv[a++] = cmd;
 	argv[a++] = exe;
 	for (int i = 0; i < n; i++)
 		argv[a++] = files[i];
-	if (verbose)
+	if (la->verbose)
 		setenv("LAB_VERBOSE", "1", 1);
 	st = lab_status(lab_exec(argv));
-	if (st != VIRQ_EXIT_ENV)
-		lab_show_results(out, sc, n);
+	/* an environment error inside (a device the kernel cannot give) still
+	 * leaves the results of the scenarios that ran: show those */
+	if (st != VIRQ_EXIT_USAGE)
+		lab_show_results(la->out, sc, n, st != VIRQ_EXIT_ENV);
 	printf("virq lab run: %d scenario%s, kernel %s: %s (results in %s)\n", n, n == 1 ? "" : "s",
-	       kernel, st == 0 ? "all passed" : st == 1 ? "FAILED" : "lab error", out);
+	       la->kernel, st == 0 ? "all passed" : st == 1 ? "FAILED" :
+	       st == VIRQ_EXIT_USAGE ? "usage error" : "lab error", la->out);
 	for (int i = 0; i < n; i++)
 		scenario_free(&sc[i]);
 	free(sc);
@@ -152,16 +168,30 @@ static int lab_run(const char *dir, const char *kernel, const char *out, int n, 
 
 int cmd_lab(int argc, char **argv, const char *usage_text);
 
+/* 'virq lab setup': setup.sh fetches (or imports) the kernel; usage errors stay 2 */
+static int lab_setup(const char *dir, const struct lab_args *la)
+{
+	char script[PATH_MAX + 16];
+	char *sargv[] = { "sh", script, "--kernel", (char *)la->kernel, NULL, NULL, NULL };
+	int st;
+
+	if (la->modules) {
+		sargv[4] = "--modules";
+		sargv[5] = (char *)la->modules;
+	}
+	snprintf(script, sizeof(script), "%s/setup.sh", dir);
+	st = lab_exec(sargv);
+	return st == 0 || st == VIRQ_EXIT_USAGE ? st : VIRQ_EXIT_ENV;
+}
+
 int cmd_lab(int argc, char **argv, const char *usage_text)
 {
 	static const struct option lo[] = {
-		{ "kernel", 1, 0, 'k' }, { "out", 1, 0, 'o' }, { "help", 0, 0, 'h' },
-		{ "skip-unchanged-commits", 0, 0, 'S' }, { 0 },
+		{ "kernel", 1, 0, 'k' }, { "modules", 1, 0, 'm' }, { "out", 1, 0, 'o' },
+		{ "help", 0, 0, 'h' }, { "skip-unchanged-commits", 0, 0, 'S' }, { 0 },
 	};
-	const char *kernel = "6.1", *out = "lab-results";
+	struct lab_args la = { .kernel = "6.1", .out = "lab-results", .extra = "" };
 	char dir[PATH_MAX];
-	bool verbose = false;
-	const char *extra = "";
 	int c;
 
 	if (argc < 2 || (strcmp(argv[1], "run") && strcmp(argv[1], "setup"))) {
@@ -169,34 +199,35 @@ int cmd_lab(int argc, char **argv, const char *usage_text)
 		return argc >= 2 && !strcmp(argv[1], "--help") ? 0 : VIRQ_EXIT_USAGE;
 	}
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "k:o:vh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "k:m:o:vh", lo, NULL)) != -1) {
 		switch (c) {
-		case 'k': kernel = optarg; break;
-		case 'o': out = optarg; break;
-		case 'v': verbose = true; break;
-		case 'S': extra = " --skip-unchanged-commits"; break;
+		case 'k': la.kernel = optarg; break;
+		case 'm': la.modules = optarg; break;
+		case 'o': la.out = optarg; break;
+		case 'v': la.verbose = true; break;
+		case 'S': la.extra = " --skip-unchanged-commits"; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		default: fputs(usage_text, stderr); return VIRQ_EXIT_USAGE;
 		}
 	}
-	if (strcmp(kernel, "6.1") && strcmp(kernel, "6.12")) {
-		fprintf(stderr, "virq: --kernel %s: the lab knows 6.1 and 6.12\n", kernel);
+	/* the rest of --kernel (eras, packages, files) is setup.sh's to check */
+	if (!strcmp(argv[1], "run") && !strcmp(la.kernel, "all")) {
+		fprintf(stderr, "virq: --kernel all is for 'virq lab setup'; run boots one kernel\n");
+		return VIRQ_EXIT_USAGE;
+	}
+	if (la.modules && access(la.kernel, F_OK)) {
+		fprintf(stderr, "virq: --modules goes with --kernel FILE (a bzImage or a .deb)\n");
 		return VIRQ_EXIT_USAGE;
 	}
 	if (lab_dir(dir, sizeof(dir))) {
 		fprintf(stderr, "virq: cannot find the lab scripts (lab/ beside build/, or VIRQ_LAB_DIR)\n");
 		return VIRQ_EXIT_ENV;
 	}
-	if (!strcmp(argv[1], "setup")) {
-		char script[PATH_MAX + 16];
-		char *sargv[] = { "sh", script, "--kernel", (char *)kernel, NULL };
-
-		snprintf(script, sizeof(script), "%s/setup.sh", dir);
-		return lab_exec(sargv) ? VIRQ_EXIT_ENV : 0;
-	}
+	if (!strcmp(argv[1], "setup"))
+		return lab_setup(dir, &la);
 	if (optind >= argc) {
 		fputs(usage_text, stderr);
 		return VIRQ_EXIT_USAGE;
 	}
-	return lab_run(dir, kernel, out, argc - optind, argv + optind, verbose, extra);
+	return lab_run(dir, &la, argc - optind, argv + optind);
 }

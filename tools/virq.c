@@ -33,7 +33,7 @@ static const char usage_main[] =
 	"  run FILE...         run scenarios on this host's /dev/kvm\n"
 	"  check FILE...       parse and check scenarios only (nothing runs)\n"
 	"  lab run FILE...     boot the lab (a Debian kernel under QEMU TCG) and run them there\n"
-	"  lab setup           install the lab's packages and fetch its kernels ahead\n"
+	"  lab setup           install the lab's packages and fetch its kernel(s) ahead\n"
 	"  trace-compare FILE  find the seed's release, commit and use blocks in an ftrace.txt\n"
 	"\n"
 	"'virq COMMAND --help' tells more. Exit status: 0 every expect held, 1 an expect\n"
@@ -58,18 +58,32 @@ static const char usage_run[] =
 	"  -v            debug lines (every trace event)\n";
 
 static const char usage_lab[] =
-	"usage: virq lab run [--kernel 6.1|6.12] [--out DIR] [--skip-unchanged-commits] [-v] FILE...\n"
-	"       virq lab setup [--kernel 6.1|6.12]\n"
+	"usage: virq lab run [--kernel K [--modules M]] [--out DIR] [--skip-unchanged-commits] [-v] FILE...\n"
+	"       virq lab setup [--kernel K|all [--modules M]]\n"
 	"\n"
 	"The lab boots a stock Debian cloud kernel under QEMU's TCG emulator (emulated\n"
 	"SVM, intel-iommu) and runs 'virq run --ftrace' inside it against that kernel's\n"
 	"real KVM, so it works on hosts without /dev/kvm. One boot runs all FILEs.\n"
-	"  --kernel K    Debian kernel series: 6.1 (default, Debian 12's) or 6.12\n"
+	"  --kernel K    the kernel era (default 6.1):\n"
+	"                  5.10  Debian 11 (bullseye, bullseye-security): no route filter\n"
+	"                  6.1   Debian 12 (bookworm): the irqfd pairs with VFIO (bypass)\n"
+	"                  6.12  Debian 12 (bookworm-security): no bypass consumer here\n"
+	"                  7.2   Debian unstable (sid): after the 6.17 irqbypass rework\n"
+	"                the newest cloud kernel of that series in its suite; or\n"
+	"                linux-image-PKG, a cached version (6.1.0-57-cloud-amd64), or\n"
+	"                your own kernel: a linux-image .deb, a linux-binary .deb with\n"
+	"                --modules linux-modules.deb, or a bzImage with --modules DIR\n"
+	"                (DIR/lib/modules/KVER, or the KVER directory itself)\n"
+	"                'setup --kernel all' fetches the four eras\n"
 	"  --out DIR     results: DIR/NAME/{results.txt,results.json,console.log,ftrace.txt}\n"
 	"                and DIR/lab-console.log (default: lab-results)\n"
 	"  --skip-unchanged-commits   passed to 'virq run' inside the lab\n"
 	"  -v            stream the lab's console\n"
-	"Kernels are fetched with apt-get download into build/lab-cache (VIRQ_LAB_CACHE).\n";
+	"Kernels are fetched with apt-get download into build/lab-cache (VIRQ_LAB_CACHE),\n"
+	"never installed; suites other than the host's go through a private apt\n"
+	"configuration there (build/lab-cache/apt/SUITE), never through /etc/apt. A\n"
+	"module or traced function the kernel lacks is named in the console and in\n"
+	"results (kernel_lacks).\n";
 
 static int usage(const char *text, int status)
 {
@@ -201,6 +215,9 @@ static int cmd_run(int argc, char **argv)
 		if (r < 0)
 			pr_err("ftrace: cannot set up the function tracer: %s (tracefs mounted? root?)",
 			       strerror(-r));
+		else if (*trace_ftrace_missing())
+			pr_info("ftrace: %d functions of the seed's filter traced; this kernel has none "
+				"to trace for: %s", r, trace_ftrace_missing());
 		else
 			pr_info("ftrace: %d functions of the seed's filter traced", r);
 	}

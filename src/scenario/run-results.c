@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "run.h"
+#include "../trace/trace.h"
 
 /* the copies below truncate nothing: each field is at least its source's size */
 _Static_assert(sizeof(((struct results *)0)->scenario) >= sizeof(((struct scenario *)0)->name),
@@ -22,6 +23,15 @@ _Static_assert(RESULTS_TEXT_LEN >= SC_TEXT_LEN && RESULTS_TEXT_LEN >= sizeof(((s
 	       "results texts");
 _Static_assert(RESULTS_NAME_LEN >= SC_NAME_LEN, "results.vectors.device");
 _Static_assert(RESULTS_MAX_EXITS >= VM_EXIT_MAX, "results.exits");
+
+/* lab/init exports the modules it could not load; trace.c knows its filter's gaps */
+static void fill_lacks(struct results *res)
+{
+	const char *m = getenv("LAB_MODULES_MISSING");
+
+	snprintf(res->lacks_modules, sizeof(res->lacks_modules), "%s", m ? m : "");
+	snprintf(res->lacks_functions, sizeof(res->lacks_functions), "%s", trace_ftrace_missing());
+}
 
 static void fill_expects(struct results *res, const struct run *run)
 {
@@ -128,6 +138,7 @@ void run_results_fill(struct run *run)
 	snprintf(res->file, sizeof(res->file), "%s", run->sc->file);
 	snprintf(res->kernel, sizeof(res->kernel), "%s", run->kernel);
 	snprintf(res->error, sizeof(res->error), "%s", run->error);
+	fill_lacks(res);
 	fill_expects(res, run);
 	fill_vectors(res, run);
 	fill_routes(res, run);

@@ -8,10 +8,46 @@
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "report.h"
+
+/*
+ * What this kernel lacks that the lab wanted (the runner fills both: the
+ * modules /init could not load, the ftrace filter entries with nothing
+ * traceable here).
+ */
+static void report_print_lacks(const struct results *res, FILE *f)
+{
+	if (res->lacks_modules[0])
+		fprintf(f, "  kernel lacks modules: %s\n", res->lacks_modules);
+	if (res->lacks_functions[0])
+		fprintf(f, "  kernel has nothing to trace for: %s\n", res->lacks_functions);
+}
+
+static json_object *report_words(const char *s)
+{
+	json_object *a = json_object_new_array();
+	char w[128];
+	int n;
+
+	while (sscanf(s, " %127s%n", w, &n) == 1) {
+		json_object_array_add(a, json_object_new_string(w));
+		s += n;
+	}
+	return a;
+}
+
+static json_object *report_lacks(const struct results *res)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "modules", report_words(res->lacks_modules));
+	json_object_object_add(o, "ftrace_functions", report_words(res->lacks_functions));
+	return o;
+}
 
 void report_print(const struct results *res, FILE *f)
 {
@@ -21,6 +57,7 @@ void report_print(const struct results *res, FILE *f)
 		res->kernel, res->passed ? "PASSED" : "FAILED", res->ns / 1e9);
 	if (res->error[0])
 		fprintf(f, "  error: %s\n", res->error);
+	report_print_lacks(res, f);
 	fprintf(f, "\n  %-6s %-6s %s\n", "line", "result", "expect (seen)");
 	for (int i = 0; i < res->nr_expects; i++) {
 		const struct results_expect *e = &res->expects[i];
@@ -154,6 +191,7 @@ static json_object *report_json(const struct results *res)
 	json_object_object_add(root, "exit_addresses", report_exit_addresses(res));
 	json_object_object_add(root, "seconds", json_object_new_double(res->ns / 1e9));
 	json_object_object_add(root, "steps", report_steps(res));
+	json_object_object_add(root, "kernel_lacks", report_lacks(res));
 	return root;
 }
 

@@ -63,6 +63,8 @@ struct results {
 	int status;			/* VIRQ_EXIT_* */
 	bool passed;			/* status == VIRQ_EXIT_OK */
 	char error[320];		/* why the run stopped early, "" if it did not */
+	char lacks_modules[256];	/* modules the lab could not load ($LAB_MODULES_MISSING) */
+	char lacks_functions[512];	/* ftrace filter entries with nothing to trace here */
 	uint64_t ns;			/* wall time of the whole run */
 
 	struct results_expect *expects;

@@ -16,7 +16,10 @@
 
 void trace_event(const char *name, const char *fmt, ...) __printf(2, 3);
 
-/* the seed's set_ftrace_filter list (vmx_pi_update_irte has its SVM twin) */
+/*
+ * the seed's set_ftrace_filter list; an entry "a|b|c" is one function under
+ * its names in other vendors and eras (vmx_pi_update_irte and its SVM twins)
+ */
 extern const char *const trace_seed_functions[];
 
 /*
@@ -30,5 +33,7 @@ int trace_ftrace_begin(void);			/* clear the buffer, tracing on */
 int trace_ftrace_end(const char *path);		/* tracing off, buffer copied to path */
 void trace_ftrace_teardown(void);
 bool trace_ftrace_on(void);
+/* after setup: the entries this kernel has no traceable function for, blank-separated */
+const char *trace_ftrace_missing(void);
 
 #endif /* VIRQ_TRACE_H */
