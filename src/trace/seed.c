@@ -228,6 +228,9 @@ static void print_block(FILE *out, const struct call *calls, int b, struct seed_
 		if (strcmp(c->caller_key, seed_calls[first + k].caller))
 			fprintf(out, "    call %d: %s <-%s, the seed has <-%s\n", first + k + 1,
 				c->fn, c->caller, seed_calls[first + k].caller);
+		else if (strcmp(c->caller, seed_calls[first + k].caller))
+			fprintf(out, "    call %d: %s <-%s is the seed's <-%s by an older name\n",
+				first + k + 1, c->fn, c->caller, seed_calls[first + k].caller);
 	}
 }
 

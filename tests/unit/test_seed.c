@@ -42,6 +42,23 @@ static void test_seed_trace_matches_itself(void **state)
 	assert_string_equal(m.vfio_ioctl, "vfio_pci_core_ioctl");
 }
 
+/* 5.10: no route filter, so the plain move gives the seed's 21 calls */
+static void test_seed_5_10_plain_move_is_the_seed(void **state)
+{
+	struct seed_match m;
+
+	(void)state;
+	assert_int_equal(compare("seed-affinity-5.10.ftrace", &m), 0);
+	assert_true(m.back_to_back);
+	assert_int_equal(m.caller_ok[SEED_RELEASE], 6);
+	assert_int_equal(m.caller_ok[SEED_COMMIT], 9);
+	assert_int_equal(m.caller_ok[SEED_USE], 6);
+	assert_int_equal(m.commit_arch_updates, 2);
+	assert_int_equal(m.commit_filter_calls, 0);
+	assert_string_equal(m.pi_hook, "svm_update_pi_irte");
+	assert_string_equal(m.vfio_ioctl, "vfio_pci_ioctl");
+}
+
 /* 6.1: the route filter leaves the commit three bare irqfd_update */
 static void test_seed_6_1_plain_move_commits_bare_updates(void **state)
 {
@@ -61,17 +78,29 @@ static void test_seed_6_1_plain_move_commits_bare_updates(void **state)
 	assert_string_equal(m.pi_hook, "avic_pi_update_irte");
 }
 
-/* 6.12 in the lab: no bypass consumer, so no PI hook and no seed block */
-static void test_seed_6_12_no_consumer(void **state)
+/* 6.12 and 7.2 in the lab: no bypass consumer, so no PI hook and no seed block */
+static void no_consumer(const char *trace)
 {
 	struct seed_match m;
 
-	(void)state;
-	assert_int_equal(compare("seed-affinity-6.12.ftrace", &m), 0);
+	assert_int_equal(compare(trace, &m), 0);
 	for (int b = 0; b < SEED_BLOCKS; b++)
 		assert_int_equal(m.at[b], -1);
+	assert_int_equal(m.commit_len, 5);
 	assert_int_equal(m.commit_updates, 3);
 	assert_string_equal(m.pi_hook, "");
+}
+
+static void test_seed_6_12_no_consumer(void **state)
+{
+	(void)state;
+	no_consumer("seed-affinity-6.12.ftrace");
+}
+
+static void test_seed_7_2_no_consumer(void **state)
+{
+	(void)state;
+	no_consumer("seed-affinity-7.2.ftrace");
 }
 
 static void test_seed_missing_file(void **state)
@@ -86,8 +115,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seed_trace_matches_itself),
+		cmocka_unit_test(test_seed_5_10_plain_move_is_the_seed),
 		cmocka_unit_test(test_seed_6_1_plain_move_commits_bare_updates),
 		cmocka_unit_test(test_seed_6_12_no_consumer),
+		cmocka_unit_test(test_seed_7_2_no_consumer),
 		cmocka_unit_test(test_seed_missing_file),
 	};
 
