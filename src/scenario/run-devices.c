@@ -102,6 +102,7 @@ void run_device_vector(struct run *run, struct run_device *d, unsigned int v,
 	row->raised = st.raised;
 	row->pending = st.pending;
 	row->coalesced = st.coalesced;
+	row->dropped = st.dropped;
 	row->delivered = device_vector_delivered(run, d, (int)v);
 }
 

@@ -39,9 +39,9 @@ void report_print(const struct run *run, FILE *f)
 		fprintf(f, "  %-6d %-6s %s (%s)\n", e->line, e->passed ? "ok" : "FAIL", e->text, e->got);
 	}
 	fprintf(f, "  %d of %d expects held\n", passed, run->nr_expects);
-	fprintf(f, "\n  %-16s %-4s %-4s %-8s %-6s %-4s %-11s %7s %9s %7s %9s\n", "device", "vec",
-		"gsi", "host_irq", "guest", "vcpu", "path", "raised", "delivered", "pending",
-		"coalesced");
+	fprintf(f, "\n  %-16s %-4s %-4s %-8s %-6s %-4s %-11s %7s %9s %7s %9s %7s\n", "device",
+		"vec", "gsi", "host_irq", "guest", "vcpu", "path", "raised", "delivered", "pending",
+		"coalesced", "dropped");
 	for (int i = 0; i < run->nr_vectors; i++) {
 		const struct run_vector *v = &run->vectors[i];
 
@@ -49,10 +49,11 @@ void report_print(const struct run *run, FILE *f)
 
 		if (v->host_irq >= 0)
 			snprintf(hirq, sizeof(hirq), "%d", v->host_irq);
-		fprintf(f, "  %-16s %-4d %-4d %-8s 0x%-4x %-4d %-11s %7llu %9llu %7llu %9llu\n",
+		fprintf(f, "  %-16s %-4d %-4d %-8s 0x%-4x %-4d %-11s %7llu %9llu %7llu %9llu %7llu\n",
 			v->device, v->index, v->gsi, hirq, v->guest_vector, v->vcpu, v->path,
 			(unsigned long long)v->raised, (unsigned long long)v->delivered,
-			(unsigned long long)v->pending, (unsigned long long)v->coalesced);
+			(unsigned long long)v->pending, (unsigned long long)v->coalesced,
+			(unsigned long long)v->dropped);
 	}
 	fprintf(f, "\n  KVM_SET_GSI_ROUTING: %u (%u refused); route table %u entries, %u max\n",
 		s->commits, s->commit_errors, s->irq_routes ? s->irq_routes->nr : 0,
@@ -87,6 +88,7 @@ static json_object *report_vectors(const struct run *run)
 		json_object_object_add(o, "delivered", json_object_new_uint64(v->delivered));
 		json_object_object_add(o, "pending", json_object_new_uint64(v->pending));
 		json_object_object_add(o, "coalesced", json_object_new_uint64(v->coalesced));
+		json_object_object_add(o, "dropped", json_object_new_uint64(v->dropped));
 		json_object_array_add(a, o);
 	}
 	return a;
