@@ -102,6 +102,46 @@ void msix_notify(PCIDevice *dev, unsigned int vector)
 	msix_send(dev, vector);
 }
 
+/*
+ * QEMU 11.1's use counts: "we support this by asking devices to declare
+ * vectors software is going to actually use, and checking this on the
+ * notification path". A pending bit cleared here is never delivered.
+ */
+void msix_vector_use(PCIDevice *dev, unsigned int vector)
+{
+	if (vector >= dev->msix_entries_nr)
+		return;
+	dev->msix_entry_used[vector]++;
+}
+
+static void msix_clr_pending_undelivered(PCIDevice *dev, unsigned int vector)
+{
+	if (msix_is_pending(dev, vector))
+		dev->msix_stats[vector].cleared++;
+	msix_clr_pending(dev, vector);
+}
+
+void msix_vector_unuse(PCIDevice *dev, unsigned int vector)
+{
+	if (vector >= dev->msix_entries_nr || !dev->msix_entry_used[vector])
+		return;
+	if (--dev->msix_entry_used[vector])
+		return;
+	msix_clr_pending_undelivered(dev, vector);
+}
+
+/* msix_unuse_all_vectors -> msix_free_irq_entries: counts and pending bits */
+void msix_unuse_all_vectors(PCIDevice *dev)
+{
+	if (!dev->msix_cap)
+		return;
+	trace_event("msix_unuse_all_vectors", "%s", dev->name);
+	for (unsigned int v = 0; v < dev->msix_entries_nr; v++) {
+		dev->msix_entry_used[v] = 0;
+		msix_clr_pending_undelivered(dev, v);
+	}
+}
+
 static void msix_fire_vector_notifier(PCIDevice *dev, unsigned int vector, bool is_masked)
 {
 	if (!dev->msix_vector_use_notifier)
@@ -220,7 +260,8 @@ int msix_init(PCIDevice *dev, unsigned int nentries, int table_bar, uint32_t tab
 	dev->msix_table = calloc(nentries, PCI_MSIX_ENTRY_SIZE);
 	dev->msix_pba = calloc(1, pba_size);
 	dev->msix_stats = calloc(nentries, sizeof(*dev->msix_stats));
-	if (!dev->msix_table || !dev->msix_pba || !dev->msix_stats) {
+	dev->msix_entry_used = calloc(nentries, sizeof(*dev->msix_entry_used));
+	if (!dev->msix_table || !dev->msix_pba || !dev->msix_stats || !dev->msix_entry_used) {
 		msix_uninit(dev);
 		return -ENOMEM;
 	}
@@ -243,8 +284,10 @@ void msix_uninit(PCIDevice *dev)
 	free(dev->msix_table);
 	free(dev->msix_pba);
 	free(dev->msix_stats);
+	free(dev->msix_entry_used);
 	dev->msix_table = dev->msix_pba = NULL;
 	dev->msix_stats = NULL;
+	dev->msix_entry_used = NULL;
 	dev->msix_cap = 0;
 	dev->msix_entries_nr = 0;
 }
@@ -314,8 +357,9 @@ void msix_vector_stats(PCIDevice *dev, unsigned int vector, struct msix_vector_s
 	}
 	*st = (struct msix_vector_stats){
 		.gsi = -1, .host_irq = -1, .path = "signal-msi",
-		.raised = m->sent + m->pended + m->coalesced - m->replayed,
+		.raised = m->sent + m->pended + m->coalesced + m->unused - m->replayed,
 		.coalesced = m->coalesced, .pending = msix_is_pending(dev, vector),
+		.dropped = m->unused + m->cleared,
 	};
 }
 
