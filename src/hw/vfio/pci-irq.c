@@ -110,6 +110,8 @@ static void vfio_msix_vector_first_use(VFIOPCIDevice *vdev, VFIOMSIVector *vecto
 	vector->virq = -1;
 	vector->interrupt = vfio_eventfd(vdev);
 	vector->use = true;
+	/* QEMU's vfio_msix_vector_do_use: msix_notify relays only a used vector */
+	msix_vector_use(&vdev->pdev, (unsigned int)(vector - vdev->msi_vectors));
 	vdev->poll_gen++;
 	/* the reader thread polls a new fd from now on */
 	vfio_sys(vdev)->write(vfio_sys(vdev)->priv, vdev->stop_fd, &one, sizeof(one));
@@ -329,6 +331,7 @@ static void vfio_msix_disable(VFIOPCIDevice *vdev)
 			vfio_remove_kvm_msi_virq(vdev, v);
 		vfio_close_fd(vdev, &v->interrupt);
 		v->use = false;
+		msix_vector_unuse(&vdev->pdev, (unsigned int)i);	/* as vfio_msix_disable */
 	}
 	/* as QEMU: released routes leave the kernel at the next commit */
 	vdev->nr_vectors = 0;
