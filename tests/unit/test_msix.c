@@ -877,6 +877,35 @@ static void test_msix_init_rejects_overlapping_or_misaligned_table_and_pba(void 
 
 
 /*
+ * QEMU 11.1 msix_notify returns first thing for a vector whose
+ * msix_entry_used count is 0 (msix_vector_use never called, or unused
+ * again): no message and no PBA bit, masked or not. virq counts it
+ * dropped: the device raised it and nothing will ever deliver it.
+ */
+static void test_msix_notify_unused_vector_sends_nothing_and_sets_no_pba(void **state)
+{
+	PCIDevice *dev = *state;
+
+	enable_with(dev, 1u << 2);
+	msix_vector_unuse(dev, 2);
+	msix_vector_unuse(dev, 3);
+	msix_notify(dev, 2);		/* unmasked */
+	msix_notify(dev, 3);		/* masked */
+	want_events(0);
+	assert_false(msix_is_pending(dev, 2));
+	assert_false(msix_is_pending(dev, 3));
+	want_int(dev->msix_stats[2].unused, 1);
+	want_int(dev->msix_stats[3].unused, 1);
+	want_int(dev->msix_stats[2].sent, 0);
+	want_int(dev->msix_stats[3].pended, 0);
+	/* used again: delivered as usual */
+	msix_vector_use(dev, 2);
+	msix_notify(dev, 2);
+	want_msg_event(0, EV_SEND, 2);
+	want_events(1);
+}
+
+/*
  * QEMU 11.1 msix_vector_use/unuse count users; the last unuse clears the
  * vector's pending bit (msix_clr_pending), an unuse at 0 does nothing.
  */
@@ -895,6 +924,9 @@ static void test_msix_vector_unuse_clears_pending_at_the_last_user(void **state)
 	want_int(dev->msix_stats[1].cleared, 1);
 	msix_vector_unuse(dev, 1);	/* already 0 */
 	want_int(dev->msix_entry_used[1], 0);
+	msix_notify(dev, 1);
+	assert_false(msix_is_pending(dev, 1));
+	want_int(dev->msix_stats[1].unused, 1);
 	want_events(0);
 }
 
@@ -949,6 +981,7 @@ int main(void)
 		T(test_msix_table_access_other_than_aligned_dword_is_ignored),
 		T(test_msix_table_reads_back_entry),
 		T(test_msix_notify_out_of_range_vector_does_nothing),
+		T(test_msix_notify_unused_vector_sends_nothing_and_sets_no_pba),
 		T(test_msix_vector_unuse_clears_pending_at_the_last_user),
 		T(test_msix_unuse_all_vectors_clears_counts_and_pending),
 		T_BARE(test_msix_set_notifiers_replays_use_for_unmasked_vectors),

@@ -88,6 +88,12 @@ void msix_notify(PCIDevice *dev, unsigned int vector)
 {
 	if (vector >= dev->msix_entries_nr)
 		return;
+	/* QEMU 11.1 returns before the mask test: no message and no PBA bit */
+	if (!dev->msix_entry_used[vector]) {
+		dev->msix_stats[vector].unused++;
+		trace_event("msix_notify", "%s vector=%u not in use: dropped", dev->name, vector);
+		return;
+	}
 	trace_event("msix_notify", "%s vector=%u masked=%d", dev->name, vector,
 		    msix_is_masked(dev, vector));
 	if (msix_is_masked(dev, vector)) {
