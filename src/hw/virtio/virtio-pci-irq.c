@@ -324,8 +324,9 @@ int virtio_pci_set_guest_notifiers(VirtIOPCIProxy *p, bool assign)
 }
 
 /*
- * virtio_pci_set_vector (QEMU 11.1; 9.0 "virtio-pci: fix use of a released
- * vector", not in 7.2): a vector written after DRIVER_OK with guest
+ * virtio_pci_set_vector (QEMU 11.1; since 9.0, commit 2ce6cff94d "virtio-pci:
+ * fix use of a released vector", CVE-2024-4693; upstream 7.2 only stored the
+ * vector): a vector written after DRIVER_OK with guest
  * notifiers on moves the route: the old vector's released (no commit),
  * the new one's used (added and committed if it had no user). This device
  * has no guest_notifier_mask, so an irqfd set at unmask stays on the GSI
