@@ -326,12 +326,11 @@ int virtio_pci_set_guest_notifiers(VirtIOPCIProxy *p, bool assign)
 /*
  * virtio_pci_set_vector (QEMU 11.1; since 9.0, commit 2ce6cff94d "virtio-pci:
  * fix use of a released vector", CVE-2024-4693; upstream 7.2 only stored the
- * vector): a vector written after DRIVER_OK with guest
- * notifiers on moves the route: the old vector's released (no commit),
- * the new one's used (added and committed if it had no user). This device
- * has no guest_notifier_mask, so an irqfd set at unmask stays on the GSI
- * it was given, which the new route takes again when it is the lowest
- * free one.
+ * vector): a vector written after DRIVER_OK with guest notifiers on moves
+ * the route: the old vector's released (no commit), the new one's used
+ * (added and committed if it had no user). This device has no
+ * guest_notifier_mask, so an irqfd set at unmask stays on the GSI it was
+ * given, which the new route takes again when it is the lowest free one.
  */
 static void virtio_pci_set_vector(VirtIOPCIProxy *p, int queue_no, uint16_t old_vector,
 				  uint16_t new_vector)
@@ -360,8 +359,7 @@ static void virtio_pci_set_vector(VirtIOPCIProxy *p, int queue_no, uint16_t old_
  * the old vector unused, the new one used if it exists (else NO_VECTOR, so
  * the guest reads back the error), then virtio_pci_set_vector.
  */
-void virtio_pci_write_vector(VirtIOPCIProxy *p, int queue_no, uint16_t old_vector,
-				    uint32_t val)
+void virtio_pci_write_vector(VirtIOPCIProxy *p, int queue_no, uint16_t old_vector, uint32_t val)
 {
 	if (old_vector != VIRTIO_NO_VECTOR)
 		msix_vector_unuse(&p->pci_dev, old_vector);
