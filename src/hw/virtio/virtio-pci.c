@@ -298,6 +298,8 @@ static int virtio_pci_open_notifiers(VirtIOPCIProxy *p)
 {
 	const struct sys_ops *sys = proxy_sys(p);
 
+	for (int i = 0; i < VIRTIO_PCI_NOTIFIERS; i++)
+		p->notifier_gsi[i] = -1;	/* no irqfd yet */
 	p->stop_fd = sys->eventfd(sys->priv, 0, EFD_NONBLOCK);
 	if (p->stop_fd < 0)
 		return p->stop_fd;
@@ -328,8 +330,6 @@ int virtio_pci_realize(VirtIOPCIProxy *p, struct vm *vm, PCIBus *bus, const char
 	p->stop_fd = -1;
 	p->vdev.config_notifier = -1;
 	p->vdev.config_vector = VIRTIO_NO_VECTOR;
-	for (int i = 0; i < VIRTIO_PCI_NOTIFIERS; i++)
-		p->notifier_gsi[i] = -1;
 	for (int q = 0; q < VIRTIO_QUEUE_MAX; q++) {
 		p->vdev.vq[q].host_notifier = p->vdev.vq[q].guest_notifier = -1;
 		virtio_queue_reset(&p->vdev.vq[q]);
