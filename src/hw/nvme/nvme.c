@@ -151,7 +151,11 @@ static void nvme_irq_assert(NvmeCtrl *n, NvmeCQueue *cq)
 	}
 }
 
-/* nvme_init_cq / nvme_free_cq: the vector is used only with MSI-X on and IEN (QEMU 11.1) */
+/*
+ * nvme_init_cq / nvme_free_cq: the vector is used only with MSI-X on and IEN
+ * (QEMU 11.1; 7.2 used it with MSI-X on, IEN or not, until "hw/nvme: fix
+ * use/unuse of msix vectors", Dec 2024).
+ */
 static void nvme_cq_use_vector(NvmeCtrl *n, NvmeCQueue *cq, bool use)
 {
 	PCIDevice *pci = &n->parent_obj;
