@@ -208,12 +208,27 @@ static int driver_virtio_kick(struct run *run, struct run_device *d, uint32_t co
 	return 0;
 }
 
+/* vp_modern_queue_vector (queue 0) / vp_modern_config_vector: a 16-bit write */
+static int driver_virtio_vector(struct run *run, struct run_device *d, bool config, int index)
+{
+	int r = 0;
+
+	if (!config)
+		r = mmio_write(run, vcommon(run, d, VIRTIO_PCI_COMMON_Q_SELECT), 0, 2);
+	if (!r)
+		r = mmio_write(run, vcommon(run, d, config ? VIRTIO_PCI_COMMON_MSIX :
+					    VIRTIO_PCI_COMMON_Q_MSIX), (uint32_t)index, 2);
+	return r;
+}
+
 static int driver_virtio(struct run *run, struct run_device *d, const struct sc_step *st)
 {
 	uint32_t s;
 
 	switch (st->op) {
 	case SC_GUEST_VIRTIO_SETUP: return driver_virtio_setup(run, d, st->index);
+	case SC_GUEST_VIRTIO_QUEUE_VECTOR: return driver_virtio_vector(run, d, false, st->index);
+	case SC_GUEST_VIRTIO_CONFIG_VECTOR: return driver_virtio_vector(run, d, true, st->index);
 	case SC_GUEST_VIRTIO_RESET: return vstatus(run, d, 0);
 	case SC_GUEST_VIRTIO_KICK: return driver_virtio_kick(run, d, st->count);
 	default:
@@ -384,7 +399,7 @@ int driver_step(struct run *run, const struct sc_step *st)
 	}
 	if (st->op >= SC_GUEST_MSIX_ENABLE && st->op <= SC_GUEST_MSIX_READ_PBA)
 		return driver_msix(run, d, st);
-	if (st->op >= SC_GUEST_VIRTIO_SETUP && st->op <= SC_GUEST_VIRTIO_KICK)
+	if (st->op >= SC_GUEST_VIRTIO_SETUP && st->op <= SC_GUEST_VIRTIO_CONFIG_VECTOR)
 		return driver_virtio(run, d, st);
 	if (st->op == SC_GUEST_E1000E_INIT)
 		return driver_e1000e_init(run, d);

@@ -105,7 +105,8 @@ static bool vector_matches(const struct sc_step *st, const struct run_vector *v)
 {
 	return (st->raised < 0 || (uint64_t)st->raised == v->raised) &&
 	       (st->delivered < 0 || (uint64_t)st->delivered == v->delivered) &&
-	       (st->pending < 0 || (uint64_t)st->pending == v->pending);
+	       (st->pending < 0 || (uint64_t)st->pending == v->pending) &&
+	       (st->dropped < 0 || (uint64_t)st->dropped == v->dropped);
 }
 
 struct vector_wait {
@@ -132,10 +133,10 @@ static bool expect_vector(struct run *run, const struct sc_step *st, char *got, 
 		return false;
 	}
 	run_poll(run, vector_reached, &w, run_timeout_ms(run, st->ms, EXPECT_IRQ_TIMEOUT_MS));
-	snprintf(got, n, "%s vector %d: raised %llu delivered %llu pending %llu coalesced %llu discarded %llu (%s)",
+	snprintf(got, n, "%s vector %d: raised %llu delivered %llu pending %llu coalesced %llu dropped %llu (%s)",
 		 d->dev->name, st->index, (unsigned long long)w.v.raised,
 		 (unsigned long long)w.v.delivered, (unsigned long long)w.v.pending,
-		 (unsigned long long)w.v.coalesced, (unsigned long long)w.v.discarded, w.v.path);
+		 (unsigned long long)w.v.coalesced, (unsigned long long)w.v.dropped, w.v.path);
 	return vector_matches(st, &w.v);
 }
 

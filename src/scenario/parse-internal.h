@@ -14,11 +14,12 @@
 
 #include "scenario.h"
 
-#define MAX_KEYS	5
+#define MAX_KEYS	6
 #define OP_VM		SC_OP_MAX	/* the "vm" line is not a step */
 
 enum field { F_VCPUS, F_VCPU, F_VECTOR, F_GSI, F_COUNT, F_MS, F_ADDR, F_LEN, F_SIZE,
-	     F_VALUE, F_DATAMATCH, F_DEV, F_INDEX, F_RAISED, F_DELIVERED, F_PENDING, F_HOST };
+	     F_VALUE, F_DATAMATCH, F_DEV, F_INDEX, F_RAISED, F_DELIVERED, F_PENDING, F_DROPPED,
+	     F_HOST };
 
 /* what the NAME word (or dev=) of a step must be */
 enum name_use {

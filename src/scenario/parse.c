@@ -133,6 +133,7 @@ static int set_key(struct parser *p, const struct key_spec *ks, const char *s,
 	case F_RAISED:	st->raised = v; break;
 	case F_DELIVERED: st->delivered = v; break;
 	case F_PENDING:	st->pending = v; break;
+	case F_DROPPED:	st->dropped = v; break;
 	}
 	return 0;
 }
@@ -286,8 +287,8 @@ static int check_step(struct parser *p, const struct step_kind *k, struct sc_ste
 			return parse_err(p, "'expect route' needs at least one of vcpu=, vector=, gsi=");
 		return 0;
 	case SC_EXPECT_VECTOR:
-		if (st->raised < 0 && st->delivered < 0 && st->pending < 0)
-			return parse_err(p, "'expect vector' needs at least one of raised=, delivered=, pending=");
+		if (st->raised < 0 && st->delivered < 0 && st->pending < 0 && st->dropped < 0)
+			return parse_err(p, "'expect vector' needs at least one of raised=, delivered=, pending=, dropped=");
 		return 0;
 	default:
 		return 0;
@@ -361,7 +362,7 @@ static int parse_step(struct parser *p, const char *text, char **w, int nw)
 		return -1;
 	st = (struct sc_step){ .op = k->op, .line = p->line, .name = -1, .vcpu = -1,
 			       .vector = -1, .gsi = -1, .mmio = k->mmio, .size = 1, .count = 1,
-			       .dev = -1, .index = -1, .raised = -1, .delivered = -1,
+			       .dev = -1, .index = -1, .raised = -1, .delivered = -1, .dropped = -1,
 			       .pending = -1 };
 	memcpy(st.text, text, strnlen(text, SC_TEXT_LEN - 1));
 	n = steps_nr_words(k);

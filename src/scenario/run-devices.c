@@ -3,7 +3,7 @@
  * run-devices.c - the scenario's PCI devices: created before the guest
  * boots, held/completed by host steps, and accounted per MSI-X vector
  * (raised by the device, delivered as the guest logged them, pending,
- * coalesced, discarded), interrupts attributed by the guest vector each source owns.
+ * coalesced, dropped), interrupts attributed by the guest vector each source owns.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -101,7 +101,7 @@ void run_device_vector(struct run *run, struct run_device *d, unsigned int v,
 	row->raised = st.raised;
 	row->pending = st.pending;
 	row->coalesced = st.coalesced;
-	row->discarded = st.discarded;
+	row->dropped = st.dropped;
 	row->delivered = device_vector_delivered(run, d, (int)v);
 }
 

@@ -62,7 +62,7 @@ static void fill_vectors(struct results *res, const struct run *run)
 			.index = v->index, .gsi = v->gsi, .host_irq = v->host_irq,
 			.guest_vector = v->guest_vector, .vcpu = v->vcpu,
 			.raised = v->raised, .delivered = v->delivered,
-			.pending = v->pending, .coalesced = v->coalesced, .discarded = v->discarded,
+			.pending = v->pending, .coalesced = v->coalesced, .dropped = v->dropped,
 		};
 		snprintf(res->vectors[i].device, sizeof(res->vectors[i].device), "%s", v->device);
 		snprintf(res->vectors[i].path, sizeof(res->vectors[i].path), "%s", v->path);

@@ -62,7 +62,7 @@ struct run_vector {
 	int vcpu, guest_vector;		/* where the last raise went */
 	const char *path;		/* "irqfd", "signal-msi" */
 	uint64_t raised, delivered, pending, coalesced;
-	uint64_t discarded;		/* pending bits MSI-X disable cleared (msix_vector_unuse) */
+	uint64_t dropped;		/* raised, and nothing will deliver it (vector unused, reset) */
 };
 
 #define RUN_MAX_VECTORS	64

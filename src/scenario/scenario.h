@@ -38,6 +38,7 @@ enum sc_op {
 	SC_ROUTE_RELEASE,	/* route NAME release */
 	SC_ROUTES_FILL,		/* routes fill count=N vcpu=V vector=X */
 	SC_COMMIT,		/* commit */
+	SC_ROUTES_COMMIT_RAW,	/* routes commit-raw count=N vcpu=V vector=X  (not QEMU: the kernel's limit) */
 	/* host: irqfd, ioeventfd, KVM_SIGNAL_MSI */
 	SC_IRQFD_ADD,		/* irqfd NAME */
 	SC_IRQFD_REMOVE,	/* irqfd NAME remove */
@@ -79,13 +80,15 @@ enum sc_op {
 	SC_GUEST_VIRTIO_DRIVER_OK,	/* guest virtio driver-ok dev=NAME */
 	SC_GUEST_VIRTIO_RESET,	/* guest virtio reset dev=NAME */
 	SC_GUEST_VIRTIO_KICK,	/* guest virtio kick dev=NAME [count=N] */
+	SC_GUEST_VIRTIO_QUEUE_VECTOR,	/* guest virtio queue-vector dev=NAME index=I  (queue 0's queue_msix_vector) */
+	SC_GUEST_VIRTIO_CONFIG_VECTOR,	/* guest virtio config-vector dev=NAME index=I  (config_msix_vector) */
 	SC_GUEST_NVME_INIT,	/* guest nvme init dev=NAME index=I  (admin queue, I/O queue pair on vector I) */
 	SC_GUEST_NVME_READ,	/* guest nvme read dev=NAME [count=N] */
 	SC_GUEST_E1000E_INIT,	/* guest e1000e init dev=NAME  (interrupt causes -> MSI-X vectors 0-4) */
 	SC_GUEST_E1000E_RAISE,	/* guest e1000e raise dev=NAME index=I [count=N]  (a write to ICS) */
 	/* device expects */
 	SC_EXPECT_PENDING,	/* expect pending dev=NAME index=I set|clear */
-	SC_EXPECT_VECTOR,	/* expect vector dev=NAME index=I [raised=N] [delivered=N] [pending=N] */
+	SC_EXPECT_VECTOR,	/* expect vector dev=NAME index=I [raised=N] [delivered=N] [pending=N] [dropped=N] */
 	SC_EXPECT_COMPLETIONS,	/* expect completions dev=NAME count=N   (used ring / CQ entries seen) */
 	SC_OP_MAX,
 };
@@ -117,7 +120,7 @@ struct sc_step {
 	const char *type;		/* device: "virtio-rng", "nvme", "vfio-pci" (static) */
 	char host[32];			/* vfio-pci: host=BDF or VENDOR:DEVICE */
 	bool set;			/* expect pending: set (true) or clear */
-	int64_t raised, delivered, pending;	/* expect vector: -1 if absent */
+	int64_t raised, delivered, pending, dropped;	/* expect vector: -1 if absent */
 };
 
 struct scenario {

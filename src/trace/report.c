@@ -68,7 +68,7 @@ void report_print(const struct results *res, FILE *f)
 	fprintf(f, "  %d of %d expects held\n", passed, res->nr_expects);
 	fprintf(f, "\n  %-16s %-4s %-4s %-8s %-6s %-4s %-11s %7s %9s %7s %9s %9s\n", "device",
 		"vec", "gsi", "host_irq", "guest", "vcpu", "path", "raised", "delivered", "pending",
-		"coalesced", "discarded");
+		"coalesced", "dropped");
 	for (int i = 0; i < res->nr_vectors; i++) {
 		const struct results_vector *v = &res->vectors[i];
 
@@ -80,7 +80,7 @@ void report_print(const struct results *res, FILE *f)
 			v->device, v->index, v->gsi, hirq, v->guest_vector, v->vcpu, v->path,
 			(unsigned long long)v->raised, (unsigned long long)v->delivered,
 			(unsigned long long)v->pending, (unsigned long long)v->coalesced,
-			(unsigned long long)v->discarded);
+			(unsigned long long)v->dropped);
 	}
 	fprintf(f, "\n  KVM_SET_GSI_ROUTING: %u (%u refused); route table %u entries, %u max\n",
 		res->commits, res->commit_errors, res->routes, res->max_routes);
@@ -131,7 +131,7 @@ static json_object *report_vectors(const struct results *res)
 		json_object_object_add(o, "delivered", json_object_new_uint64(v->delivered));
 		json_object_object_add(o, "pending", json_object_new_uint64(v->pending));
 		json_object_object_add(o, "coalesced", json_object_new_uint64(v->coalesced));
-		json_object_object_add(o, "discarded", json_object_new_uint64(v->discarded));
+		json_object_object_add(o, "dropped", json_object_new_uint64(v->dropped));
 		json_object_array_add(a, o);
 	}
 	return a;

@@ -33,7 +33,7 @@ struct results_vector {
 	int guest_vector, vcpu;		/* where the last raise went */
 	char path[16];			/* "irqfd", "signal-msi", "relay" */
 	uint64_t raised, delivered, pending, coalesced;
-	uint64_t discarded;		/* pending bits dropped by the last unuse */
+	uint64_t dropped;		/* nothing will deliver them: vector unused, pending bit cleared */
 };
 
 /* user exits of one kind ("io", "mmio", ...), all vCPUs together */

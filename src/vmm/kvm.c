@@ -61,6 +61,9 @@ static const struct {
 	{ KVM_CAP_SIGNAL_MSI, "KVM_CAP_SIGNAL_MSI" },
 	{ KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY" },
 	{ KVM_CAP_MP_STATE, "KVM_CAP_MP_STATE" },
+	/* QEMU 11.1's kvm_arch_required_capabilities (7.2 only probed the identity map) */
+	{ KVM_CAP_SET_TSS_ADDR, "KVM_CAP_SET_TSS_ADDR" },
+	{ KVM_CAP_SET_IDENTITY_MAP_ADDR, "KVM_CAP_SET_IDENTITY_MAP_ADDR" },
 };
 
 static int kvm_check_required_caps(KVMState *s)
@@ -73,6 +76,32 @@ static int kvm_check_required_caps(KVMState *s)
 		}
 	}
 	return 0;
+}
+
+/*
+ * kvm_arch_init, the part this board needs (QEMU 11.1 target/i386/kvm/kvm.c):
+ * VMX without unrestricted guest runs real mode in vm86, which needs an EPT
+ * identity map page and a 3-page TSS in guest-physical space. QEMU sets the
+ * identity map at KVM_IDENTITY_BASE first, then the TSS one page above, and
+ * fails if either is refused. Both before any vCPU: the kernel refuses
+ * KVM_SET_IDENTITY_MAP_ADDR once one exists. (QEMU 7.2 set the identity map
+ * only when KVM_CAP_SET_IDENTITY_MAP_ADDR said so, the TSS at 0xfffbd000
+ * otherwise.)
+ */
+#define KVM_IDENTITY_BASE	0xfeffc000ull
+
+static int kvm_arch_init(KVMState *s)
+{
+	uint64_t identity_base = KVM_IDENTITY_BASE;
+	long r;
+
+	r = kvm_vm_ioctl(s, KVM_SET_IDENTITY_MAP_ADDR, &identity_base, "addr=0x%llx",
+			 (unsigned long long)identity_base);
+	if (r < 0)
+		return (int)r;
+	r = kvm_vm_ioctl(s, KVM_SET_TSS_ADDR, (void *)(uintptr_t)(identity_base + 0x1000),
+			 "addr=0x%llx", (unsigned long long)(identity_base + 0x1000));
+	return r < 0 ? (int)r : 0;
 }
 
 int kvm_init(KVMState *s, const struct sys_ops *sys)
@@ -109,14 +138,9 @@ int kvm_init(KVMState *s, const struct sys_ops *sys)
 		goto err_close_vm;
 	s->vcpu_mmap_size = (int)r;
 	s->max_vcpus = kvm_check_extension(s, KVM_CAP_MAX_VCPUS) ?: 4;
-	/* as QEMU's kvm_arch_init: VMX without unrestricted guest needs these */
-	if (kvm_check_extension(s, KVM_CAP_SET_TSS_ADDR))
-		kvm_vm_ioctl(s, KVM_SET_TSS_ADDR, (void *)0xfffbd000ul, "addr=0xfffbd000");
-	if (kvm_check_extension(s, KVM_CAP_SET_IDENTITY_MAP_ADDR)) {
-		uint64_t addr = 0xfeffc000;
-
-		kvm_vm_ioctl(s, KVM_SET_IDENTITY_MAP_ADDR, &addr, "addr=0xfeffc000");
-	}
+	r = kvm_arch_init(s);
+	if (r < 0)
+		goto err_close_vm;
 	return 0;
 
 err_close_vm:
@@ -292,6 +316,15 @@ static struct kvm_irq_routing_entry msi_route_entry(int virq, MSIMessage msg)
 	};
 }
 
+/*
+ * kvm_irqchip_add_msi_route (QEMU 11.1): a free GSI, then -ENOSPC unless
+ * the table holds fewer than gsi_count entries, the GSI given back. That
+ * check came in 9.0 ("kvm: error out of kvm_irqchip_add_msi_route() in
+ * case of full route table"); 7.2 added the entry and its commit tripped
+ * on the kernel's KVM_MAX_IRQ_ROUTES. So QEMU's table stops at 4095
+ * entries, one short of the kernel's 4096. The GSI is only marked when the
+ * entry goes in, so nothing is left to undo here.
+ */
 int kvm_irqchip_add_msi_route(KVMRouteChange *c, MSIMessage msg)
 {
 	KVMState *s = c->s;
@@ -301,6 +334,11 @@ int kvm_irqchip_add_msi_route(KVMRouteChange *c, MSIMessage msg)
 
 	if (virq < 0)
 		return virq;
+	if (s->irq_routes->nr >= s->gsi_count) {
+		trace_event("kvm_irqchip_add_msi_route", "table full (%u entries): ENOSPC",
+			    s->irq_routes->nr);
+		return -ENOSPC;
+	}
 	e = msi_route_entry(virq, msg);
 	r = kvm_add_routing_entry(s, &e);
 	if (r < 0)
@@ -310,9 +348,9 @@ int kvm_irqchip_add_msi_route(KVMRouteChange *c, MSIMessage msg)
 }
 
 /*
- * kvm_update_routing_entry: rewrite the entry of the same GSI and type.
- * An identical entry is left alone, so routes_dirty says whether a commit
- * would push anything new.
+ * kvm_update_routing_entry (QEMU 11.1): rewrite the first entry of the same
+ * GSI, whatever its type (an IRQCHIP entry too). An identical entry is no
+ * change, so routes_dirty says whether a commit would push anything new.
  */
 int kvm_irqchip_update_msi_route(KVMState *s, int virq, MSIMessage msg)
 {
@@ -322,7 +360,7 @@ int kvm_irqchip_update_msi_route(KVMState *s, int virq, MSIMessage msg)
 	for (uint32_t i = 0; i < r->nr; i++) {
 		struct kvm_irq_routing_entry *old = &r->entries[i];
 
-		if (old->gsi != e.gsi || old->type != e.type)
+		if (old->gsi != e.gsi)
 			continue;
 		if (!memcmp(old, &e, sizeof(e)))
 			return 0;
@@ -359,17 +397,17 @@ const struct kvm_irq_routing_entry *kvm_irqchip_find_route(KVMState *s, int virq
 	return NULL;
 }
 
-/* after a successful commit: what the kernel routes by, for the runner's checks */
-static int kvm_keep_kernel_routes(KVMState *s)
+/* after a successful KVM_SET_GSI_ROUTING: what the kernel routes by, for the runner's checks */
+static int kvm_keep_kernel_routes(KVMState *s, const struct kvm_irq_routing *table)
 {
-	size_t sz = s->irq_routes->nr * sizeof(s->irq_routes->entries[0]);
+	size_t sz = table->nr * sizeof(table->entries[0]);
 	struct kvm_irq_routing_entry *k = realloc(s->kernel_routes, sz ? sz : 1);
 
 	if (!k)
 		return -ENOMEM;
-	memcpy(k, s->irq_routes->entries, sz);
+	memcpy(k, table->entries, sz);
 	s->kernel_routes = k;
-	s->nr_kernel_routes = s->irq_routes->nr;
+	s->nr_kernel_routes = table->nr;
 	return 0;
 }
 
@@ -381,6 +419,21 @@ const struct kvm_irq_routing_entry *kvm_irqchip_find_kernel_route(KVMState *s, i
 	return NULL;
 }
 
+/* KVM_SET_GSI_ROUTING of table, counted for `expect commits` whoever pushes it */
+static int kvm_set_gsi_routing(KVMState *s, struct kvm_irq_routing *table)
+{
+	long r;
+
+	table->flags = 0;
+	s->commits++;
+	r = kvm_vm_ioctl(s, KVM_SET_GSI_ROUTING, table, "nr=%u flags=0", table->nr);
+	if (r < 0) {
+		s->commit_errors++;
+		return (int)r;
+	}
+	return kvm_keep_kernel_routes(s, table);
+}
+
 /*
  * kvm_irqchip_commit_routes: push the whole table. QEMU asserts that this
  * succeeds; virq reports the errno and returns it, and the kernel keeps
@@ -388,19 +441,45 @@ const struct kvm_irq_routing_entry *kvm_irqchip_find_kernel_route(KVMState *s, i
  */
 int kvm_irqchip_commit_routes(KVMState *s)
 {
-	long r;
+	int r;
 
-	s->irq_routes->flags = 0;
 	trace_event("kvm_irqchip_commit_routes", "nr=%u", s->irq_routes->nr);
-	s->commits++;
-	r = kvm_vm_ioctl(s, KVM_SET_GSI_ROUTING, s->irq_routes, "nr=%u flags=0",
-			 s->irq_routes->nr);
-	if (r < 0) {
-		s->commit_errors++;
-		return (int)r;
-	}
-	s->routes_dirty = false;
-	return kvm_keep_kernel_routes(s);
+	r = kvm_set_gsi_routing(s, s->irq_routes);
+	if (r == 0)
+		s->routes_dirty = false;
+	return r;
+}
+
+/* a GSI with no entry in KVMState's table; the bitmap covers GSIs below gsi_count */
+static bool kvm_gsi_unrouted(KVMState *s, unsigned int gsi)
+{
+	if (gsi < s->gsi_count)
+		return !test_gsi(s, gsi);
+	return !kvm_irqchip_find_route(s, (int)gsi);
+}
+
+int kvm_set_gsi_routing_raw(KVMState *s, unsigned int nr, MSIMessage msg)
+{
+	struct kvm_irq_routing *t;
+	unsigned int gsi = 0;
+	int r;
+
+	if (nr < s->irq_routes->nr)
+		return -ERANGE;
+	t = calloc(1, sizeof(*t) + nr * sizeof(t->entries[0]));
+	if (!t)
+		return -ENOMEM;
+	memcpy(t->entries, s->irq_routes->entries, s->irq_routes->nr * sizeof(t->entries[0]));
+	for (t->nr = s->irq_routes->nr; t->nr < nr; gsi++)
+		if (kvm_gsi_unrouted(s, gsi))
+			t->entries[t->nr++] = msi_route_entry((int)gsi, msg);
+	trace_event("kvm_set_gsi_routing_raw", "nr=%u (KVMState has %u)", nr, s->irq_routes->nr);
+	r = kvm_set_gsi_routing(s, t);
+	/* the kernel now has a table KVMState never built: the next commit replaces it */
+	if (r == 0)
+		s->routes_dirty = true;
+	free(t);
+	return r;
 }
 
 int kvm_irqchip_commit_route_changes(KVMRouteChange *c)

@@ -90,6 +90,17 @@ static inline KVMRouteChange kvm_irqchip_begin_route_changes(KVMState *s)
 /* commits only if the batch changed something; returns the commit's result */
 int kvm_irqchip_commit_route_changes(KVMRouteChange *c);
 
+/*
+ * kvm_set_gsi_routing_raw - not a QEMU path: KVM_SET_GSI_ROUTING of
+ * KVMState's table padded to nr entries with MSI entries (msg) on GSIs
+ * that have none, lowest first. For tests of the kernel's own limits
+ * (KVM_MAX_IRQ_ROUTES), which kvm_irqchip_add_msi_route stops short of,
+ * as KVM selftests call the raw __kvm_irqfd. KVMState's table is left as
+ * it is; counted in commits. Returns the ioctl's result, -ERANGE if the
+ * table already has more than nr entries.
+ */
+int kvm_set_gsi_routing_raw(KVMState *s, unsigned int nr, MSIMessage msg);
+
 int kvm_irqchip_add_irqfd_notifier_gsi(KVMState *s, int fd, int rfd, int virq);
 int kvm_irqchip_remove_irqfd_notifier_gsi(KVMState *s, int fd, int virq);
 

@@ -25,6 +25,10 @@ struct fake {
 	unsigned int last_nr;		/* entries in the last one */
 	struct kvm_irq_routing_entry last[4200];
 	struct kvm_irqfd last_irqfd;
+	/* VM ioctls in order: request and its argument (a value, or what it points at) */
+	unsigned long req[16];
+	uint64_t arg[16];
+	unsigned int nr_req;
 };
 
 static struct fake fk;
@@ -37,14 +41,30 @@ static int fake_open(void *p, const char *path, int flags)
 
 static int fake_close(void *p, int fd) { (void)p; (void)fd; return 0; }
 
+static void fake_log(unsigned long req, uint64_t arg)
+{
+	if (fk.nr_req < sizeof(fk.req) / sizeof(fk.req[0])) {
+		fk.req[fk.nr_req] = req;
+		fk.arg[fk.nr_req++] = arg;
+	}
+}
+
 static long fake_ioctl(void *p, int fd, unsigned long req, void *arg)
 {
 	(void)p; (void)fd;
 	switch (req) {
+	case KVM_SET_TSS_ADDR:
+		fake_log(req, (uintptr_t)arg);
+		return 0;
+	case KVM_SET_IDENTITY_MAP_ADDR:
+		fake_log(req, *(uint64_t *)arg);
+		return 0;
+	case KVM_CREATE_IRQCHIP:
+		fake_log(req, 0);
+		return 0;
 	case KVM_GET_API_VERSION: return KVM_API_VERSION;
 	case KVM_CREATE_VM: return 4;
 	case KVM_GET_VCPU_MMAP_SIZE: return 4096;
-	case KVM_CREATE_IRQCHIP: return 0;
 	case KVM_CHECK_EXTENSION:
 		if ((long)arg == fk.missing_cap)
 			return 0;
@@ -184,29 +204,152 @@ static void test_fake_kvm_route_change_batch_is_one_commit(void **state)
 	assert_int_equal(s->commits, 2);
 }
 
+/*
+ * QEMU 11.1 kvm_irqchip_add_msi_route (since 9.0, "kvm: error out of
+ * kvm_irqchip_add_msi_route() in case of full route table"): the add is
+ * refused with -ENOSPC once the table holds gsi_count (4095) entries, and
+ * the GSI it had picked is released. 38 default entries: 4057 MSI routes.
+ * Nothing is half-applied: no entry, no GSI, no change counted.
+ * (QEMU 7.2 adds the 4058th and its commit fails the kernel's 4096 check.)
+ */
+static void test_fake_kvm_add_msi_route_enospc_at_gsi_count_entries(void **state)
+{
+	KVMState *s = *state;
+	KVMRouteChange c = kvm_irqchip_begin_route_changes(s);
+	int free_gsi = 24 + 4056;	/* GSI 2, then 24.. took the 4057 MSI routes */
+
+	for (int i = 0; i < 4057; i++)
+		assert_true(add_msi(s, 0, 0x50) >= 0);
+	assert_int_equal(s->irq_routes->nr, 4095);
+	assert_int_equal(kvm_irqchip_commit_routes(s), 0);
+	assert_null(kvm_irqchip_find_route(s, free_gsi));
+	assert_int_equal(kvm_irqchip_add_msi_route(&c, msi_x86_message(0, 0x51)), -ENOSPC);
+	assert_int_equal(c.changes, 0);
+	assert_int_equal(s->irq_routes->nr, 4095);
+	assert_false(s->routes_dirty);
+	assert_null(kvm_irqchip_find_route(s, free_gsi));
+	/* a released route makes room again, on its own GSI (the lowest free) */
+	kvm_irqchip_release_virq(s, 30);
+	assert_int_equal(add_msi(s, 0, 0x52), 30);
+	assert_int_equal(add_msi(s, 0, 0x53), -ENOSPC);
+}
+
+/* the GSI bitmap's own limit: with no default routes, gsi_count GSIs */
 static void test_fake_kvm_gsi_bitmap_full_gives_enospc(void **state)
 {
 	KVMState *s = *state;
 
-	/* 4095 GSIs, 23 used by the default routes: 4072 MSI routes fit */
-	for (int i = 0; i < 4072; i++)
-		assert_true(add_msi(s, 0, 0x50) >= 0);
+	/* an empty table: entries and GSIs run out together, at gsi_count */
+	while (s->irq_routes->nr)
+		kvm_irqchip_release_virq(s, (int)s->irq_routes->entries[0].gsi);
+	for (int i = 0; i < 4095; i++)
+		assert_int_equal(add_msi(s, 0, 0x50), i);
 	assert_int_equal(add_msi(s, 0, 0x50), -ENOSPC);
-	assert_int_equal(s->irq_routes->nr, 38 + 4072);
+	assert_int_equal(s->irq_routes->nr, 4095);
+}
+
+/*
+ * kvm_set_gsi_routing_raw: KVMState's table padded with MSI entries on
+ * unrouted GSIs, pushed as one KVM_SET_GSI_ROUTING and counted; KVMState's
+ * table stays. The fake refuses nr > KVM_CAP_IRQ_ROUTING as the kernel does.
+ */
+static void test_fake_kvm_raw_commit_pads_on_free_gsis_and_keeps_kvmstate(void **state)
+{
+	KVMState *s = *state;
+	int a = add_msi(s, 1, 0x41);
+
+	assert_int_equal(kvm_irqchip_commit_routes(s), 0);
+	assert_int_equal(kvm_set_gsi_routing_raw(s, 4096, msi_x86_message(0, 0x50)), 0);
+	assert_int_equal(fk.last_nr, 4096);
+	assert_int_equal(s->commits, 3);
+	assert_int_equal(s->irq_routes->nr, 39);
+	assert_true(s->routes_dirty);
+	/* the first pad entry takes the lowest GSI without an entry: 24 */
+	assert_int_equal(fk.last[39].gsi, 24);
+	assert_int_equal(fk.last[39].type, KVM_IRQ_ROUTING_MSI);
+	assert_int_equal(fk.last[4095].gsi, 24 + 4056);
+	assert_non_null(kvm_irqchip_find_kernel_route(s, 24));
+	assert_non_null(kvm_irqchip_find_kernel_route(s, a));
+	assert_null(kvm_irqchip_find_route(s, 24));
+
+	assert_int_equal(kvm_set_gsi_routing_raw(s, 4097, msi_x86_message(0, 0x50)), -EINVAL);
+	assert_int_equal(s->commits, 4);
+	assert_int_equal(s->commit_errors, 1);
+	assert_int_equal(fk.last_nr, 4096);	/* the kernel kept its table */
+	assert_non_null(kvm_irqchip_find_kernel_route(s, 24));
+	assert_int_equal(kvm_set_gsi_routing_raw(s, 38, msi_x86_message(0, 0x50)), -ERANGE);
+	assert_int_equal(s->commits, 4);
 }
 
 static void test_fake_kvm_refused_commit_returns_errno_and_goes_on(void **state)
 {
 	KVMState *s = *state;
 
-	for (int i = 0; i < 4059; i++)
-		assert_true(add_msi(s, 0, 0x50) >= 0);
-	assert_int_equal(kvm_irqchip_commit_routes(s), -EINVAL);	/* 4097 entries */
+	assert_int_equal(kvm_set_gsi_routing_raw(s, 4097, msi_x86_message(0, 0x50)), -EINVAL);
 	assert_int_equal(s->commit_errors, 1);
+	assert_int_equal(fk.last_nr, 38);
+	add_msi(s, 0, 0x50);
 	assert_true(s->routes_dirty);
-	kvm_irqchip_release_virq(s, 2);
 	assert_int_equal(kvm_irqchip_commit_routes(s), 0);
-	assert_int_equal(fk.last_nr, 4096);
+	assert_int_equal(fk.last_nr, 39);
+	assert_false(s->routes_dirty);
+}
+
+/*
+ * QEMU 11.1 kvm_update_routing_entry matches by GSI only (the type is not
+ * compared): an MSI update of a GSI that carries IRQCHIP entries overwrites
+ * the first of them. An identical entry is no change.
+ */
+static void test_fake_kvm_update_matches_by_gsi_only(void **state)
+{
+	KVMState *s = *state;
+	const struct kvm_irq_routing_entry *e;
+
+	assert_int_equal(kvm_irqchip_commit_routes(s), 0);
+	assert_int_equal(kvm_irqchip_update_msi_route(s, 0, msi_x86_message(1, 0x41)), 0);
+	assert_true(s->routes_dirty);
+	assert_int_equal(s->irq_routes->nr, 38);
+	e = kvm_irqchip_find_route(s, 0);
+	assert_non_null(e);
+	assert_int_equal(e->type, KVM_IRQ_ROUTING_MSI);
+	assert_int_equal(e->u.msi.data, 0x41);
+	/* the other GSI 0 entry (IOAPIC pin 2) is left */
+	for (const struct kvm_irq_routing_entry *x = e + 1;
+	     x < s->irq_routes->entries + s->irq_routes->nr; x++)
+		if (x->gsi == 0)
+			assert_int_equal(x->type, KVM_IRQ_ROUTING_IRQCHIP);
+	assert_int_equal(kvm_irqchip_commit_routes(s), 0);
+	assert_int_equal(kvm_irqchip_update_msi_route(s, 0, msi_x86_message(1, 0x41)), 0);
+	assert_false(s->routes_dirty);
+}
+
+/*
+ * QEMU 11.1 kvm_arch_init (target/i386/kvm/kvm.c): KVM_SET_IDENTITY_MAP_ADDR
+ * at KVM_IDENTITY_BASE 0xfeffc000 first, then KVM_SET_TSS_ADDR one page
+ * above, both before the irqchip and any vCPU.
+ */
+static void test_fake_kvm_identity_map_then_tss_as_qemu(void **state)
+{
+	(void)state;
+	assert_true(fk.nr_req >= 3);
+	assert_int_equal(fk.req[0], KVM_SET_IDENTITY_MAP_ADDR);
+	assert_int_equal(fk.arg[0], 0xfeffc000);
+	assert_int_equal(fk.req[1], KVM_SET_TSS_ADDR);
+	assert_int_equal(fk.arg[1], 0xfeffd000);
+	assert_int_equal(fk.req[2], KVM_CREATE_IRQCHIP);
+}
+
+/* QEMU 11.1 requires both (kvm_arch_required_capabilities, since 8.2) */
+static void test_fake_kvm_init_needs_tss_and_identity_map_caps(void **state)
+{
+	KVMState s;
+
+	(void)state;
+	fk.missing_cap = KVM_CAP_SET_TSS_ADDR;
+	assert_int_equal(kvm_init(&s, &fake_ops), -ENOSYS);
+	fk.missing_cap = KVM_CAP_SET_IDENTITY_MAP_ADDR;
+	assert_int_equal(kvm_init(&s, &fake_ops), -ENOSYS);
+	fk.missing_cap = -1;
 }
 
 static void test_fake_kvm_irqfd_assign_and_deassign_flags(void **state)
@@ -243,7 +386,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fake_kvm_update_unchanged_leaves_table_clean, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_kvm_commit_pushes_whole_table_and_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_kvm_route_change_batch_is_one_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fake_kvm_add_msi_route_enospc_at_gsi_count_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_kvm_gsi_bitmap_full_gives_enospc, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fake_kvm_raw_commit_pads_on_free_gsis_and_keeps_kvmstate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fake_kvm_update_matches_by_gsi_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fake_kvm_identity_map_then_tss_as_qemu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fake_kvm_init_needs_tss_and_identity_map_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_kvm_refused_commit_returns_errno_and_goes_on, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_kvm_irqfd_assign_and_deassign_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_kvm_init_reports_missing_device_and_capability, setup, teardown),

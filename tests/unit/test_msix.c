@@ -213,8 +213,11 @@ static int setup_bare(void **state)
 	rec.poll_sets_pending = -1;
 	assert_int_equal(msix_init(dev, NVEC, MSIX_BAR, 0, MSIX_BAR, PBA_OFFSET, 0), 0);
 	dev->msi_send = fake_send;
-	for (unsigned int v = 0; v < NVEC; v++)
+	for (unsigned int v = 0; v < NVEC; v++) {
 		program_vector(dev, v);
+		/* a device that declares every vector used, as QEMU lets devices do */
+		msix_vector_use(dev, v);
+	}
 	*state = dev;
 	return 0;
 }
@@ -313,30 +316,6 @@ static void test_msix_notify_while_disabled_sets_pba_and_sends_nothing(void **st
 	want_int(dev->msix_stats[1].pended, 1);
 	want_int(dev->msix_stats[1].sent, 0);
 	want_int(pba_read(dev), 0x3);
-}
-
-/*
- * QEMU's msix_vector_unuse: only the last of a vector's users clears its
- * pending bit (what vfio_msix_disable discards), counted as discarded.
- */
-static void test_msix_last_unuse_clears_pending_and_counts_it(void **state)
-{
-	PCIDevice *dev = *state;
-
-	msix_notify(dev, 2);		/* disabled: pending */
-	msix_vector_use(dev, 2);
-	msix_vector_use(dev, 2);
-	msix_vector_unuse(dev, 2);
-	assert_true(msix_is_pending(dev, 2));
-	msix_vector_unuse(dev, 2);
-	assert_false(msix_is_pending(dev, 2));
-	want_int(dev->msix_stats[2].discarded, 1);
-	/* an unused vector's unuse does nothing */
-	msix_notify(dev, 3);
-	msix_vector_unuse(dev, 3);
-	assert_true(msix_is_pending(dev, 3));
-	want_int(dev->msix_stats[3].discarded, 0);
-	want_events(0);
 }
 
 /*
@@ -654,6 +633,7 @@ static void test_msix_pba_read_polls_only_the_vectors_it_covers(void **state)
 	assert_int_equal(msix_set_vector_notifiers(dev, fake_use, fake_release, fake_poll), 0);
 	rec_clear();
 
+	msix_vector_use(dev, 65);
 	msix_notify(dev, 65);		/* disabled: pends */
 	want_int(msix_pba_mmio_read(dev, 0, 1), 0);
 	want_poll(0, 0, 8);
@@ -895,6 +875,86 @@ static void test_msix_init_rejects_overlapping_or_misaligned_table_and_pba(void 
 			 table_reg, table_reg & PCI_MSIX_TABLE_BIR, MSIX_BAR);
 }
 
+
+/*
+ * QEMU 11.1 msix_notify returns first thing for a vector whose
+ * msix_entry_used count is 0 (msix_vector_use never called, or unused
+ * again): no message and no PBA bit, masked or not. virq counts it
+ * dropped: the device raised it and nothing will ever deliver it.
+ */
+static void test_msix_notify_unused_vector_sends_nothing_and_sets_no_pba(void **state)
+{
+	PCIDevice *dev = *state;
+
+	enable_with(dev, 1u << 2);
+	msix_vector_unuse(dev, 2);
+	msix_vector_unuse(dev, 3);
+	msix_notify(dev, 2);		/* unmasked */
+	msix_notify(dev, 3);		/* masked */
+	want_events(0);
+	assert_false(msix_is_pending(dev, 2));
+	assert_false(msix_is_pending(dev, 3));
+	want_int(dev->msix_stats[2].unused, 1);
+	want_int(dev->msix_stats[3].unused, 1);
+	want_int(dev->msix_stats[2].sent, 0);
+	want_int(dev->msix_stats[3].pended, 0);
+	/* used again: delivered as usual */
+	msix_vector_use(dev, 2);
+	msix_notify(dev, 2);
+	want_msg_event(0, EV_SEND, 2);
+	want_events(1);
+}
+
+/*
+ * QEMU 11.1 msix_vector_use/unuse count users; the last unuse clears the
+ * vector's pending bit (msix_clr_pending), an unuse at 0 does nothing.
+ */
+static void test_msix_vector_unuse_clears_pending_at_the_last_user(void **state)
+{
+	PCIDevice *dev = *state;
+
+	msix_vector_use(dev, 1);	/* two users now */
+	write_control(dev, CTRL_ENABLE);
+	msix_notify(dev, 1);		/* masked: pends */
+	assert_true(msix_is_pending(dev, 1));
+	msix_vector_unuse(dev, 1);
+	assert_true(msix_is_pending(dev, 1));
+	msix_vector_unuse(dev, 1);
+	assert_false(msix_is_pending(dev, 1));
+	want_int(dev->msix_stats[1].cleared, 1);
+	msix_vector_unuse(dev, 1);	/* already 0 */
+	want_int(dev->msix_entry_used[1], 0);
+	msix_notify(dev, 1);
+	assert_false(msix_is_pending(dev, 1));
+	want_int(dev->msix_stats[1].unused, 1);
+	want_events(0);
+}
+
+/*
+ * QEMU 11.1 msix_unuse_all_vectors (msix_free_irq_entries): every count to
+ * 0 and every pending bit cleared, as virtio-pci's reset does.
+ */
+static void test_msix_unuse_all_vectors_clears_counts_and_pending(void **state)
+{
+	PCIDevice *dev = *state;
+
+	msix_vector_use(dev, 0);
+	msix_notify(dev, 0);		/* disabled: pends */
+	msix_notify(dev, 3);
+	want_int(pba_read(dev), 0x9);
+	msix_unuse_all_vectors(dev);
+	want_int(pba_read(dev), 0);
+	for (unsigned int v = 0; v < NVEC; v++)
+		want_int(dev->msix_entry_used[v], 0);
+	want_int(dev->msix_stats[0].cleared, 1);
+	want_int(dev->msix_stats[3].cleared, 1);
+	rec_clear();
+	write_control(dev, CTRL_ENABLE);
+	mask_vector(dev, 0, false);	/* use, but nothing to replay */
+	want_msg_event(0, EV_USE, 0);
+	want_events(1);
+}
+
 #define T(fn)		cmocka_unit_test_setup_teardown(fn, setup, teardown)
 #define T_BARE(fn)	cmocka_unit_test_setup_teardown(fn, setup_bare, teardown)
 
@@ -904,7 +964,6 @@ int main(void)
 		T(test_msix_init_masks_every_vector_and_disables_function),
 		T(test_msix_control_table_size_is_read_only),
 		T(test_msix_notify_while_disabled_sets_pba_and_sends_nothing),
-		T(test_msix_last_unuse_clears_pending_and_counts_it),
 		T(test_msix_enable_with_vectors_masked_fires_no_use),
 		T(test_msix_unmask_fires_use_once_and_reunmask_is_noop),
 		T(test_msix_mask_fires_release_once_and_remask_is_noop),
@@ -922,6 +981,9 @@ int main(void)
 		T(test_msix_table_access_other_than_aligned_dword_is_ignored),
 		T(test_msix_table_reads_back_entry),
 		T(test_msix_notify_out_of_range_vector_does_nothing),
+		T(test_msix_notify_unused_vector_sends_nothing_and_sets_no_pba),
+		T(test_msix_vector_unuse_clears_pending_at_the_last_user),
+		T(test_msix_unuse_all_vectors_clears_counts_and_pending),
 		T_BARE(test_msix_set_notifiers_replays_use_for_unmasked_vectors),
 		T_BARE(test_msix_set_notifiers_when_disabled_or_masked_fires_no_use),
 		T_BARE(test_msix_set_notifiers_use_failure_releases_used_in_reverse),

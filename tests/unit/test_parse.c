@@ -159,6 +159,26 @@ static void test_parse_routes_fill(void **state)
 	want_int(st.name, -1);
 }
 
+/* routes commit-raw: the kernel's own limit, a count like routes fill */
+static void test_parse_routes_commit_raw(void **state)
+{
+	struct sc_step st = last_step(VM "routes commit-raw count=4097 vcpu=1 vector=0x50\n"
+				      "expect result EINVAL\n");
+	struct scenario sc;
+
+	(void)state;
+	want_int(st.op, SC_EXPECT_RESULT);
+	want_int(st.err, EINVAL);
+	parse_ok(VM "routes commit-raw count=8192 vcpu=0 vector=0x30\n", &sc);
+	want_int(sc.steps[0].op, SC_ROUTES_COMMIT_RAW);
+	want_int(sc.steps[0].count, 8192);
+	want_int(sc.steps[0].vcpu, 0);
+	want_int(sc.steps[0].vector, 0x30);
+	want_int(sc.steps[0].name, -1);
+	want_str(sc_op_name(SC_ROUTES_COMMIT_RAW), "routes commit-raw");
+	scenario_free(&sc);
+}
+
 static void test_parse_commit_and_expect_commits_routes(void **state)
 {
 	struct scenario sc;
@@ -422,7 +442,8 @@ static void test_parse_guest_virtio_steps(void **state)
 	(void)state;
 	parse_ok(DEVS "guest virtio setup dev=R index=1\nguest virtio driver-ok dev=R\n"
 		 "guest virtio kick dev=R\nguest virtio kick dev=R count=1000 vcpu=1\n"
-		 "guest virtio reset dev=R\n", &sc);
+		 "guest virtio reset dev=R\nguest virtio queue-vector dev=R index=2\n"
+		 "guest virtio config-vector dev=R index=0 vcpu=1\n", &sc);
 	want_int(sc.steps[2].op, SC_GUEST_VIRTIO_SETUP);
 	want_int(sc.steps[2].dev, 0);
 	want_int(sc.steps[2].index, 1);
@@ -435,6 +456,13 @@ static void test_parse_guest_virtio_steps(void **state)
 	want_int(sc.steps[5].vcpu, 1);
 	want_int(sc.steps[6].op, SC_GUEST_VIRTIO_RESET);
 	want_int(sc.steps[6].dev, 0);
+	want_int(sc.steps[7].op, SC_GUEST_VIRTIO_QUEUE_VECTOR);
+	want_int(sc.steps[7].index, 2);
+	want_int(sc.steps[7].vcpu, 0);
+	want_int(sc.steps[8].op, SC_GUEST_VIRTIO_CONFIG_VECTOR);
+	want_int(sc.steps[8].dev, 0);
+	want_int(sc.steps[8].index, 0);
+	want_int(sc.steps[8].vcpu, 1);
 	scenario_free(&sc);
 }
 
@@ -486,6 +514,7 @@ static void test_parse_expect_vector_and_completions(void **state)
 	parse_ok(DEVS "expect vector dev=N index=1 raised=3 delivered=2 pending=1\n"
 		 "expect vector dev=R index=0 delivered=0\n"
 		 "expect vector dev=R index=0 pending=4294967295\n"
+		 "expect vector dev=N index=3 dropped=2\n"
 		 "expect completions dev=N count=0\nexpect completions dev=R count=7\n", &sc);
 	want_int(sc.steps[2].op, SC_EXPECT_VECTOR);
 	want_int(sc.steps[2].dev, 1);
@@ -497,11 +526,14 @@ static void test_parse_expect_vector_and_completions(void **state)
 	want_int(sc.steps[3].delivered, 0);
 	want_int(sc.steps[3].pending, -1);
 	want_int(sc.steps[4].pending, 4294967295LL);
-	want_int(sc.steps[5].op, SC_EXPECT_COMPLETIONS);
-	want_int(sc.steps[5].dev, 1);
-	want_int(sc.steps[5].count, 0);
-	want_int(sc.steps[6].dev, 0);
-	want_int(sc.steps[6].count, 7);
+	want_int(sc.steps[4].dropped, -1);
+	want_int(sc.steps[5].dropped, 2);
+	want_int(sc.steps[5].raised, -1);
+	want_int(sc.steps[6].op, SC_EXPECT_COMPLETIONS);
+	want_int(sc.steps[6].dev, 1);
+	want_int(sc.steps[6].count, 0);
+	want_int(sc.steps[7].dev, 0);
+	want_int(sc.steps[7].count, 7);
 	scenario_free(&sc);
 }
 
@@ -870,6 +902,18 @@ BAD(signal_count_above_1000000, ROUTE_A "signal A count=1000001\n",
     "3: count 1000001 out of range: wanted 1..1000000")
 BAD(routes_fill_above_8192, VM "routes fill count=8193 vcpu=0 vector=0x40\n",
     "2: count 8193 out of range: wanted 1..8192")
+BAD(routes_commit_raw_above_8192, VM "routes commit-raw count=8193 vcpu=0 vector=0x40\n",
+    "2: count 8193 out of range: wanted 1..8192")
+BAD(routes_commit_raw_without_count, VM "routes commit-raw vcpu=0 vector=0x40\n",
+    "2: 'routes commit-raw' needs count=")
+BAD(routes_commit_raw_with_a_name, ROUTE_A "routes commit-raw A count=1 vcpu=0 vector=0x40\n",
+    "3: after 'routes commit-raw': wanted key=value, got 'A'")
+BAD(virtio_queue_vector_on_an_nvme, DEVS "guest virtio queue-vector dev=N index=1\n",
+    "4: device 'N' is an nvme, not a virtio-rng")
+BAD(virtio_config_vector_without_index, DEVS "guest virtio config-vector dev=R\n",
+    "4: 'guest virtio config-vector' needs index=")
+BAD(expect_vector_dropped_negative, DEVS "expect vector dev=N index=0 dropped=-1\n",
+    "4: dropped -1 out of range: wanted 0..4294967295")
 BAD(wait_of_0_ms, VM "wait ms=0\n", "2: ms 0 out of range: wanted 1..600000")
 BAD(wait_above_600000_ms, VM "wait ms=600001\n", "2: ms 600001 out of range: wanted 1..600000")
 BAD(route_defined_twice, ROUTE_A "route A msi vcpu=1 vector=0x41\n",
@@ -943,7 +987,7 @@ BAD(route_without_a_name, VM "route vcpu=0\n",
     "2: after 'route': wanted NAME, got 'vcpu=0'")
 /* QEMU has no step that re-reads routes without committing (kvm_update_msi_routes_all commits) */
 BAD(routes_update_all_is_no_step, VM "device E vfio-pci host=8086:10d3\nroutes update-all dev=E\n",
-    "3: after 'routes': wanted fill, got 'update-all'")
+    "3: after 'routes': wanted fill or commit-raw, got 'update-all'")
 BAD(expect_without_a_kind, VM "expect\n",
     "2: after 'expect': wanted irq, commits, routes, route, exits, ioeventfd, result, pending, vector or completions, got end of line")
 BAD(extra_word_after_commit, VM "commit now\n",
@@ -1037,9 +1081,9 @@ BAD(expect_pending_unknown_first_word, DEVS "expect pending on dev=N index=0\n",
 BAD(expect_pending_without_index, DEVS "expect pending dev=N set\n",
     "4: 'expect pending' needs index=")
 BAD(expect_vector_without_a_tally, DEVS "expect vector dev=N index=0\n",
-    "4: 'expect vector' needs at least one of raised=, delivered=, pending=")
+    "4: 'expect vector' needs at least one of raised=, delivered=, pending=, dropped=")
 BAD(expect_vector_with_a_count, DEVS "expect vector dev=N index=0 count=1\n",
-    "4: unknown key 'count' for 'expect vector': wanted dev, index, raised, delivered or pending")
+    "4: unknown key 'count' for 'expect vector': wanted dev, index, raised, delivered, pending or dropped")
 BAD(expect_vector_raised_negative, DEVS "expect vector dev=N index=0 raised=-1\n",
     "4: raised -1 out of range: wanted 0..4294967295")
 BAD(expect_completions_without_count, DEVS "expect completions dev=N\n",
@@ -1128,7 +1172,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(vm_sets_vcpus_line_and_name), T(route_msi_defines_a_route),
 		T(route_update_and_release), T(route_released_may_be_defined_again),
-		T(routes_fill), T(commit_and_expect_commits_routes), T(irqfd_add_and_remove),
+		T(routes_fill), T(routes_commit_raw), T(commit_and_expect_commits_routes),
+		T(irqfd_add_and_remove),
 		T(signal_count_defaults_to_1), T(msi), T(ioeventfd_pio_mmio_and_remove),
 		T(guest_steps_with_defaults), T(wait), T(expect_irq_and_irq_none),
 		T(expect_route_exits_and_ioeventfd), T(expect_result_takes_every_errno_name),
@@ -1153,6 +1198,9 @@ int main(void)
 		R(trailing_junk_in_a_number), R(bare_0x), R(plus_sign), R(negative_number),
 		R(negative_count), R(number_overflowing_64_bits), R(empty_value),
 		R(signal_count_above_1000000), R(routes_fill_above_8192), R(wait_of_0_ms),
+		R(routes_commit_raw_above_8192), R(routes_commit_raw_without_count),
+		R(routes_commit_raw_with_a_name), R(virtio_queue_vector_on_an_nvme),
+		R(virtio_config_vector_without_index), R(expect_vector_dropped_negative),
 		R(wait_above_600000_ms), R(route_defined_twice), R(undefined_route),
 		R(route_used_after_release), R(route_released_twice),
 		R(ioeventfd_used_as_a_route), R(route_used_as_an_ioeventfd),

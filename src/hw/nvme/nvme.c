@@ -5,10 +5,12 @@
  * pair created by admin commands, Read from a 64-block RAM namespace.
  *
  * An SQ tail doorbell processes the SQ at once on the writing vCPU (QEMU
- * defers nvme_process_sq to a timer; the MMIO exit is the same). Each
- * CQE posted is followed by its own msix_notify (nvme_irq_assert), which
- * sends with KVM_SIGNAL_MSI or sets the PBA bit. Everything runs with
- * vm->bql held. The host is little-endian, as the guest.
+ * defers nvme_process_sq to a bottom half; the MMIO exit is the same), its
+ * completions queue on the CQ, then nvme_post_cqes posts every one it can
+ * and asserts the interrupt once for the batch, as QEMU 11.1 does:
+ * nvme_irq_assert -> msix_notify, which sends with KVM_SIGNAL_MSI or sets
+ * the PBA bit. Everything runs with vm->bql held. The host is
+ * little-endian, as the guest.
  */
 #include <errno.h>
 #include <limits.h>
@@ -54,7 +56,7 @@ enum {
 #define NVME_SQE_SIZE		64
 #define NVME_CQE_SIZE		16
 #define NVME_NR_QUEUES		2	/* admin (0) and one I/O pair (1) */
-#define NVME_HOLD_MAX		64
+#define NVME_REQ_MAX		64	/* completions a CQ keeps unposted */
 #define NVME_NS_BLOCKS		64
 #define NVME_LBA_SIZE		512
 #define NVME_Q_PC		0x1	/* CDW11: physically contiguous */
@@ -81,16 +83,18 @@ typedef struct NvmeSQueue {
 	uint16_t size, head, tail, cqid;
 } NvmeSQueue;
 
+/* a completion waiting to be posted (QEMU's NvmeRequest on cq->req_list) */
+typedef struct NvmeRequest {
+	uint16_t sqid, cid, status;
+} NvmeRequest;
+
 typedef struct NvmeCQueue {
 	bool valid, ien, phase;
 	uint64_t dma;
 	uint16_t size, head, tail, vector;
+	NvmeRequest req_list[NVME_REQ_MAX];	/* FIFO of completions not yet posted */
+	unsigned int req_head, req_nr;
 } NvmeCQueue;
-
-/* a completion waiting to be posted (QEMU's NvmeRequest on cq->req_list) */
-typedef struct NvmeHeld {
-	uint16_t sqid, cid, status;
-} NvmeHeld;
 
 typedef struct NvmeCtrl {
 	PCIDevice parent_obj;
@@ -98,10 +102,8 @@ typedef struct NvmeCtrl {
 	uint32_t bar[0x38 / 4];		/* CAP..ACQ, as QEMU's NvmeBar */
 	NvmeSQueue sq[NVME_NR_QUEUES];
 	NvmeCQueue cq[NVME_NR_QUEUES];
-	bool hold;
-	NvmeHeld held[NVME_HOLD_MAX];	/* FIFO of I/O completions not yet posted */
-	unsigned int held_head, held_nr;
-	uint64_t commands, completions;
+	bool hold;			/* I/O completions wait for nvme_complete_held */
+	uint64_t commands, completions, interrupts;
 	uint8_t ns[NVME_NS_BLOCKS * NVME_LBA_SIZE];
 } NvmeCtrl;
 
@@ -128,14 +130,51 @@ static bool nvme_cq_full(NvmeCQueue *cq)
 /* ---- completions: nvme_post_cqes, nvme_irq_assert ---- */
 
 /*
- * nvme_post_cqes (one CQE): the entry with the current phase, DW3 last,
- * tail advanced (a wrap flips the phase), then nvme_irq_assert ->
- * msix_notify, one per CQE. False if the CQ is full: try again later.
+ * nvme_irq_assert (QEMU 11.1): with MSI-X on, msix_notify, which does
+ * nothing for a vector the CQ never marked used; without, INTx, which virq
+ * does not emulate (counted in the trace only).
  */
-static bool nvme_post_cqe(NvmeCtrl *n, const NvmeHeld *c)
+static void nvme_irq_assert(NvmeCtrl *n, NvmeCQueue *cq)
 {
-	NvmeSQueue *sq = &n->sq[c->sqid];
-	NvmeCQueue *cq = &n->cq[sq->cqid];
+	PCIDevice *pci = &n->parent_obj;
+
+	if (!cq->ien) {
+		trace_event("nvme_irq_masked", "%s vector=%u", pci->name, cq->vector);
+		return;
+	}
+	n->interrupts++;
+	if (msix_enabled(pci)) {
+		trace_event("nvme_irq_msix", "%s raising MSI-X IRQ vector %u", pci->name, cq->vector);
+		msix_notify(pci, cq->vector);
+	} else {
+		trace_event("nvme_irq_pin", "%s INTx (not emulated): no interrupt", pci->name);
+	}
+}
+
+/*
+ * nvme_init_cq / nvme_free_cq: the vector is used only with MSI-X on and IEN
+ * (QEMU 11.1; 7.2 used it with MSI-X on, IEN or not, until "hw/nvme: fix
+ * use/unuse of msix vectors", Dec 2024).
+ */
+static void nvme_cq_use_vector(NvmeCtrl *n, NvmeCQueue *cq, bool use)
+{
+	PCIDevice *pci = &n->parent_obj;
+
+	if (!msix_enabled(pci) || !cq->ien)
+		return;
+	if (use)
+		msix_vector_use(pci, cq->vector);
+	else
+		msix_vector_unuse(pci, cq->vector);
+}
+
+/*
+ * one CQE: the entry with the current phase, DW3 last, tail advanced (a
+ * wrap flips the phase). False if the CQ is full: try again later.
+ */
+static bool nvme_post_cqe(NvmeCtrl *n, NvmeCQueue *cq, const NvmeRequest *req)
+{
+	NvmeSQueue *sq = &n->sq[req->sqid];
 	uint32_t *e;
 
 	if (nvme_cq_full(cq))
@@ -146,50 +185,52 @@ static bool nvme_post_cqe(NvmeCtrl *n, const NvmeHeld *c)
 		return true;
 	}
 	e[0] = e[1] = 0;
-	e[2] = (uint32_t)sq->head | (uint32_t)c->sqid << 16;
+	e[2] = (uint32_t)sq->head | (uint32_t)req->sqid << 16;
 	/* the phase tag publishes the entry to a polling vCPU: DW3 last */
-	__atomic_store_n(&e[3], (uint32_t)c->status << 17 | (uint32_t)cq->phase << 16 | c->cid,
+	__atomic_store_n(&e[3], (uint32_t)req->status << 17 | (uint32_t)cq->phase << 16 | req->cid,
 			 __ATOMIC_RELEASE);
-	trace_event("nvme_post_cqes", "%s cqid=%u tail=%u cid=%u status=0x%x phase=%d vector=%u%s",
-		    n->parent_obj.name, sq->cqid, cq->tail, c->cid, c->status, cq->phase,
-		    cq->vector, cq->ien ? "" : " (no IEN)");
+	trace_event("nvme_post_cqes", "%s cqid=%u tail=%u cid=%u status=0x%x phase=%d",
+		    n->parent_obj.name, sq->cqid, cq->tail, req->cid, req->status, cq->phase);
 	if (++cq->tail == cq->size) {
 		cq->tail = 0;
 		cq->phase = !cq->phase;
 	}
 	n->completions++;
-	if (cq->ien)
-		msix_notify(&n->parent_obj, cq->vector);
 	return true;
 }
 
-/* post up to max held completions in order, stopping at a full CQ */
-static unsigned int nvme_post_held(NvmeCtrl *n, unsigned int max)
+/*
+ * nvme_post_cqes (QEMU 11.1): post the CQ's waiting completions in order,
+ * up to max, stopping at a full CQ; then, if the CQ holds entries the host
+ * has not consumed, nvme_irq_assert once for the whole batch. Returns how
+ * many were posted. (QEMU 7.2 did the same, one interrupt per batch.)
+ */
+static unsigned int nvme_post_cqes(NvmeCtrl *n, NvmeCQueue *cq, unsigned int max)
 {
 	unsigned int done = 0;
 
-	while (done < max && n->held_nr && nvme_post_cqe(n, &n->held[n->held_head])) {
-		n->held_head = (n->held_head + 1) % NVME_HOLD_MAX;
-		n->held_nr--;
+	while (done < max && cq->req_nr && nvme_post_cqe(n, cq, &cq->req_list[cq->req_head])) {
+		cq->req_head = (cq->req_head + 1) % NVME_REQ_MAX;
+		cq->req_nr--;
 		done++;
 	}
+	if (cq->tail != cq->head)
+		nvme_irq_assert(n, cq);
 	return done;
 }
 
-/* nvme_enqueue_req_completion: I/O completions queue behind any held ones */
-static void nvme_enqueue_req_completion(NvmeCtrl *n, const NvmeHeld *c)
+/* nvme_enqueue_req_completion: behind any waiting ones; posted by nvme_post_cqes */
+static void nvme_enqueue_req_completion(NvmeCtrl *n, NvmeCQueue *cq, const NvmeRequest *req)
 {
-	if (n->held_nr == NVME_HOLD_MAX) {	/* nvme_process_sq does not let this happen */
-		pr_err("%s: completion queue overflow, cid %u dropped", n->parent_obj.name, c->cid);
+	if (cq->req_nr == NVME_REQ_MAX) {	/* nvme_process_sq does not let this happen */
+		pr_err("%s: completion queue overflow, cid %u dropped", n->parent_obj.name, req->cid);
 		return;
 	}
-	n->held[(n->held_head + n->held_nr) % NVME_HOLD_MAX] = *c;
-	n->held_nr++;
-	if (n->hold)
-		trace_event("nvme_hold", "%s sqid=%u cid=%u held=%u", n->parent_obj.name, c->sqid,
-			    c->cid, n->held_nr);
-	else
-		nvme_post_held(n, UINT_MAX);
+	cq->req_list[(cq->req_head + cq->req_nr) % NVME_REQ_MAX] = *req;
+	cq->req_nr++;
+	if (req->sqid && n->hold)
+		trace_event("nvme_hold", "%s sqid=%u cid=%u held=%u", n->parent_obj.name, req->sqid,
+			    req->cid, cq->req_nr);
 }
 
 /* ---- commands ---- */
@@ -230,6 +271,7 @@ static uint16_t nvme_create_cq(NvmeCtrl *n, const uint32_t *sqe)
 	*cq = (NvmeCQueue){ .valid = true, .ien = sqe[SQE_CDW11] & NVME_CQ_IEN, .phase = true,
 			    .dma = sqe_prp1(sqe), .size = (sqe[SQE_CDW10] >> 16) + 1,
 			    .vector = vector };
+	nvme_cq_use_vector(n, cq, true);
 	trace_event("nvme_create_cq", "%s cqid=1 size=%u vector=%u ien=%d", n->parent_obj.name,
 		    cq->size, vector, cq->ien);
 	return NVME_SUCCESS;
@@ -303,48 +345,51 @@ static uint16_t nvme_exec(NvmeCtrl *n, uint16_t sqid, const uint32_t *sqe)
 }
 
 /*
- * nvme_process_sq: fetch each SQE from head to tail, execute it, complete
- * it. Stops early while its completion could not be placed (admin CQ
- * full, hold FIFO full); a CQ head doorbell or nvme_complete_held resumes.
+ * nvme_process_sq: fetch each SQE from head to tail, execute it, queue its
+ * completion on the CQ; then post them as one batch (QEMU's cq->bh), unless
+ * I/O completions are held. Fetching stops while the CQ's FIFO is full; a
+ * CQ head doorbell or nvme_complete_held resumes.
  */
 static void nvme_process_sq(NvmeCtrl *n, uint16_t sqid)
 {
 	NvmeSQueue *sq = &n->sq[sqid];
+	NvmeCQueue *cq = &n->cq[sq->cqid];
 	uint32_t sqe[NVME_SQE_SIZE / 4];
-	NvmeHeld c;
+	unsigned int queued = 0;
+	NvmeRequest req;
 	void *p;
 
-	/* fetch only with room for the completion: admin posts at once, I/O may be held */
-	while (sq->valid && sq->head != sq->tail &&
-	       (sqid ? n->held_nr < NVME_HOLD_MAX : !nvme_cq_full(&n->cq[0]))) {
+	while (sq->valid && sq->head != sq->tail && cq->req_nr < NVME_REQ_MAX) {
 		p = nvme_dma(n, sq->dma + (uint64_t)sq->head * NVME_SQE_SIZE, NVME_SQE_SIZE);
 		if (!p) {	/* checked at queue creation: cannot happen */
 			pr_err("%s: SQ %u entry outside RAM", n->parent_obj.name, sqid);
-			return;
+			break;
 		}
 		memcpy(sqe, p, sizeof(sqe));
 		sq->head = (sq->head + 1) % sq->size;
 		n->commands++;
-		c = (NvmeHeld){ .sqid = sqid, .cid = sqe[SQE_CDW0] >> 16 };
-		c.status = nvme_exec(n, sqid, sqe);
+		req = (NvmeRequest){ .sqid = sqid, .cid = sqe[SQE_CDW0] >> 16 };
+		req.status = nvme_exec(n, sqid, sqe);
 		trace_event(sqid ? "nvme_io_cmd" : "nvme_admin_cmd",
 			    "%s sqid=%u cid=%u opc=0x%x status=0x%x", n->parent_obj.name, sqid,
-			    c.cid, sqe[SQE_CDW0] & 0xff, c.status);
-		if (sqid == 0)
-			nvme_post_cqe(n, &c);
-		else
-			nvme_enqueue_req_completion(n, &c);
+			    req.cid, sqe[SQE_CDW0] & 0xff, req.status);
+		nvme_enqueue_req_completion(n, cq, &req);
+		queued++;
 	}
+	if (queued && !(sqid && n->hold))
+		nvme_post_cqes(n, cq, UINT_MAX);
 }
 
 /* ---- controller enable and reset ---- */
 
-/* nvme_ctrl_reset: every queue and held completion goes away */
+/* nvme_ctrl_reset: every queue (nvme_free_cq: its vector unused) and waiting completion goes */
 static void nvme_ctrl_reset(NvmeCtrl *n)
 {
+	for (int q = 0; q < NVME_NR_QUEUES; q++)
+		if (n->cq[q].valid)
+			nvme_cq_use_vector(n, &n->cq[q], false);
 	memset(n->sq, 0, sizeof(n->sq));
 	memset(n->cq, 0, sizeof(n->cq));
-	n->held_head = n->held_nr = 0;
 	trace_event("nvme_ctrl_reset", "%s", n->parent_obj.name);
 }
 
@@ -373,6 +418,7 @@ static int nvme_start_ctrl(NvmeCtrl *n)
 	/* the admin CQ always interrupts, on vector 0 */
 	n->cq[0] = (NvmeCQueue){ .valid = true, .ien = true, .phase = true, .dma = acq,
 				 .size = acqs, .vector = 0 };
+	nvme_cq_use_vector(n, &n->cq[0], true);
 	trace_event("nvme_start_ctrl", "%s asq=0x%llx/%u acq=0x%llx/%u", n->parent_obj.name,
 		    (unsigned long long)asq, asqs, (unsigned long long)acq, acqs);
 	return 0;
@@ -400,7 +446,7 @@ static void nvme_write_cc(NvmeCtrl *n, uint32_t val)
 static void nvme_process_db(NvmeCtrl *n, uint64_t off, uint32_t val)
 {
 	unsigned int qid = (unsigned int)(off - NVME_REG_DBS) / 8;
-	bool is_cq = (off - NVME_REG_DBS) & 4;
+	bool is_cq = (off - NVME_REG_DBS) & 4, was_full;
 	const char *name = n->parent_obj.name;
 
 	if (qid >= NVME_NR_QUEUES || !(is_cq ? n->cq[qid].valid : n->sq[qid].valid) ||
@@ -416,10 +462,11 @@ static void nvme_process_db(NvmeCtrl *n, uint64_t off, uint32_t val)
 		return;
 	}
 	trace_event("nvme_mmio_doorbell_cq", "%s cqid=%u head=%u", name, qid, val);
+	/* QEMU 11.1: a CQ that was full gets its waiting completions posted */
+	was_full = nvme_cq_full(&n->cq[qid]);
 	n->cq[qid].head = (uint16_t)val;
-	/* room in the CQ: post what waited for it, resume stalled SQs */
-	if (!n->hold)
-		nvme_post_held(n, UINT_MAX);
+	if (was_full && !(qid && n->hold))
+		nvme_post_cqes(n, &n->cq[qid], UINT_MAX);
 	for (uint16_t q = 0; q < NVME_NR_QUEUES; q++)
 		nvme_process_sq(n, q);
 }
@@ -497,13 +544,14 @@ void nvme_set_hold(PCIDevice *dev, bool hold)
 	trace_event("nvme_set_hold", "%s hold=%d", dev->name, hold);
 }
 
+/* one batch: up to count CQEs, then one nvme_irq_assert */
 int nvme_complete_held(PCIDevice *dev, unsigned int count)
 {
 	NvmeCtrl *n = dev->opaque;
-	unsigned int done = nvme_post_held(n, count);
+	unsigned int done = nvme_post_cqes(n, &n->cq[1], count);
 
 	trace_event("nvme_complete_held", "%s posted=%u of %u, held=%u", dev->name, done, count,
-		    n->held_nr);
+		    n->cq[1].req_nr);
 	nvme_process_sq(n, 1);	/* resume an SQ that stopped on a full FIFO */
 	return (int)done;
 }
@@ -513,7 +561,7 @@ void nvme_get_stats(PCIDevice *dev, struct nvme_stats *st)
 	NvmeCtrl *n = dev->opaque;
 
 	*st = (struct nvme_stats){ .commands = n->commands, .completions = n->completions,
-				   .held = n->held_nr };
+				   .held = n->cq[1].req_nr, .interrupts = n->interrupts };
 }
 
 PCIDevice *nvme_realize(struct vm *vm, PCIBus *bus, const char *name)

@@ -88,6 +88,12 @@ void msix_notify(PCIDevice *dev, unsigned int vector)
 {
 	if (vector >= dev->msix_entries_nr)
 		return;
+	/* QEMU 11.1 returns before the mask test: no message and no PBA bit */
+	if (!dev->msix_entry_used[vector]) {
+		dev->msix_stats[vector].unused++;
+		trace_event("msix_notify", "%s vector=%u not in use: dropped", dev->name, vector);
+		return;
+	}
 	trace_event("msix_notify", "%s vector=%u masked=%d", dev->name, vector,
 		    msix_is_masked(dev, vector));
 	if (msix_is_masked(dev, vector)) {
@@ -100,6 +106,49 @@ void msix_notify(PCIDevice *dev, unsigned int vector)
 		return;
 	}
 	msix_send(dev, vector);
+}
+
+/*
+ * QEMU 11.1's use counts: "we support this by asking devices to declare
+ * vectors software is going to actually use, and checking this on the
+ * notification path". A pending bit cleared here is never delivered.
+ */
+void msix_vector_use(PCIDevice *dev, unsigned int vector)
+{
+	if (vector >= dev->msix_entries_nr)
+		return;
+	dev->msix_entry_used[vector]++;
+}
+
+static void msix_clr_pending_undelivered(PCIDevice *dev, unsigned int vector)
+{
+	if (msix_is_pending(dev, vector)) {
+		dev->msix_stats[vector].cleared++;
+		trace_event("msix_vector_unuse", "%s vector=%u: pending bit cleared", dev->name,
+			    vector);
+	}
+	msix_clr_pending(dev, vector);
+}
+
+void msix_vector_unuse(PCIDevice *dev, unsigned int vector)
+{
+	if (vector >= dev->msix_entries_nr || !dev->msix_entry_used[vector])
+		return;
+	if (--dev->msix_entry_used[vector])
+		return;
+	msix_clr_pending_undelivered(dev, vector);
+}
+
+/* msix_unuse_all_vectors -> msix_free_irq_entries: counts and pending bits */
+void msix_unuse_all_vectors(PCIDevice *dev)
+{
+	if (!dev->msix_cap)
+		return;
+	trace_event("msix_unuse_all_vectors", "%s", dev->name);
+	for (unsigned int v = 0; v < dev->msix_entries_nr; v++) {
+		dev->msix_entry_used[v] = 0;
+		msix_clr_pending_undelivered(dev, v);
+	}
 }
 
 static void msix_fire_vector_notifier(PCIDevice *dev, unsigned int vector, bool is_masked)
@@ -252,27 +301,6 @@ void msix_uninit(PCIDevice *dev)
 	dev->msix_entries_nr = 0;
 }
 
-void msix_vector_use(PCIDevice *dev, unsigned int vector)
-{
-	if (vector < dev->msix_entries_nr)
-		dev->msix_entry_used[vector]++;
-}
-
-/* the last user gone, a pending bit has no one to deliver it: QEMU clears it */
-void msix_vector_unuse(PCIDevice *dev, unsigned int vector)
-{
-	if (vector >= dev->msix_entries_nr || !dev->msix_entry_used[vector])
-		return;
-	if (--dev->msix_entry_used[vector])
-		return;
-	if (msix_is_pending(dev, vector)) {
-		dev->msix_stats[vector].discarded++;
-		trace_event("msix_vector_unuse", "%s vector=%u: pending bit cleared", dev->name,
-			    vector);
-	}
-	msix_clr_pending(dev, vector);
-}
-
 static int msix_set_notifier_for_vector(PCIDevice *dev, unsigned int vector)
 {
 	if (msix_is_masked(dev, vector))
@@ -338,9 +366,9 @@ void msix_vector_stats(PCIDevice *dev, unsigned int vector, struct msix_vector_s
 	}
 	*st = (struct msix_vector_stats){
 		.gsi = -1, .host_irq = -1, .path = "signal-msi",
-		.raised = m->sent + m->pended + m->coalesced - m->replayed,
+		.raised = m->sent + m->pended + m->coalesced + m->unused - m->replayed,
 		.coalesced = m->coalesced, .pending = msix_is_pending(dev, vector),
-		.discarded = m->discarded,
+		.dropped = m->unused + m->cleared,
 	};
 }
 

@@ -46,15 +46,21 @@ bool msix_is_pending(PCIDevice *dev, unsigned int vector);
 MSIMessage msix_get_message(PCIDevice *dev, unsigned int vector);
 
 /*
- * msix_vector_use / msix_vector_unuse - a device's claim on a vector (QEMU's
- * msix_entry_used count); the last unuse clears the vector's pending bit.
+ * msix_notify - send vector's message, or set its pending bit when masked;
+ * nothing at all for a vector not in use (QEMU 11.1: msix_entry_used 0)
+ */
+void msix_notify(PCIDevice *dev, unsigned int vector);
+void msix_set_pending(PCIDevice *dev, unsigned int vector);
+
+/*
+ * msix_vector_use/unuse - the device declares a vector it will notify
+ * (QEMU's msix_vector_use: "checking this on the notification path");
+ * counted, the last unuse clears its pending bit. msix_unuse_all_vectors
+ * zeroes every count and pending bit (QEMU's msix_free_irq_entries).
  */
 void msix_vector_use(PCIDevice *dev, unsigned int vector);
 void msix_vector_unuse(PCIDevice *dev, unsigned int vector);
-
-/* msix_notify - send vector's message, or set its pending bit when masked */
-void msix_notify(PCIDevice *dev, unsigned int vector);
-void msix_set_pending(PCIDevice *dev, unsigned int vector);
+void msix_unuse_all_vectors(PCIDevice *dev);
 
 /*
  * msix_set_vector_notifiers - install the notifiers and fire use for every
@@ -68,7 +74,8 @@ void msix_unset_vector_notifiers(PCIDevice *dev);
 /*
  * msix_vector_stats - accounting for the runner: the device's vector_stats
  * if it has one, else from msix_notify's counts (raised = sent + pended +
- * coalesced - replayed, the path KVM_SIGNAL_MSI; discarded from unuse).
+ * coalesced + unused - replayed, dropped = unused + cleared, the path
+ * KVM_SIGNAL_MSI).
  */
 void msix_vector_stats(PCIDevice *dev, unsigned int vector, struct msix_vector_stats *st);
 

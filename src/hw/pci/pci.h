@@ -37,10 +37,7 @@ struct vm;
 typedef struct PCIDevice PCIDevice;
 typedef struct PCIBus PCIBus;
 
-/*
- * one vector as the runner accounts it:
- * raised == delivered + pending + coalesced + discarded
- */
+/* one vector as the runner accounts it: raised == delivered + pending + coalesced + dropped */
 struct msix_vector_stats {
 	int gsi;			/* the irqfd's GSI, -1 if none */
 	int host_irq;			/* a passthrough vector's host IRQ, -1 if none */
@@ -48,7 +45,7 @@ struct msix_vector_stats {
 	uint64_t raised;		/* notifications the device made */
 	uint64_t coalesced;		/* ... merged into one already waiting (masked) */
 	uint64_t pending;		/* 0/1: PBA bit, or a count a released irqfd left */
-	uint64_t discarded;		/* pending bits msix_vector_unuse cleared (MSI-X disable) */
+	uint64_t dropped;		/* ... that nothing will deliver: vector unused, reset */
 };
 
 typedef struct PCIIORegion {
@@ -85,7 +82,7 @@ struct PCIDevice {
 	MSIVectorUseNotifier msix_vector_use_notifier;
 	MSIVectorReleaseNotifier msix_vector_release_notifier;
 	MSIVectorPollNotifier msix_vector_poll_notifier;
-	unsigned int *msix_entry_used;	/* msix_vector_use counts, per vector */
+	unsigned int *msix_entry_used;	/* per vector: msix_vector_use count */
 	/* how msix_notify sends an unmasked message; default KVM_SIGNAL_MSI */
 	int (*msi_send)(PCIDevice *dev, MSIMessage msg);
 	struct msix_stats {
@@ -93,7 +90,8 @@ struct PCIDevice {
 		uint64_t pended;	/* notifies that set a PBA bit */
 		uint64_t coalesced;	/* notifies that found the PBA bit already set */
 		uint64_t replayed;	/* pending bits sent on unmask */
-		uint64_t discarded;	/* pending bits msix_vector_unuse cleared */
+		uint64_t unused;	/* notifies of a vector not in use: nothing done */
+		uint64_t cleared;	/* pending bits cleared undelivered (last unuse) */
 	} *msix_stats;			/* per vector */
 	/* optional: the device's own accounting of a vector (see msix_vector_stats) */
 	void (*vector_stats)(PCIDevice *dev, unsigned int vector, struct msix_vector_stats *st);

@@ -163,6 +163,7 @@ static void vfio_pci_vector_init(VFIOPCIDevice *vdev, unsigned int nr)
 	vector->virq = -1;
 	vector->interrupt = vfio_eventfd(vdev);
 	vector->use = true;
+	/* QEMU's vfio_msix_vector_do_use: msix_notify relays only a used vector */
 	msix_vector_use(&vdev->pdev, nr);
 	/* QEMU's qemu_set_fd_handler: the reader thread polls the new fd from now on */
 	vdev->poll_gen++;
@@ -369,6 +370,7 @@ static void vfio_msi_disable_common(VFIOPCIDevice *vdev)
 			vfio_remove_kvm_msi_virq(vdev, v);
 		vfio_close_fd(vdev, &v->interrupt);
 		v->use = false;
+		msix_vector_unuse(&vdev->pdev, (unsigned int)i);	/* as vfio_msix_disable */
 	}
 	vdev->nr_vectors = 0;
 	vdev->msix_on = false;
@@ -428,7 +430,7 @@ static void vfio_vector_stats(PCIDevice *pdev, unsigned int nr, struct msix_vect
 			msix_is_masked(pdev, nr) ? "relay" : "irqfd",
 		.raised = v->raised,
 		.coalesced = pdev->msix_stats[nr].coalesced,
-		.discarded = pdev->msix_stats[nr].discarded,
+		.dropped = pdev->msix_stats[nr].unused + pdev->msix_stats[nr].cleared,
 		.pending = msix_is_pending(pdev, nr),
 	};
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio-pci.c - the modern virtio PCI transport (QEMU hw/virtio/virtio-pci.c):
- * config structures in BAR 4, MSI-X in BAR 1, guest notifiers as irqfds that
- * follow the guest's MSI-X masking, host notifiers as ioeventfds armed at
- * DRIVER_OK. Everything here runs with the VM's big lock held.
+ * virtio-pci.c - the modern virtio PCI transport (QEMU 11.1 hw/virtio/virtio-pci.c):
+ * config structures in BAR 4, MSI-X in BAR 1, host notifiers as ioeventfds
+ * armed at DRIVER_OK; the guest notifiers (irqfds that follow the guest's
+ * MSI-X masking) are in virtio-pci-irq.c. Everything here runs with the
+ * VM's big lock held.
  */
 #include <errno.h>
 #include <poll.h>
@@ -21,193 +22,6 @@
 
 #define PCI_VENDOR_ID_REDHAT_QUMRANET	0x1af4
 #define VIRTIO_PCI_DEVICE_ID_BASE	0x1040	/* modern: 0x1040 + VIRTIO_ID_* */
-
-static VirtIOPCIProxy *to_proxy(PCIDevice *dev)
-{
-	return dev->opaque;
-}
-
-static const struct sys_ops *proxy_sys(VirtIOPCIProxy *p)
-{
-	return p->vdev.vm->kvm.sys;
-}
-
-static KVMState *proxy_kvm(VirtIOPCIProxy *p)
-{
-	return &p->vdev.vm->kvm;
-}
-
-/* ---- guest notifiers: MSI routes and irqfds (kvm_virtio_pci_*) ---- */
-
-/* kvm_virtio_pci_vq_vector_use: one route per vector, committed on first use */
-static int kvm_virtio_pci_vq_vector_use(VirtIOPCIProxy *p, unsigned int vector)
-{
-	VirtIOIRQFD *irqfd = &p->vector_irqfd[vector];
-	KVMRouteChange c;
-	int r;
-
-	if (irqfd->users == 0) {
-		c = kvm_irqchip_begin_route_changes(proxy_kvm(p));
-		r = kvm_irqchip_add_msi_route(&c, msix_get_message(&p->pci_dev, vector));
-		if (r < 0)
-			return r;
-		kvm_irqchip_commit_route_changes(&c);
-		irqfd->virq = r;
-	}
-	irqfd->users++;
-	return 0;
-}
-
-static void kvm_virtio_pci_vq_vector_release(VirtIOPCIProxy *p, unsigned int vector)
-{
-	VirtIOIRQFD *irqfd = &p->vector_irqfd[vector];
-
-	if (--irqfd->users == 0)
-		kvm_irqchip_release_virq(proxy_kvm(p), irqfd->virq);
-}
-
-static int kvm_virtio_pci_irqfd_use(VirtIOPCIProxy *p, VirtQueue *vq, unsigned int vector)
-{
-	VirtIOIRQFD *irqfd = &p->vector_irqfd[vector];
-	int r = kvm_irqchip_add_irqfd_notifier_gsi(proxy_kvm(p), vq->guest_notifier, -1,
-						   irqfd->virq);
-
-	if (r == 0) {
-		irqfd->irqfd = true;
-		/* KVM injects a count already in the eventfd "as if we didn't miss it" */
-		irqfd->outstanding = false;
-	}
-	return r;
-}
-
-static void kvm_virtio_pci_irqfd_release(VirtIOPCIProxy *p, VirtQueue *vq, unsigned int vector)
-{
-	VirtIOIRQFD *irqfd = &p->vector_irqfd[vector];
-
-	kvm_irqchip_remove_irqfd_notifier_gsi(proxy_kvm(p), vq->guest_notifier, irqfd->virq);
-	irqfd->irqfd = false;
-}
-
-/*
- * virtio_pci_one_vector_unmask: QEMU compares the message with
- * VirtIOIRQFD.msg, which it never writes, so every unmask updates the route
- * and commits; then the irqfd is set up again (no guest_notifier_mask here).
- */
-static int virtio_pci_one_vector_unmask(VirtIOPCIProxy *p, VirtQueue *vq, unsigned int vector,
-					MSIMessage msg)
-{
-	VirtIOIRQFD *irqfd = &p->vector_irqfd[vector];
-	int r;
-
-	if (irqfd->msg.data != msg.data || irqfd->msg.address != msg.address) {
-		r = kvm_irqchip_update_msi_route(proxy_kvm(p), irqfd->virq, msg);
-		if (r < 0)
-			return r;
-		kvm_irqchip_commit_routes(proxy_kvm(p));
-	}
-	return kvm_virtio_pci_irqfd_use(p, vq, vector);
-}
-
-static int virtio_pci_vector_unmask(PCIDevice *dev, unsigned int vector, MSIMessage msg)
-{
-	VirtIOPCIProxy *p = to_proxy(dev);
-	int r = 0;
-
-	trace_event("virtio_pci_vector_unmask", "%s vector=%u", dev->name, vector);
-	for (int q = 0; q < p->vdev.nvqs && r == 0; q++)
-		if (p->vdev.vq[q].enabled && p->vdev.vq[q].vector == vector)
-			r = virtio_pci_one_vector_unmask(p, &p->vdev.vq[q], vector, msg);
-	return r;
-}
-
-static void virtio_pci_vector_mask(PCIDevice *dev, unsigned int vector)
-{
-	VirtIOPCIProxy *p = to_proxy(dev);
-
-	trace_event("virtio_pci_vector_mask", "%s vector=%u", dev->name, vector);
-	for (int q = 0; q < p->vdev.nvqs; q++)
-		if (p->vdev.vq[q].enabled && p->vdev.vq[q].vector == vector)
-			kvm_virtio_pci_irqfd_release(p, &p->vdev.vq[q], vector);
-}
-
-/* virtio_pci_vector_poll: a masked vector's notifier count becomes its PBA bit */
-static void virtio_pci_vector_poll(PCIDevice *dev, unsigned int start, unsigned int end)
-{
-	VirtIOPCIProxy *p = to_proxy(dev);
-	uint64_t v;
-
-	for (int q = 0; q < p->vdev.nvqs; q++) {
-		VirtQueue *vq = &p->vdev.vq[q];
-
-		if (!vq->enabled || vq->vector < start || vq->vector >= end ||
-		    !msix_is_masked(dev, vq->vector))
-			continue;
-		if (proxy_sys(p)->read(proxy_sys(p)->priv, vq->guest_notifier, &v, sizeof(v)) > 0) {
-			/* a bit already set takes the count in: one message for both */
-			if (msix_is_pending(dev, vq->vector))
-				p->vector_irqfd[vq->vector].coalesced++;
-			msix_set_pending(dev, vq->vector);
-			p->vector_irqfd[vq->vector].outstanding = false;
-		}
-	}
-}
-
-/*
- * Undo the guest notifiers of queues [0, nq): an irqfd still assigned goes
- * (disabling MSI-X fires no release, and our eventfds outlive a reset, so
- * QEMU's closing of the notifier is done here by hand), the count it left
- * is drained so no stale interrupt survives a reset, the routes go.
- */
-static void virtio_pci_release_vectors(VirtIOPCIProxy *p, int nq)
-{
-	uint64_t v;
-	bool released = false;
-
-	for (int q = 0; q < nq; q++) {
-		VirtQueue *vq = &p->vdev.vq[q];
-
-		if (!vq->enabled || vq->vector >= VIRTIO_PCI_MSIX_VECTORS ||
-		    !p->vector_irqfd[vq->vector].users)
-			continue;
-		if (p->vector_irqfd[vq->vector].irqfd)
-			kvm_virtio_pci_irqfd_release(p, vq, vq->vector);
-		proxy_sys(p)->read(proxy_sys(p)->priv, vq->guest_notifier, &v, sizeof(v));
-		p->vector_irqfd[vq->vector].outstanding = false;
-		kvm_virtio_pci_vq_vector_release(p, vq->vector);
-		released = true;
-	}
-	if (released)
-		kvm_irqchip_commit_routes(proxy_kvm(p));
-}
-
-/* virtio_pci_set_guest_notifiers(assign): routes, then the MSI-X notifiers */
-static int virtio_pci_set_guest_notifiers(VirtIOPCIProxy *p, bool assign)
-{
-	int r = 0, q;
-
-	if (!assign) {
-		if (p->with_irqfd)
-			msix_unset_vector_notifiers(&p->pci_dev);
-		virtio_pci_release_vectors(p, p->vdev.nvqs);
-		p->with_irqfd = false;
-		return 0;
-	}
-	if (!msix_enabled(&p->pci_dev))
-		return 0;	/* QEMU: with_irqfd needs MSI-X on */
-	for (q = 0; q < p->vdev.nvqs && r == 0; q++)
-		if (p->vdev.vq[q].enabled && p->vdev.vq[q].vector < VIRTIO_PCI_MSIX_VECTORS)
-			r = kvm_virtio_pci_vq_vector_use(p, p->vdev.vq[q].vector);
-	if (r == 0)
-		r = msix_set_vector_notifiers(&p->pci_dev, virtio_pci_vector_unmask,
-					      virtio_pci_vector_mask, virtio_pci_vector_poll);
-	if (r < 0) {
-		/* QEMU's notifiers_error: give back what was taken */
-		virtio_pci_release_vectors(p, q);
-		return r;
-	}
-	p->with_irqfd = true;
-	return 0;
-}
 
 /* ---- host notifiers: ioeventfds on the notify addresses ---- */
 
@@ -253,53 +67,13 @@ static void virtio_pci_stop_ioeventfd(VirtIOPCIProxy *p)
 	virtio_pci_ioeventfd_assign(p, false);
 }
 
-/* ---- the device interrupts the driver ---- */
-
-void virtio_notify(VirtIODevice *vdev, VirtQueue *vq)
-{
-	VirtIOPCIProxy *p = vdev->transport;
-	VirtIOIRQFD *irqfd;
-	uint64_t one = 1;
-
-	if (vq->vector >= VIRTIO_PCI_MSIX_VECTORS)
-		return;
-	irqfd = &p->vector_irqfd[vq->vector];
-	irqfd->raised++;
-	if (!p->with_irqfd) {
-		msix_notify(&p->pci_dev, vq->vector);	/* KVM_SIGNAL_MSI, or the PBA */
-		return;
-	}
-	/* event_notifier_set(guest_notifier): the irqfd, or a count kept while masked */
-	if (!irqfd->irqfd) {
-		/* a count already waits in the eventfd: this one merges into it */
-		if (irqfd->outstanding)
-			irqfd->coalesced++;
-		irqfd->outstanding = true;
-	}
-	trace_event("virtio_notify_irqfd", "%s queue=%ld vector=%u", p->pci_dev.name,
-		    (long)(vq - vdev->vq), vq->vector);
-	proxy_sys(p)->write(proxy_sys(p)->priv, vq->guest_notifier, &one, sizeof(one));
-}
-
-/* the runner's view: an irqfd path once guest notifiers are set */
-static void virtio_pci_vector_stats(PCIDevice *dev, unsigned int vector,
-				    struct msix_vector_stats *st)
-{
-	VirtIOPCIProxy *p = to_proxy(dev);
-	VirtIOIRQFD *irqfd = &p->vector_irqfd[vector];
-
-	*st = (struct msix_vector_stats){
-		.gsi = irqfd->users ? irqfd->virq : -1,
-		.host_irq = -1,
-		.path = irqfd->users ? "irqfd" : "signal-msi",
-		.raised = irqfd->raised,
-		.coalesced = irqfd->coalesced + dev->msix_stats[vector].coalesced,
-		.pending = msix_is_pending(dev, vector) + irqfd->outstanding,
-	};
-}
-
 /* ---- status ---- */
 
+/*
+ * virtio_pci_reset (QEMU 11.1): the device reset (queues, vectors to
+ * NO_VECTOR), then msix_unuse_all_vectors: every use count and every
+ * pending bit cleared, so nothing raised before the reset is replayed.
+ */
 static void virtio_pci_reset(VirtIOPCIProxy *p)
 {
 	virtio_pci_stop_ioeventfd(p);
@@ -308,7 +82,9 @@ static void virtio_pci_reset(VirtIOPCIProxy *p)
 		virtio_queue_reset(&p->vdev.vq[q]);
 	p->vdev.status = 0;
 	p->vdev.guest_features = 0;
+	p->vdev.config_vector = VIRTIO_NO_VECTOR;
 	p->queue_sel = 0;
+	msix_unuse_all_vectors(&p->pci_dev);
 }
 
 static void virtio_pci_set_status(VirtIOPCIProxy *p, uint8_t val)
@@ -384,7 +160,9 @@ static void virtio_pci_common_write(VirtIOPCIProxy *p, uint64_t off, uint32_t va
 			virtio_pci_set_addr(&vdev->guest_features, p->gfselect, val);
 		vdev->guest_features &= vdev->host_features;
 		return;
-	case VIRTIO_PCI_COMMON_MSIX: vdev->config_vector = (uint16_t)val; return;
+	case VIRTIO_PCI_COMMON_MSIX:
+		virtio_pci_write_vector(p, VIRTIO_CONFIG_IRQ_IDX, vdev->config_vector, val);
+		return;
 	case VIRTIO_PCI_COMMON_STATUS: virtio_pci_set_status(p, (uint8_t)val); return;
 	case VIRTIO_PCI_COMMON_Q_SELECT: p->queue_sel = (uint16_t)val; return;
 	}
@@ -393,7 +171,7 @@ static void virtio_pci_common_write(VirtIOPCIProxy *p, uint64_t off, uint32_t va
 	switch (off) {
 	case VIRTIO_PCI_COMMON_Q_SIZE: vq->num = (uint16_t)val; break;
 	case VIRTIO_PCI_COMMON_Q_MSIX:
-		vq->vector = val < VIRTIO_PCI_MSIX_VECTORS ? (uint16_t)val : VIRTIO_NO_VECTOR;
+		virtio_pci_write_vector(p, p->queue_sel, vq->vector, val);
 		break;
 	case VIRTIO_PCI_COMMON_Q_ENABLE: vq->enabled = val == 1; break;
 	case VIRTIO_PCI_COMMON_Q_DESCLO: case VIRTIO_PCI_COMMON_Q_DESCHI:
@@ -520,9 +298,14 @@ static int virtio_pci_open_notifiers(VirtIOPCIProxy *p)
 {
 	const struct sys_ops *sys = proxy_sys(p);
 
+	for (int i = 0; i < VIRTIO_PCI_NOTIFIERS; i++)
+		p->notifier_gsi[i] = -1;	/* no irqfd yet */
 	p->stop_fd = sys->eventfd(sys->priv, 0, EFD_NONBLOCK);
 	if (p->stop_fd < 0)
 		return p->stop_fd;
+	p->vdev.config_notifier = sys->eventfd(sys->priv, 0, EFD_NONBLOCK);
+	if (p->vdev.config_notifier < 0)
+		return p->vdev.config_notifier;
 	for (int q = 0; q < p->vdev.nvqs; q++) {
 		VirtQueue *vq = &p->vdev.vq[q];
 
@@ -545,6 +328,8 @@ int virtio_pci_realize(VirtIOPCIProxy *p, struct vm *vm, PCIBus *bus, const char
 	p->vdev.notify = virtio_notify;
 	p->vdev.host_features |= 1ull << VIRTIO_F_VERSION_1;
 	p->stop_fd = -1;
+	p->vdev.config_notifier = -1;
+	p->vdev.config_vector = VIRTIO_NO_VECTOR;
 	for (int q = 0; q < VIRTIO_QUEUE_MAX; q++) {
 		p->vdev.vq[q].host_notifier = p->vdev.vq[q].guest_notifier = -1;
 		virtio_queue_reset(&p->vdev.vq[q]);
@@ -607,6 +392,8 @@ void virtio_pci_unrealize(VirtIOPCIProxy *p)
 	}
 	if (p->stop_fd >= 0)
 		sys->close(sys->priv, p->stop_fd);
-	p->stop_fd = -1;
+	if (p->vdev.config_notifier >= 0)
+		sys->close(sys->priv, p->vdev.config_notifier);
+	p->stop_fd = p->vdev.config_notifier = -1;
 	msix_uninit(&p->pci_dev);
 }

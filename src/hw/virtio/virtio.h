@@ -14,6 +14,7 @@
 
 #define VIRTIO_QUEUE_MAX	4
 #define VIRTIO_NO_VECTOR	0xffff
+#define VIRTIO_CONFIG_IRQ_IDX	(-1)	/* the config interrupt, where a queue index goes */
 
 struct vm;
 typedef struct VirtIODevice VirtIODevice;
@@ -36,7 +37,8 @@ struct VirtIODevice {
 	uint64_t host_features;
 	uint64_t guest_features;
 	uint8_t status;
-	uint16_t config_vector;
+	uint16_t config_vector;		/* MSI-X vector of config changes, VIRTIO_NO_VECTOR if none */
+	int config_notifier;		/* eventfd: the config interrupt's guest notifier */
 	int nvqs;
 	VirtQueue vq[VIRTIO_QUEUE_MAX];
 	struct vm *vm;
