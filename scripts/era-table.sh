@@ -16,7 +16,7 @@ for f in "$D"/lab-6.1/*/ftrace.txt; do
     for c in "kvm_set_irq_routing" "vfio_pci_set_msi_trigger" \
              "kvm_arch_update_irqfd_routing" "kvm_arch_irqfd_route_changed" \
              "kvm_arch_irq_bypass_add_producer" "kvm_arch_irq_bypass_del_producer" \
-             "[a-z_]*pi_update_irte" "irq_bypass_register_consumer" \
+             "[a-z_]*pi_update_irte|svm_update_pi_irte" "irq_bypass_register_consumer" \
              "irq_bypass_unregister_consumer"; do
         row= first= same=1
         for e in $ERAS; do

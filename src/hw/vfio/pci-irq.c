@@ -370,7 +370,6 @@ static void vfio_msi_disable_common(VFIOPCIDevice *vdev)
 			vfio_remove_kvm_msi_virq(vdev, v);
 		vfio_close_fd(vdev, &v->interrupt);
 		v->use = false;
-		msix_vector_unuse(&vdev->pdev, (unsigned int)i);	/* as vfio_msix_disable */
 	}
 	vdev->nr_vectors = 0;
 	vdev->msix_on = false;
