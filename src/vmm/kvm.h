@@ -109,7 +109,11 @@ int kvm_set_ioeventfd_pio(KVMState *s, int fd, uint16_t addr, uint32_t len, bool
 int kvm_set_ioeventfd_mmio(KVMState *s, int fd, uint64_t addr, uint32_t len, bool assign,
 			   bool datamatch, uint64_t val);
 
-/* KVM_SIGNAL_MSI: > 0 delivered, 0 blocked by the guest, < 0 -errno */
+/*
+ * KVM_SIGNAL_MSI: > 0 delivered, 0 coalesced (the kernel's kvm_set_irq), < 0
+ * -errno; -EPERM when no vCPU matched (kvm_irq_delivery_to_apic's -1 leaves
+ * the ioctl as errno 1)
+ */
 int kvm_irqchip_send_msi(KVMState *s, MSIMessage msg);
 
 /* x86 MSI format: fixed delivery, edge, physical destination APIC id */

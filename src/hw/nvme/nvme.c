@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nvme.c - an NVMe controller after QEMU's hw/nvme/ctrl.c: registers and
- * doorbells in BAR 0, MSI-X in BAR 4, the admin queue pair, one I/O queue
+ * doorbells in BAR 0, MSI-X in BAR 4 (virq's layout: QEMU since 6.0 puts
+ * table and PBA in BAR 0 too), the admin queue pair, one I/O queue
  * pair created by admin commands, Read from a 64-block RAM namespace.
  *
  * An SQ tail doorbell processes the SQ at once on the writing vCPU (QEMU

@@ -3,8 +3,10 @@
  * nvme.h - an NVMe controller after QEMU's hw/nvme/ctrl.c, reduced to the
  * admin queue pair, one I/O queue pair and a 64-block RAM namespace.
  * Completions interrupt through msix_notify -> KVM_SIGNAL_MSI (no irqfd),
- * the path QEMU's emulated NVMe takes (nvme_irq_assert), once per batch of
- * CQEs posted together (nvme_post_cqes).
+ * once per batch of CQEs posted together (nvme_post_cqes, nvme_irq_assert).
+ * QEMU's default path ends there too, through the MSI write to the APIC
+ * window (msi_send_message -> kvm_apic_mem_write -> kvm_send_msi); virq
+ * calls kvm_irqchip_send_msi directly.
  *
  * BAR 0: registers and doorbells (DSTRD 0). BAR 4: MSI-X table at 0,
  * PBA at 0x800, 4 vectors. No INTx.
