@@ -57,7 +57,7 @@ static int lab_exec(char **argv)
 /* the lab's status -> ours: 124 host timeout, 125 boot failure, 143 guest timeout */
 static int lab_status(int st)
 {
-	if (st <= VIRQ_EXIT_ENV)
+	if (st <= VIRQ_EXIT_NA)
 		return st;
 	fprintf(stderr, "virq: the lab failed (%s, status %d)\n",
 		st == 124 ? "QEMU timed out" : st == 125 ? "the kernel did not boot or panicked" :
@@ -158,7 +158,9 @@ static int lab_run(const char *dir, const struct lab_args *la, int n, char **fil
 		lab_show_results(la->out, sc, n, st != VIRQ_EXIT_ENV);
 	printf("virq lab run: %d scenario%s, kernel %s: %s (results in %s)\n", n, n == 1 ? "" : "s",
 	       la->kernel, st == 0 ? "all passed" : st == 1 ? "FAILED" :
-	       st == VIRQ_EXIT_USAGE ? "usage error" : "lab error", la->out);
+	       st == VIRQ_EXIT_USAGE ? "usage error" :
+	       st == VIRQ_EXIT_NA ? "some not applicable on this kernel, the rest passed" :
+	       "lab error", la->out);
 	for (int i = 0; i < n; i++)
 		scenario_free(&sc[i]);
 	free(sc);

@@ -38,7 +38,9 @@ static const char usage_main[] =
 	"\n"
 	"'virq COMMAND --help' tells more. Exit status: 0 every expect held, 1 an expect\n"
 	"or a step failed, 2 bad input or usage (nothing started), 3 environment (no\n"
-	"/dev/kvm, the VM cannot be built, the lab cannot boot).\n";
+	"/dev/kvm, the VM cannot be built, the lab cannot boot), 4 a scenario is not\n"
+	"applicable on this kernel: the lab's kernel lacks a module one of its devices\n"
+	"needs (results.txt says which; the other scenarios still run).\n";
 
 static const char usage_run[] =
 	"usage: virq run [--out DIR] [--guest ELF] [--ftrace] [--scale N]\n"
@@ -164,6 +166,15 @@ static int run_one(const struct scenario *sc, const struct run_opts *o)
 	return status;
 }
 
+/* the run's status: a failure outweighs a scenario not applicable here, ENV both */
+static int virq_exit_worse(int a, int b)
+{
+	static const int rank[] = { [VIRQ_EXIT_OK] = 0, [VIRQ_EXIT_NA] = 1, [VIRQ_EXIT_FAIL] = 2,
+				    [VIRQ_EXIT_USAGE] = 3, [VIRQ_EXIT_ENV] = 4 };
+
+	return rank[b] > rank[a] ? b : a;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -221,11 +232,8 @@ static int cmd_run(int argc, char **argv)
 		else
 			pr_info("ftrace: %d functions of the seed's filter traced", r);
 	}
-	for (int i = 0; i < n && status != VIRQ_EXIT_ENV; i++) {
-		int s = run_one(&sc[i], &o);
-
-		status = s > status ? s : status;
-	}
+	for (int i = 0; i < n && status != VIRQ_EXIT_ENV; i++)
+		status = virq_exit_worse(status, run_one(&sc[i], &o));
 	trace_ftrace_teardown();
 	for (int i = 0; i < n; i++)
 		scenario_free(&sc[i]);

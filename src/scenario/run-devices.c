@@ -21,6 +21,48 @@ bool run_claim_guest_vector(struct run *run, int gv, const char *who)
 	return !strcmp(run->gv_owner[gv], who);
 }
 
+/* is word one of the space-separated words of list? */
+static bool word_in(const char *list, const char *word, size_t len)
+{
+	for (const char *p = list; *p; p += strspn(p, " ")) {
+		size_t l = strcspn(p, " ");
+
+		if (l == len && !strncmp(p, word, len))
+			return true;
+		p += l;
+	}
+	return false;
+}
+
+/*
+ * A device the lab's kernel cannot give because it lacks one of the
+ * type's modules (lab/init exports what it could not load): the scenario
+ * is not applicable on this kernel, which is said, not failed.
+ */
+static bool run_device_not_applicable(struct run *run, const struct sc_step *st,
+				      const struct pci_device_type *t)
+{
+	const char *missing = getenv("LAB_MODULES_MISSING"), *m = t ? t->modules : NULL;
+
+	if (!missing || !m)
+		return false;
+	for (; *m; m += strspn(m, " ")) {
+		size_t l = strcspn(m, " ");
+
+		if (word_in(missing, m, l)) {
+			snprintf(run->error, sizeof(run->error),
+				 "%s:%d: not applicable on kernel %s: it lacks module %.*s, which "
+				 "device %s (%s) needs", run->sc->file, st->line, run->kernel, (int)l, m,
+				 run->sc->names[st->name].name, st->type);
+			pr_err("%s", run->error);
+			run->status = VIRQ_EXIT_NA;
+			return true;
+		}
+		m += l;
+	}
+	return false;
+}
+
 int run_devices_create(struct run *run)
 {
 	const struct scenario *sc = run->sc;
@@ -41,6 +83,8 @@ int run_devices_create(struct run *run)
 		d->type = pci_device_type_find(st->type);
 		d->dev = d->type ? d->type->realize(&run->vm, &run->pci, sc->names[st->name].name,
 						    st->host) : NULL;
+		if (!d->dev && run_device_not_applicable(run, st, d->type))
+			return -ENODEV;
 		if (!d->dev) {
 			/* a device the host cannot give (no VFIO, no such function) */
 			run_fail(run, st, "cannot create %s device %s", st->type, sc->names[st->name].name);

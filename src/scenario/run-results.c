@@ -44,6 +44,7 @@ static void fill_expects(struct results *res, const struct run *run)
 
 		x->line = e->line;
 		x->passed = e->passed;
+		x->na = e->na;
 		snprintf(x->text, sizeof(x->text), "%s", e->text);
 		snprintf(x->got, sizeof(x->got), "%s", e->got);
 	}
@@ -133,6 +134,7 @@ void run_results_fill(struct run *run)
 
 	results_free(res);
 	*res = (struct results){ .status = run->status, .passed = run->status == VIRQ_EXIT_OK,
+				 .applicable = run->status != VIRQ_EXIT_NA,
 				 .ns = run->t_end - run->t_start };
 	snprintf(res->scenario, sizeof(res->scenario), "%s", run->sc->name);
 	snprintf(res->file, sizeof(res->file), "%s", run->sc->file);

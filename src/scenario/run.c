@@ -469,6 +469,25 @@ static void run_steps(struct run *run)
 	}
 }
 
+/* every expect of a scenario not applicable here, listed as such with the reason */
+static void run_expects_not_applicable(struct run *run)
+{
+	const char *why = strstr(run->error, "not applicable");
+
+	run->nr_expects = 0;
+	for (int i = 0; i < run->sc->nr_steps; i++) {
+		const struct sc_step *st = &run->sc->steps[i];
+		struct run_expect *e;
+
+		if (strncmp(st->text, "expect ", 7))	/* the steps' first word */
+			continue;
+		e = &run->expects[run->nr_expects++];
+		*e = (struct run_expect){ .line = st->line, .na = true };
+		snprintf(e->text, sizeof(e->text), "%s", st->text);
+		snprintf(e->got, sizeof(e->got), "%s", why ? why : run->error);
+	}
+}
+
 static int run_execute(struct run *run, const struct scenario *sc, const struct run_opts *opts)
 {
 	struct utsname u;
@@ -499,6 +518,8 @@ static int run_execute(struct run *run, const struct scenario *sc, const struct 
 		run_steps(run);
 	else if (!run->error[0])
 		run_fail(run, NULL, "the test guest did not come up: %s", strerror(-r));
+	if (run->status == VIRQ_EXIT_NA)
+		run_expects_not_applicable(run);
 	vm_stop(&run->vm);	/* exit counters are final once the threads are gone */
 	run_device_vectors(run);
 	if (run->vm.fatal && run->status == VIRQ_EXIT_OK)

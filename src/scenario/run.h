@@ -26,6 +26,7 @@ enum {
 	VIRQ_EXIT_FAIL = 1,	/* an expect failed, or a step failed unexpectedly */
 	VIRQ_EXIT_USAGE = 2,	/* bad input or usage: nothing started */
 	VIRQ_EXIT_ENV = 3,	/* no /dev/kvm, the VM cannot be built, the lab cannot boot */
+	VIRQ_EXIT_NA = 4,	/* not applicable on this kernel: it lacks a module a device needs */
 };
 
 struct run_opts {
@@ -84,6 +85,7 @@ struct run_expect {
 	int line;
 	char text[SC_TEXT_LEN];
 	bool passed;
+	bool na;			/* not applicable on this kernel: got says why */
 	char got[160];
 };
 

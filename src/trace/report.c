@@ -54,7 +54,8 @@ void report_print(const struct results *res, FILE *f)
 	int passed = 0;
 
 	fprintf(f, "scenario %s (%s) on kernel %s: %s in %.2f s\n", res->scenario, res->file,
-		res->kernel, res->passed ? "PASSED" : "FAILED", res->ns / 1e9);
+		res->kernel, res->passed ? "PASSED" : !res->applicable ? "NOT APPLICABLE" :
+		"FAILED", res->ns / 1e9);
 	if (res->error[0])
 		fprintf(f, "  error: %s\n", res->error);
 	report_print_lacks(res, f);
@@ -63,7 +64,8 @@ void report_print(const struct results *res, FILE *f)
 		const struct results_expect *e = &res->expects[i];
 
 		passed += e->passed;
-		fprintf(f, "  %-6d %-6s %s (%s)\n", e->line, e->passed ? "ok" : "FAIL", e->text, e->got);
+		fprintf(f, "  %-6d %-6s %s (%s)\n", e->line, e->passed ? "ok" : e->na ? "n/a" : "FAIL",
+			e->text, e->got);
 	}
 	fprintf(f, "  %d of %d expects held\n", passed, res->nr_expects);
 	fprintf(f, "\n  %-16s %-4s %-4s %-8s %-6s %-4s %-11s %7s %9s %7s %9s %9s\n", "device",
@@ -106,6 +108,7 @@ static json_object *report_expects(const struct results *res)
 		json_object_object_add(o, "line", json_object_new_int(e->line));
 		json_object_object_add(o, "text", json_object_new_string(e->text));
 		json_object_object_add(o, "passed", json_object_new_boolean(e->passed));
+		json_object_object_add(o, "applicable", json_object_new_boolean(!e->na));
 		json_object_object_add(o, "got", json_object_new_string(e->got));
 		json_object_array_add(a, o);
 	}
@@ -179,6 +182,7 @@ static json_object *report_json(const struct results *res)
 	json_object_object_add(root, "file", json_object_new_string(res->file));
 	json_object_object_add(root, "kernel", json_object_new_string(res->kernel));
 	json_object_object_add(root, "passed", json_object_new_boolean(res->passed));
+	json_object_object_add(root, "applicable", json_object_new_boolean(res->applicable));
 	json_object_object_add(root, "error", res->error[0] ? json_object_new_string(res->error) : NULL);
 	json_object_object_add(root, "expects", report_expects(res));
 	json_object_object_add(root, "vectors", report_vectors(res));

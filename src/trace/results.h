@@ -20,6 +20,7 @@
 struct results_expect {
 	int line;
 	bool passed;
+	bool na;			/* not applicable on this kernel (got says why) */
 	char text[RESULTS_TEXT_LEN];	/* the line as written */
 	char got[RESULTS_TEXT_LEN];	/* what was seen */
 };
@@ -62,6 +63,7 @@ struct results {
 	char kernel[128];		/* uname -r */
 	int status;			/* VIRQ_EXIT_* */
 	bool passed;			/* status == VIRQ_EXIT_OK */
+	bool applicable;		/* false: this kernel lacks what it needs (error says what) */
 	char error[320];		/* why the run stopped early, "" if it did not */
 	char lacks_modules[256];	/* modules the lab could not load ($LAB_MODULES_MISSING) */
 	char lacks_functions[512];	/* ftrace filter entries with nothing to trace here */

@@ -147,6 +147,7 @@ struct pci_device_type {
 	PCIDevice *(*realize)(struct vm *vm, PCIBus *bus, const char *name, const char *arg);
 	void (*unrealize)(PCIDevice *dev);		/* no vCPU may run */
 	uint64_t (*completions)(PCIDevice *dev);	/* requests completed; vm->bql held */
+	const char *modules;	/* kernel modules it needs, space-separated, or NULL */
 };
 
 extern const struct pci_device_type virtio_rng_pci_type;	/* hw/virtio/virtio-rng.c */

@@ -497,4 +497,5 @@ const struct pci_device_type vfio_pci_type = {
 	.realize = vfio_pci_realize,
 	.unrealize = vfio_pci_unrealize,
 	.completions = vfio_pci_completions,
+	.modules = "vfio vfio_iommu_type1 vfio_pci",
 };
