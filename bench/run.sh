@@ -1,6 +1,6 @@
 #!/bin/sh
 # run.sh - make bench: the benchmarks in bench/*.virq, in the lab, one boot
-# per kernel, figures printed side by side. A section of a bench file runs
+# per kernel era (5.10, 6.1, 6.12, 7.2), figures printed side by side. A section of a bench file runs
 # from a "# bench: NAME" line to the next "# bench:" line; its figure is the
 # wall time of its steps as the runner saw them (each guest step includes
 # the guest's mailbox round trip: the "floor" section measures that).
@@ -18,7 +18,7 @@ section_ns() {
         END { print sum + 0 }' "$1"
 }
 
-for k in 6.1 6.12; do
+for k in 5.10 6.1 6.12 7.2; do
     out=$B/bench/$k
     ./build/virq lab run --kernel "$k" --out "$out" bench/*.virq > "$B/bench-$k.log" 2>&1 ||
         { echo "bench: lab run on $k failed, see $B/bench-$k.log"; exit 1; }
