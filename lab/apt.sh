@@ -8,7 +8,8 @@
 # (a container that cleaned them) or they proved stale, gets
 # $CACHE/apt/<codename>/: its own sources.list (the suite, plus
 # <codename>-security for a release, on the mirrors the system uses), lists
-# and cache, and a status file of /dev/null. So /etc/apt is never written,
+# and cache, a status file of /dev/null, and none of apt.conf.d's update
+# hooks (private.conf clears them). So /etc/apt is never written,
 # the system's apt-get update never runs, and none of it needs root.
 # Needs: CACHE, say, die (setup.sh).
 
@@ -25,6 +26,23 @@ apt_system() {  # $1 = source: served by the system's apt?
     ls /var/lib/apt/lists/*_dists_"$1"_*Packages* >/dev/null 2>&1
 }
 
+# what the system's apt.conf.d adds that must not run for a private update
+apt_private_conf() {
+    f=$CACHE/apt/private.conf
+    mkdir -p "$CACHE/apt"
+    {
+        echo "// virq lab: no system hooks or extra index targets for private lists"
+        for k in APT::Update::Pre-Invoke APT::Update::Post-Invoke \
+                 APT::Update::Post-Invoke-Success; do
+            echo "#clear $k;"
+        done
+        for t in DEP-11 DEP-11-icons DEP-11-icons-small DEP-11-icons-large \
+                 DEP-11-icons-hidpi DEP-11-icons-large-hidpi; do
+            echo "#clear Acquire::IndexTargets::deb::$t;"
+        done
+    } > "$f.tmp" && mv "$f.tmp" "$f"
+}
+
 # Every apt call goes through here: $1 = source, then the command.
 apt_x() {
     src=$1; shift
@@ -36,8 +54,11 @@ apt_x() {
     d=$CACHE/apt/$src
     # -o, not an APT_CONFIG file: apt reads apt.conf.d after APT_CONFIG, so
     # a system setting there (docker-clean's empty pkgcache) would win.
-    # apt.conf.d still applies otherwise: proxies keep working.
-    "$tool" -o "Dir::Etc::sourcelist=$d/sources.list" \
+    # apt.conf.d still applies otherwise: proxies keep working. Its update
+    # hooks (PackageKit, appstream) and DEP-11 targets act on the system's
+    # state, so -c, read after it, clears them for the private update.
+    apt_private_conf
+    "$tool" -c "$CACHE/apt/private.conf" -o "Dir::Etc::sourcelist=$d/sources.list" \
         -o Dir::Etc::sourceparts=/dev/null \
         -o Dir::Etc::preferences=/dev/null \
         -o Dir::Etc::preferencesparts=/dev/null \

@@ -100,6 +100,10 @@ local_stamp() {
         [ -n "$f" ] || continue
         # shellcheck disable=SC2012
         echo "$(readlink -f "$f") $(ls -ld --time-style=+%s "$f" | awk '{print $5, $6}')"
+        # a directory: its newest file and its file count, so a module
+        # rebuilt or removed inside it counts as a change too
+        [ ! -d "$f" ] ||
+            find "$f" -type f -printf '%T@\n' | sort -n | awk 'END {print NR, $0}'
     done
 }
 

@@ -207,7 +207,14 @@ import_local() {  # $1 = kernel file, $2 = modules ("" none)
 }
 
 t0=$(date +%s.%N) ID='' PKG='' SRC='' fetched=
-if [ -e "$KERNEL" ]; then
+# a name that is an era, a version or a package is one, even if a file in the
+# cwd has that name; anything else that exists is a kernel file
+is_name() {
+    case $1 in */*|*.deb) return 1 ;;
+        linux-image-*|[0-9]*.[0-9]*|local-*) return 0 ;; esac
+    return 1
+}
+if ! is_name "$KERNEL" && [ -e "$KERNEL" ]; then
     import_local "$(readlink -f "$KERNEL")" "${MODS:+$(readlink -f "$MODS")}"
 else
     case $KERNEL in

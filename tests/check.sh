@@ -112,10 +112,10 @@ for k in 5.10 6.12 7.2; do lab $k scenarios/*.virq; done
 # an era that lacks a module a device needs: the scenario is not applicable,
 # said with the module's name, and the next scenario still runs (5.10's own
 # kernel with vfio-pci.ko taken out of a hard-linked copy of its modules)
-K=$(ls -d "$B"/lab-cache/kernels/5.10.*/ 2>/dev/null | head -n1)
+K=$(ls -d "${VIRQ_LAB_CACHE:-$B/lab-cache}"/kernels/5.10.*/ 2>/dev/null | head -n1)
 M=$B/check/nopci-modules
 rm -rf "$M" "$B/check/lab-nopci"
-if [ -n "$K" ] && mkdir -p "$M" && cp -al "$K/lib" "$M/lib" && find "$M" -name 'vfio-pci.ko*' -delete; then
+if [ -n "$K" ] && mkdir -p "$M" && { cp -al "$K/lib" "$M/lib" 2>/dev/null || cp -a "$K/lib" "$M/lib"; } && find "$M" -name 'vfio-pci.ko*' -delete; then
     "$V" lab run --kernel "$K/vmlinuz" --modules "$M" --out "$B/check/lab-nopci" \
         scenarios/seed-affinity.virq scenarios/signal-msi.virq > "$B/check-lab-nopci.log" 2>&1
     rc=$? r=$B/check/lab-nopci/seed-affinity/results.txt

@@ -314,6 +314,8 @@ static void test_vfio_disable_releases_each_vector_before_the_index_goes(void **
 	     "IRQFD gsi=24 off");
 	assert_false(msix_is_pending(d, 1));
 	assert_int_equal(d->msix_stats[1].cleared, 1);
+	assert_int_equal(d->msix_entry_used[0], 0);
+	assert_int_equal(d->msix_entry_used[1], 0);
 	assert_int_equal(f->vm.kvm.irq_routes->nr, 38);
 	assert_int_equal(f->vdev.nr_vectors, 0);
 	assert_false(f->vdev.msix_on);

@@ -172,6 +172,17 @@ static int virtio_pci_one_vector_unmask(VirtIOPCIProxy *p, int queue_no, unsigne
 	int fd = -1, r;
 
 	virtio_pci_get_notifier(p, queue_no, &fd, &v);
+	/*
+	 * A vector with no route: the queue was moved to it while MSI-X was off
+	 * (virtio_pci_set_vector moves routes only while it is on). QEMU then
+	 * updates virq 0 (its zeroed VirtIOIRQFD), GSI 0's PIC entry, and aborts
+	 * in kvm_irqchip_commit_routes; virq refuses the unmask instead.
+	 */
+	if (!irqfd->users || irqfd->virq < 0) {
+		pr_err("%s: queue %d: vector %u has no KVM route (moved while MSI-X was off); "
+		       "QEMU would abort here", p->pci_dev.name, queue_no, vector);
+		return -ENOENT;
+	}
 	if (irqfd->msg.data != msg.data || irqfd->msg.address != msg.address) {
 		r = kvm_irqchip_update_msi_route(proxy_kvm(p), irqfd->virq, msg);
 		if (r < 0)
@@ -331,12 +342,15 @@ int virtio_pci_set_guest_notifiers(VirtIOPCIProxy *p, bool assign)
  * (added and committed if it had no user). This device has no
  * guest_notifier_mask, so an irqfd set at unmask stays on the GSI it was
  * given, which the new route takes again when it is the lowest free one.
+ * QEMU moves the routes only while MSI-X is enabled: a write while it is
+ * off leaks the old vector's route, and the new vector's unmask later
+ * updates virq 0 and aborts in kvm_irqchip_commit_routes. virq moves them
+ * whenever guest notifiers are on (docs/qemu-differences.md).
  */
 static void virtio_pci_set_vector(VirtIOPCIProxy *p, int queue_no, uint16_t old_vector,
 				  uint16_t new_vector)
 {
-	bool kvm_irqfd = (p->vdev.status & VIRTIO_CONFIG_S_DRIVER_OK) && p->with_irqfd &&
-			 msix_enabled(&p->pci_dev);
+	bool kvm_irqfd = (p->vdev.status & VIRTIO_CONFIG_S_DRIVER_OK) && p->with_irqfd;
 
 	if (new_vector == old_vector)
 		return;

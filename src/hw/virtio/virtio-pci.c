@@ -330,6 +330,8 @@ int virtio_pci_realize(VirtIOPCIProxy *p, struct vm *vm, PCIBus *bus, const char
 	p->stop_fd = -1;
 	p->vdev.config_notifier = -1;
 	p->vdev.config_vector = VIRTIO_NO_VECTOR;
+	for (int v = 0; v < VIRTIO_PCI_MSIX_VECTORS; v++)
+		p->vector_irqfd[v].virq = -1;	/* QEMU's g_new0 leaves 0: GSI 0 */
 	for (int q = 0; q < VIRTIO_QUEUE_MAX; q++) {
 		p->vdev.vq[q].host_notifier = p->vdev.vq[q].guest_notifier = -1;
 		virtio_queue_reset(&p->vdev.vq[q]);
