@@ -27,6 +27,7 @@
 #include "hw/pci/msix.h"
 #include "hw/vfio/pci.h"
 #include "vmm/vm.h"
+#include "fake-kvm.h"
 
 #define NVEC		4
 #define PBA_OFFSET	0x800
@@ -79,14 +80,14 @@ static void log_set_irqs(const struct vfio_irq_set *s)
 
 static long fake_ioctl(void *p, int fd, unsigned long req, void *arg)
 {
+	long r;
+
 	(void)p; (void)fd;
 	if (fk.n >= sizeof(fk.log) / sizeof(fk.log[0]))
 		fail_msg("call log full");
+	if (fake_kvm_setup_ioctl(req, arg, &r))
+		return r;
 	switch (req) {
-	case KVM_GET_API_VERSION: return KVM_API_VERSION;
-	case KVM_CREATE_VM: return 4;
-	case KVM_GET_VCPU_MMAP_SIZE: return 4096;
-	case KVM_CHECK_EXTENSION: return (long)arg == KVM_CAP_IRQ_ROUTING ? 4096 : 1;
 	case KVM_SET_GSI_ROUTING:
 		snprintf(fk.log[fk.n++], 64, "ROUTING %u", ((struct kvm_irq_routing *)arg)->nr);
 		return 0;

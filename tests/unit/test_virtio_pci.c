@@ -26,6 +26,7 @@
 #include "hw/pci/msix.h"
 #include "hw/virtio/virtio-pci.h"
 #include "vmm/vm.h"
+#include "fake-kvm.h"
 
 static struct {
 	unsigned int commits, refused, irqfd_gsi0;
@@ -81,12 +82,12 @@ static bool routing_ok(const struct kvm_irq_routing *r)
 
 static long f_ioctl(void *p, int fd, unsigned long req, void *arg)
 {
+	long r;
+
 	(void)p; (void)fd;
+	if (fake_kvm_setup_ioctl(req, arg, &r))
+		return r;
 	switch (req) {
-	case KVM_GET_API_VERSION: return KVM_API_VERSION;
-	case KVM_CREATE_VM: return 4;
-	case KVM_GET_VCPU_MMAP_SIZE: return 4096;
-	case KVM_CHECK_EXTENSION: return (long)arg == KVM_CAP_IRQ_ROUTING ? 4096 : 1;
 	case KVM_SET_GSI_ROUTING:
 		fk.commits++;
 		if (routing_ok(arg))

@@ -43,12 +43,12 @@ $(eval $(call unit_test,kvm,$(addprefix $(UNIT_SRCDIR)/src/,vmm/kvm.c vmm/util.c
 $(eval $(call unit_test,msix,$(addprefix $(UNIT_SRCDIR)/src/,hw/pci/msix.c hw/pci/pci.c \
 	vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c hw/pci/msix.h hw/pci/pci.h vmm/bus.h \
 	vmm/kvm.h vmm/vm.h vmm/util.h vmm/sysops.h trace/trace.h)))
-$(eval $(call unit_test,vfio_irq,$(addprefix $(UNIT_SRCDIR)/src/,hw/vfio/pci-irq.c \
+$(eval $(call unit_test,vfio_irq,$(addprefix $(UNIT_SRCDIR)/src/,hw/vfio/pci-irq.c ../tests/unit/fake-kvm.h \
 	hw/vfio/device.c hw/pci/msix.c hw/pci/pci.c vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c \
 	hw/vfio/pci.h hw/vfio/vfio-common.h hw/pci/msix.h hw/pci/pci.h vmm/kvm.h vmm/vm.h \
 	vmm/sysops.h trace/trace.h)))
 
-$(eval $(call unit_test,virtio_pci,$(addprefix $(UNIT_SRCDIR)/src/,hw/virtio/virtio-pci.c \
+$(eval $(call unit_test,virtio_pci,$(addprefix $(UNIT_SRCDIR)/src/,hw/virtio/virtio-pci.c ../tests/unit/fake-kvm.h \
 	hw/virtio/virtio-pci-irq.c hw/virtio/virtio.c hw/virtio/virtio-rng.c hw/pci/msix.c \
 	hw/pci/pci.c vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c hw/virtio/virtio-pci.h \
 	hw/virtio/virtio.h hw/pci/msix.h hw/pci/pci.h vmm/kvm.h vmm/vm.h vmm/sysops.h trace/trace.h)))
