@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * program.c - a scenario's guest steps compiled into the step program the
+ * test guest runs on its own (src/guest/virq-prog.h), for a VMM that does
+ * not drive the guest through virq's mailbox: real QEMU.
+ *
+ * Host steps (routes, irqfds, signals, ...) are the VMM's own work and
+ * cannot be in a guest program: a scenario that has one is refused with
+ * FILE:LINE. Expects only a VMM can judge (its route table, exits,
+ * accounting) are left out and listed, so a report can call them not
+ * applicable rather than passed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "program.h"
+
+/* the IDs virq's own devices carry, which QEMU's devices of the same kind share */
+static const struct { const char *type; uint16_t vendor, device; uint8_t kind; } prog_types[] = {
+	{ "virtio-rng", 0x1af4, 0x1044, VIRQ_PROG_DEV_VIRTIO_RNG },
+	{ "nvme", 0x1b36, 0x0010, VIRQ_PROG_DEV_NVME },
+};
+
+static int prog_err(const struct scenario *sc, const struct sc_step *st, char *err, size_t n,
+		    const char *why)
+{
+	snprintf(err, n, "%s:%d: '%s' %s", sc->file, st->line, st->text, why);
+	return -EINVAL;
+}
+
+/* devs[] from the device lines; d2p maps a scenario name to its index there */
+static int prog_devices(const struct scenario *sc, struct virq_prog *p, int *d2p, char *err,
+			size_t n)
+{
+	for (int i = 0; i < sc->nr_steps && sc->steps[i].op == SC_DEVICE; i++) {
+		const struct sc_step *st = &sc->steps[i];
+		struct virq_prog_dev *d = &p->devs[p->nr_devs];
+		unsigned int v, dv;
+
+		if (p->nr_devs == VIRQ_PROG_MAX_DEVS)
+			return prog_err(sc, st, err, n, "is one device too many for a program");
+		*d = (struct virq_prog_dev){ 0 };
+		if (!strcmp(st->type, "vfio-pci")) {
+			if (sscanf(st->host, "%x:%x", &v, &dv) != 2 || strchr(st->host, '.'))
+				return prog_err(sc, st, err, n,
+						"names a host BDF: give host=VENDOR:DEVICE, which the "
+						"guest can find under any VMM");
+			d->vendor = (uint16_t)v;
+			d->device = (uint16_t)dv;
+			d->kind = v == 0x8086 && dv == 0x10d3 ? VIRQ_PROG_DEV_E1000E : 0;
+		}
+		for (size_t t = 0; t < sizeof(prog_types) / sizeof(prog_types[0]); t++)
+			if (!strcmp(st->type, prog_types[t].type))
+				*d = (struct virq_prog_dev){ .vendor = prog_types[t].vendor,
+							     .device = prog_types[t].device,
+							     .kind = prog_types[t].kind };
+		for (uint32_t k = 0; k < p->nr_devs; k++)
+			d->instance += p->devs[k].vendor == d->vendor &&
+				       p->devs[k].device == d->device;
+		d2p[st->name] = (int)p->nr_devs++;
+	}
+	return 0;
+}
+
+bool program_vmm_only(enum sc_op op)
+{
+	switch (op) {
+	case SC_EXPECT_COMMITS: case SC_EXPECT_ROUTES: case SC_EXPECT_ROUTE:
+	case SC_EXPECT_EXITS: case SC_EXPECT_IOEVENTFD: case SC_EXPECT_RESULT:
+	case SC_EXPECT_VECTOR: case SC_EXPECT_COMPLETIONS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* a guest step or expect -> its program op; 0 if the program has none for it */
+static uint16_t prog_op(enum sc_op op)
+{
+	static const uint16_t ops[SC_OP_MAX] = {
+		[SC_GUEST_PCI_ENUM] = VIRQ_PROG_PCI_ENUM,
+		[SC_GUEST_MSIX_ENABLE] = VIRQ_PROG_MSIX_ENABLE,
+		[SC_GUEST_MSIX_DISABLE] = VIRQ_PROG_MSIX_DISABLE,
+		[SC_GUEST_MSIX_FMASK] = VIRQ_PROG_MSIX_FMASK,
+		[SC_GUEST_MSIX_FUNMASK] = VIRQ_PROG_MSIX_FUNMASK,
+		[SC_GUEST_MSIX_VECTOR] = VIRQ_PROG_MSIX_VECTOR,
+		[SC_GUEST_MSIX_MASK] = VIRQ_PROG_MSIX_MASK,
+		[SC_GUEST_MSIX_UNMASK] = VIRQ_PROG_MSIX_UNMASK,
+		[SC_GUEST_MSIX_READ_PBA] = VIRQ_PROG_MSIX_READ_PBA,
+		[SC_GUEST_E1000E_INIT] = VIRQ_PROG_E1000E_INIT,
+		[SC_GUEST_E1000E_RAISE] = VIRQ_PROG_E1000E_RAISE,
+		[SC_GUEST_OUT] = VIRQ_PROG_OUT,
+		[SC_GUEST_IN] = VIRQ_PROG_IN,
+		[SC_GUEST_WRITE] = VIRQ_PROG_WRITE,
+		[SC_GUEST_READ] = VIRQ_PROG_READ,
+		[SC_WAIT] = VIRQ_PROG_WAIT,
+		[SC_EXPECT_IRQ] = VIRQ_PROG_EXPECT_IRQ,
+		[SC_EXPECT_IRQ_NONE] = VIRQ_PROG_EXPECT_NONE,
+		[SC_EXPECT_PENDING] = VIRQ_PROG_EXPECT_PENDING,
+	};
+
+	return op < SC_OP_MAX ? ops[op] : 0;
+}
+
+/* the arguments, with the runner's defaults where the line left them out */
+static void prog_args(const struct sc_step *st, struct virq_prog_step *s)
+{
+	switch (s->op) {
+	case VIRQ_PROG_MSIX_VECTOR:
+		s->cpu = 0;			/* vcpu= is the message's destination */
+		s->arg[0] = (uint32_t)st->vcpu;
+		s->arg[1] = (uint32_t)st->vector;
+		break;
+	case VIRQ_PROG_E1000E_RAISE:
+		s->arg[0] = st->count;
+		break;
+	case VIRQ_PROG_OUT: case VIRQ_PROG_IN: case VIRQ_PROG_WRITE: case VIRQ_PROG_READ:
+		s->arg[0] = (uint32_t)st->addr;
+		s->arg[1] = st->size;
+		s->arg[2] = (uint32_t)st->value;
+		s->arg[3] = st->count;
+		break;
+	case VIRQ_PROG_WAIT:
+		s->arg[0] = st->ms;
+		break;
+	case VIRQ_PROG_EXPECT_IRQ:
+		s->cpu = 0;			/* vcpu= names whose log is checked */
+		s->arg[0] = (uint32_t)st->vcpu;
+		s->arg[1] = (uint32_t)st->vector;
+		s->arg[2] = st->count;
+		s->arg[3] = st->ms ? st->ms : st->count ? 2000 : 200;
+		break;
+	case VIRQ_PROG_EXPECT_NONE:
+		s->arg[0] = st->ms ? st->ms : 200;
+		break;
+	case VIRQ_PROG_EXPECT_PENDING:
+		s->arg[0] = st->set;
+		break;
+	}
+}
+
+ssize_t program_compile(const struct scenario *sc, struct virq_prog **out,
+			struct program_info *info, char *err, size_t n)
+{
+	int d2p[SC_MAX_NAMES];
+	struct virq_prog *p;
+	size_t size;
+	int r;
+
+	*info = (struct program_info){ 0 };
+	size = sizeof(*p) + ((size_t)sc->nr_steps + 1) * sizeof(p->steps[0]);
+	p = calloc(1, size);
+	if (!p)
+		return -ENOMEM;
+	p->magic = VIRQ_PROG_MAGIC;
+	p->version = VIRQ_PROG_VERSION;
+	memset(d2p, 0xff, sizeof(d2p));
+	r = prog_devices(sc, p, d2p, err, n);
+	for (int i = 0; !r && i < sc->nr_steps; i++) {
+		const struct sc_step *st = &sc->steps[i];
+		struct virq_prog_step *s = &p->steps[p->nr_steps];
+
+		if (st->op == SC_DEVICE)
+			continue;
+		if (program_vmm_only(st->op)) {
+			if (info->nr_vmm_only < PROGRAM_MAX_VMM_ONLY)
+				info->vmm_only_line[info->nr_vmm_only++] = st->line;
+			continue;
+		}
+		*s = (struct virq_prog_step){ .op = prog_op(st->op), .line = (uint16_t)st->line,
+					      .cpu = (uint8_t)(st->vcpu < 0 ? 0 : st->vcpu),
+					      .dev = VIRQ_PROG_NO_DEV,
+					      .index = (uint16_t)(st->index < 0 ? 0 : st->index) };
+		if (!s->op) {
+			r = prog_err(sc, st, err, n, "is not a step the guest can run on its own "
+				     "(a host or VMM device step, or not in the step program yet)");
+			break;
+		}
+		if (st->dev >= 0)
+			s->dev = (uint8_t)d2p[st->dev];
+		prog_args(st, s);
+		p->nr_steps++;
+	}
+	if (r) {
+		free(p);
+		return r;
+	}
+	p->steps[p->nr_steps++] = (struct virq_prog_step){ .op = VIRQ_PROG_END,
+							   .dev = VIRQ_PROG_NO_DEV };
+	*out = p;
+	return (ssize_t)(sizeof(*p) + p->nr_steps * sizeof(p->steps[0]));
+}
