@@ -436,7 +436,7 @@ static int run_boot_guest(struct run *run)
 	if (r < 0)
 		return r;
 	r = multiboot_load_image(&run->vm, run->opts->guest_name, run->opts->guest,
-				 run->opts->guest_len, cmdline);
+				 run->opts->guest_len, cmdline, NULL, 0);
 	if (r < 0)
 		return r;
 	r = vm_start(&run->vm);

@@ -21,6 +21,16 @@
 #define MULTIBOOT_AOUT_KLUDGE		(1u << 16)
 #define MBI_FLAG_MEM			(1u << 0)
 #define MBI_FLAG_CMDLINE		(1u << 2)
+#define MBI_FLAG_MODS			(1u << 3)
+
+/* after the info (0x7000) and the command line (0x7100): the module list, its strings */
+#define MBI_MODS_GPA			0x7200u
+#define MBI_MOD_STRINGS_GPA		0x7300u
+#define MBI_MOD_STRINGS_END		VIRQ_TRAMPOLINE_GPA
+
+struct multiboot_mod {
+	uint32_t mod_start, mod_end, string, reserved;
+};
 
 struct multiboot_info {
 	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
@@ -71,7 +81,7 @@ static int multiboot_check_header(const char *path, const uint8_t *img, size_t l
 }
 
 static int multiboot_load_elf(struct vm *vm, const char *path, const uint8_t *img, size_t len,
-			      uint32_t *entry)
+			      uint32_t *entry, uint64_t *end)
 {
 	const Elf32_Ehdr *eh = (const void *)img;
 
@@ -96,13 +106,50 @@ static int multiboot_load_elf(struct vm *vm, const char *path, const uint8_t *im
 			return -ENOEXEC;
 		}
 		memcpy(vm_gpa(vm, ph->p_paddr), img + ph->p_offset, ph->p_filesz);
+		if (ph->p_paddr + (uint64_t)ph->p_memsz > *end)
+			*end = ph->p_paddr + (uint64_t)ph->p_memsz;
 		memset(vm_gpa(vm, ph->p_paddr + ph->p_filesz), 0, ph->p_memsz - ph->p_filesz);
 	}
 	*entry = eh->e_entry;
 	return 0;
 }
 
-static void multiboot_write_info(struct vm *vm, const char *cmdline)
+/*
+ * The modules, each page-aligned after the one before, from the end of the
+ * image on (QEMU's load_multiboot puts them after the kernel the same way);
+ * they must end below the guest's DMA area.
+ */
+static int multiboot_load_mods(struct vm *vm, const char *name, uint64_t at,
+			       const struct multiboot_module *mods, int nr_mods)
+{
+	struct multiboot_mod *list = vm_gpa(vm, MBI_MODS_GPA);
+	uint32_t str = MBI_MOD_STRINGS_GPA;
+
+	if (nr_mods > MULTIBOOT_MAX_MODULES) {
+		pr_err("%s: %d modules, at most %d", name, nr_mods, MULTIBOOT_MAX_MODULES);
+		return -E2BIG;
+	}
+	for (int i = 0; i < nr_mods; i++) {
+		size_t sl = strlen(mods[i].cmdline ? mods[i].cmdline : "") + 1;
+
+		at = (at + 0xfff) & ~0xfffull;
+		if (at + mods[i].len > VIRQ_DMA_GPA || str + sl > MBI_MOD_STRINGS_END) {
+			pr_err("%s: module %d (%zu bytes) does not fit below 0x%x", name, i,
+			       mods[i].len, VIRQ_DMA_GPA);
+			return -E2BIG;
+		}
+		memcpy(vm_gpa(vm, at), mods[i].data, mods[i].len);
+		memcpy(vm_gpa(vm, str), mods[i].cmdline ? mods[i].cmdline : "", sl);
+		list[i] = (struct multiboot_mod){ .mod_start = (uint32_t)at,
+						  .mod_end = (uint32_t)(at + mods[i].len),
+						  .string = str };
+		at += mods[i].len;
+		str += (uint32_t)sl;
+	}
+	return 0;
+}
+
+static void multiboot_write_info(struct vm *vm, const char *cmdline, int nr_mods)
 {
 	struct multiboot_info *mbi = vm_gpa(vm, VIRQ_MBINFO_GPA);
 
@@ -111,6 +158,11 @@ static void multiboot_write_info(struct vm *vm, const char *cmdline)
 	mbi->mem_lower = 640;
 	mbi->mem_upper = (uint32_t)((vm->ram_size - 0x100000) >> 10);
 	mbi->cmdline = VIRQ_CMDLINE_GPA;
+	if (nr_mods) {
+		mbi->flags |= MBI_FLAG_MODS;
+		mbi->mods_count = (uint32_t)nr_mods;
+		mbi->mods_addr = MBI_MODS_GPA;
+	}
 	snprintf(vm_gpa(vm, VIRQ_CMDLINE_GPA), VIRQ_CMDLINE_MAX, "%s", cmdline);
 }
 
@@ -148,17 +200,20 @@ static int multiboot_set_bsp(struct vm *vm, uint32_t entry)
 }
 
 int multiboot_load_image(struct vm *vm, const char *name, const uint8_t *img, size_t len,
-			 const char *cmdline)
+			 const char *cmdline, const struct multiboot_module *mods, int nr_mods)
 {
+	uint64_t end = 0;
 	uint32_t entry;
 	int r;
 
 	r = multiboot_check_header(name, img, len);
 	if (!r)
-		r = multiboot_load_elf(vm, name, img, len, &entry);
+		r = multiboot_load_elf(vm, name, img, len, &entry, &end);
+	if (!r)
+		r = multiboot_load_mods(vm, name, end, mods, nr_mods);
 	if (r < 0)
 		return r;
-	multiboot_write_info(vm, cmdline);
+	multiboot_write_info(vm, cmdline, nr_mods);
 	return multiboot_set_bsp(vm, entry);
 }
 
