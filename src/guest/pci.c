@@ -13,7 +13,9 @@
  * says so; otherwise a read-only pass over every function's BARs looks for
  * an address, since only firmware can have written one before us (virq's
  * BARs, emulated and vfio alike, reset to 0 as hardware does; SeaBIOS's
- * pci_setup gives every BAR that fits an address). The whole machine takes
+ * pci_setup, src/fw/pciinit.c pci_bios_map_devices, 1.16, maps every BAR
+ * it sized, a 64-bit one above 4 GiB when the 32-bit window is full or,
+ * in later releases, when there is RAM above 4 GiB). The whole machine takes
  * one mode: placing the BARs firmware skipped from our own window could
  * land on the ones it placed. Latched because a later enumeration would
  * see our own addresses. virq passes "pci=assign", so it runs exactly the
@@ -164,7 +166,7 @@ static uint32_t win_alloc(uint32_t *next, uint32_t limit, uint32_t size)
 	return a;
 }
 
-/* Assign mode: size and place BAR i; returns the slots it took (2 if 64-bit) or -1 */
+/* Assign mode: size and place BAR i; returns slots taken (2: 64-bit), or -1 */
 static int bar_setup(uint32_t bdf, struct virq_pci_dev *d, int i,
 		     struct pci_windows *w)
 {

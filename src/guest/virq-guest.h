@@ -18,9 +18,10 @@
  * Boot: the VMM enters the BSP as a multiboot loader does (32-bit flat
  * protected mode, EAX = 0x2BADB002, EBX = multiboot info). The command line
  * carries "ncpus=N" (and optionally "pci=assign" / "pci=firmware",
- * "selftest", "need=VVVV:DDDD", "printlog": main.c). The BSP starts APs 1..N-1 with INIT, SIPI, SIPI as
- * Linux does; every CPU software-enables its xAPIC, writes its APIC id to
- * VIRQ_PORT_ONLINE and idles in "sti; hlt".
+ * "selftest", "need=VVVV:DDDD", "printlog": main.c). The BSP starts APs
+ * 1..N-1 with INIT, SIPI, SIPI as Linux does; every CPU software-enables
+ * its xAPIC, writes its APIC id to VIRQ_PORT_ONLINE and idles in
+ * "sti; hlt".
  *
  * Mailbox: to run a command on CPU c the VMM fills mbox[c].op/arg, then
  * increments mbox[c].seq and sends VIRQ_VEC_MAILBOX to APIC id c with
@@ -66,7 +67,8 @@ enum virq_op {
 	VIRQ_OP_MMIO_WRITE,	/* arg0 gpa, arg1 size 1/2/4, arg2 value, arg3 count */
 	VIRQ_OP_MMIO_READ,	/* arg0 gpa, arg1 size -> result */
 	VIRQ_OP_EXIT,		/* arg0 code: written to VIRQ_PORT_EXIT */
-	VIRQ_OP_PCI_ENUM,	/* scan bus 0, size (and place) BARs, fill shared->pci -> result = count */
+	VIRQ_OP_PCI_ENUM,	/* scan bus 0, size and place (or keep) BARs, fill
+				 * shared->pci -> result = count */
 	VIRQ_OP_VIRTQ_ADD,	/* split virtqueue: arg0 desc table gpa, arg1 queue size,
 				 * arg2 buffer gpa, arg3 buffer len: one device-writable
 				 * buffer made available -> result = new avail idx */
