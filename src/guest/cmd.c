@@ -71,7 +71,7 @@ static uint32_t run_op(volatile struct virq_mailbox *mb, uint32_t *result)
 	case VIRQ_OP_NVME_SQE:
 		return nvme_sqe(mb->arg);
 	case VIRQ_OP_EXIT:
-		outl(VIRQ_PORT_EXIT, addr);
+		exit_port(addr);
 		return VIRQ_ST_OK;
 	case VIRQ_OP_OUT:
 	case VIRQ_OP_IN:

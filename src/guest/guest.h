@@ -147,6 +147,20 @@ static inline void lapic_eoi(void)
 	lapic_write(LAPIC_EOI, 0);
 }
 
+/* What the command line asked for (main.c parses it) */
+#define MAX_NEED		4
+
+struct guest_opts {
+	uint32_t ncpus;			/* "ncpus=N" */
+	int selftest;			/* "selftest": run selftest.c, then exit */
+	int printlog;			/* "printlog": print the log at exit */
+	uint32_t pci_mode;		/* "pci=assign|firmware", else undecided */
+	uint32_t nr_need;		/* "need=VVVV:DDDD": the selftest fails */
+	uint32_t need[MAX_NEED];	/* without them; vendor | device << 16 */
+};
+
+extern struct guest_opts opts;
+
 /* entry.S, trampoline.S, idt.S */
 extern uint8_t virq_stacks[];
 extern const uint8_t trampoline_start[], trampoline_end[];
@@ -166,6 +180,7 @@ void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 void delay_cycles(uint32_t cycles);
 int wait_until_ge(volatile uint32_t *p, uint32_t v);
+void exit_port(uint32_t code);
 void __noreturn virq_exit(uint32_t code);
 
 /* serial.c */
@@ -185,15 +200,19 @@ void virq_trap(struct trap_frame *f);
 void idt_init(void);
 void idt_load(void);
 void irq_handle(struct trap_frame *f, uint32_t cpu);
+void log_print(void);
 
-/* cmd.c, selftest.c, selftest-dev.c */
+/* cmd.c, selftest.c, selftest-dev.c, selftest-msix.c */
 void __noreturn cmd_loop(uint32_t me);
 int cmd_poll(uint32_t me);
 int selftest_run(uint32_t ncpus);
 int selftest_devices(void);
+int selftest_msix(void);
 
 /* pci.c, virtq.c, nvme.c: mailbox ops, returning an enum virq_status */
 uint32_t pci_enum(uint32_t *result);
+const struct virq_pci_dev *pci_find(uint16_t vendor, uint16_t device,
+				    uint32_t nth);
 uint32_t virtq_add(const volatile uint32_t *arg, uint32_t *result);
 uint32_t nvme_sqe(const volatile uint32_t *arg);
 

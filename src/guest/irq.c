@@ -45,3 +45,28 @@ void irq_handle(struct trap_frame *f, uint32_t cpu)
 
 	lapic_eoi();
 }
+
+/*
+ * The log on the serial console ("printlog"), for hosts that cannot read
+ * guest memory (QEMU): "virq-log: begin count=N first=F", then one line
+ * "virq-log: seq=S apic=A vector=0xVV" per entry still in the ring (F > 0
+ * once it wrapped), then "virq-log: end". An entry still being written
+ * (seq1 not yet seq + 1) prints as "virq-log: seq=S torn".
+ */
+void log_print(void)
+{
+	uint32_t n = SHARED->seq;
+	uint32_t s = n > VIRQ_LOG_MAX ? n - VIRQ_LOG_MAX : 0;
+
+	kprintf("virq-log: begin count=%u first=%u\n", n, s);
+	for (; s < n; s++) {
+		const struct virq_log_ent *e = &LOG[s % VIRQ_LOG_MAX];
+
+		if (e->seq1 != s + 1)
+			kprintf("virq-log: seq=%u torn\n", s);
+		else
+			kprintf("virq-log: seq=%u apic=%u vector=0x%02x\n", s,
+				e->apic, e->vector);
+	}
+	kprintf("virq-log: end\n");
+}

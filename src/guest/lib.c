@@ -47,10 +47,18 @@ int wait_until_ge(volatile uint32_t *p, uint32_t v)
 	return 0;
 }
 
+/* The exit port write, after the log if the command line asked for it */
+void exit_port(uint32_t code)
+{
+	if (opts.printlog)
+		log_print();
+	outl(VIRQ_PORT_EXIT, code);
+}
+
 /* QEMU's isa-debug-exit and the VMM stop here; if not, stay stopped */
 void __noreturn virq_exit(uint32_t code)
 {
-	outl(VIRQ_PORT_EXIT, code);
+	exit_port(code);
 	for (;;)
 		asm volatile("cli; hlt");
 }

@@ -11,9 +11,9 @@
  *     EAX = 0x2BADB002, EBX = multiboot info. Load our GDT, pick the stack
  *     of our APIC id, call virq_bsp_main().
  *  2. BSP: build and load the IDT, check the magic, read mem_upper and the
- *     command line ("ncpus=N", "selftest") and print them; fill the shared
- *     area; copy trampoline.S to 0x8000; enable the xAPIC; report online
- *     (shared->online, VIRQ_PORT_ONLINE).
+ *     command line ("ncpus=N", "selftest", ...: parse_word) and print
+ *     them; fill the shared area; copy trampoline.S to 0x8000; enable the
+ *     xAPIC; report online (shared->online, VIRQ_PORT_ONLINE).
  *  3. For each AP id 1..N-1 in turn: INIT, SIPI, SIPI (vector 0x08). The AP
  *     runs trampoline.S in real mode, enters protected mode, lands in
  *     entry.S:ap_entry32, takes its stack and calls virq_ap_main(), which
@@ -25,6 +25,7 @@
 #include "guest.h"
 
 static char cmdline[VIRQ_CMDLINE_MAX];
+struct guest_opts opts = { .ncpus = 1 };
 
 /* Returns the rest of word [w, e) after prefix p, or NULL */
 static const char *skip_prefix(const char *w, const char *e, const char *p)
@@ -50,20 +51,72 @@ static uint32_t parse_u32(const char *s, const char *e)
 	return v;
 }
 
-/* Space-separated words; QEMU puts the kernel's path first: ignore it */
-static void parse_cmdline(const char *s, uint32_t *ncpus, int *selftest)
+/* Exactly four hex digits, else ~0u (not an ID) */
+static uint32_t parse_hex16(const char *s, const char *e)
+{
+	uint32_t v = 0;
+
+	if (e - s != 4)
+		return ~0u;
+	for (; s < e; s++) {
+		char c = *s | 0x20;	/* lower case; digits keep their value */
+
+		if (c >= '0' && c <= '9')
+			v = v << 4 | (c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v << 4 | (c - 'a' + 10);
+		else
+			return ~0u;
+	}
+	return v;
+}
+
+/* "need=VVVV:DDDD": a vendor:device the selftest must find */
+static void parse_need(const char *v, const char *e)
+{
+	uint32_t ven = ~0u, dev = ~0u;
+
+	if (e - v == 9 && v[4] == ':') {
+		ven = parse_hex16(v, v + 4);
+		dev = parse_hex16(v + 5, e);
+	}
+	if (ven == ~0u || dev == ~0u || opts.nr_need == MAX_NEED) {
+		kprintf("virq-guest: bad or too many need= words\n");
+		virq_exit(EXIT_BOOT);
+	}
+	opts.need[opts.nr_need++] = ven | dev << 16;
+}
+
+/* One word [w, e); QEMU puts the kernel's path first: unknown words pass */
+static void parse_word(const char *w, const char *e)
+{
+	const char *v;
+
+	if ((v = skip_prefix(w, e, "selftest")) && v == e)
+		opts.selftest = 1;
+	else if ((v = skip_prefix(w, e, "printlog")) && v == e)
+		opts.printlog = 1;
+	else if ((v = skip_prefix(w, e, "ncpus=")))
+		opts.ncpus = parse_u32(v, e);
+	else if ((v = skip_prefix(w, e, "need=")))
+		parse_need(v, e);
+	else if ((v = skip_prefix(w, e, "pci=assign")) && v == e)
+		opts.pci_mode = VIRQ_PCI_ASSIGN;
+	else if ((v = skip_prefix(w, e, "pci=firmware")) && v == e)
+		opts.pci_mode = VIRQ_PCI_FIRMWARE;
+}
+
+static void parse_cmdline(const char *s)
 {
 	while (*s) {
-		const char *w, *v;
+		const char *w;
 
 		while (*s == ' ')
 			s++;
 		for (w = s; *s && *s != ' '; s++)
 			;
-		if ((v = skip_prefix(w, s, "selftest")) && v == s)
-			*selftest = 1;
-		else if ((v = skip_prefix(w, s, "ncpus=")))
-			*ncpus = parse_u32(v, s);
+		if (w != s)
+			parse_word(w, s);
 	}
 }
 
@@ -102,8 +155,7 @@ static void start_aps(uint32_t ncpus)
 
 void virq_bsp_main(uint32_t magic, const struct multiboot_info *mbi)
 {
-	uint32_t me = this_cpu(), ncpus = 1, mem_upper = 0, i;
-	int selftest = 0;
+	uint32_t me = this_cpu(), ncpus, mem_upper = 0, i;
 
 	idt_init();
 	idt_load();
@@ -115,7 +167,8 @@ void virq_bsp_main(uint32_t magic, const struct multiboot_info *mbi)
 	if (mbi->flags & MB_INFO_MEM)
 		mem_upper = mbi->mem_upper;
 	copy_cmdline(mbi);
-	parse_cmdline(cmdline, &ncpus, &selftest);
+	parse_cmdline(cmdline);
+	ncpus = opts.ncpus;
 	kprintf("virq-guest: mem_upper=%u KiB cmdline='%s' ncpus=%u\n",
 		mem_upper, cmdline, ncpus);
 
@@ -135,6 +188,7 @@ void virq_bsp_main(uint32_t magic, const struct multiboot_info *mbi)
 		memset(LOG, 0, VIRQ_LOG_MAX * sizeof(*LOG));
 	}
 	SHARED->ncpus = ncpus;
+	SHARED->pci_mode = opts.pci_mode;
 	SHARED->magic = VIRQ_SHARED_MAGIC;
 
 	memcpy((void *)VIRQ_TRAMPOLINE_GPA, trampoline_start,
@@ -145,7 +199,7 @@ void virq_bsp_main(uint32_t magic, const struct multiboot_info *mbi)
 	for (i = 0; i < ncpus; i++)
 		kprintf("virq-guest: cpu %u online\n", i);
 
-	if (selftest)
+	if (opts.selftest)
 		virq_exit(selftest_run(ncpus) ? EXIT_FAIL : EXIT_PASS);
 	cmd_loop(me);
 }

@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * selftest-dev.c - check the device ops without virq's devices: PCI_ENUM
- * on whatever bus 0 the machine has (under QEMU: i440FX, PIIX3, and any
- * -device given), VIRTQ_ADD and NVME_SQE against plain RAM.
+ * on whatever bus 0 the machine has (under QEMU: i440FX and PIIX3, or q35's
+ * MCH and ICH9 functions, and any -device given), the MSI-X tables of the
+ * devices the scenarios use, VIRTQ_ADD and NVME_SQE against plain RAM.
  *
  * The BSP runs each op through its own mailbox (cmd_poll), so the
  * dispatch and argument passing are the ones the VMM uses.
  */
 #include "guest.h"
 
-#define VIRTIO_VENDOR		0x1af4
-#define VIRTIO_RNG_LEGACY	0x1005	/* transitional, QEMU's default */
-#define VIRTIO_RNG_MODERN	0x1044	/* 0x1040 + device type 4 */
-#define MSIX_VECTOR_CTRL	12	/* in a table entry; bit 0 = masked */
+#define IO_SPACE_END		0x10000u
+#define MMIO_END		0xfec00000u	/* the IOAPIC and LAPIC above */
 
 #define VQ_GPA			VIRQ_DMA_GPA
 #define VQ_SIZE			4
@@ -48,26 +47,37 @@ static void pci_print(const struct virq_pci_dev *d)
 {
 	uint32_t i;
 
-	kprintf("virq-guest: pci %02x:%02x.%u %04x:%04x", d->bdf >> 8,
-		(d->bdf >> 3) & 0x1f, d->bdf & 7, d->vendor, d->device);
+	kprintf("virq-guest: pci %02x:%02x.%u %04x:%04x%s", d->bdf >> 8,
+		(d->bdf >> 3) & 0x1f, d->bdf & 7, d->vendor, d->device,
+		d->header == 1 ? " bridge" : "");
 	for (i = 0; i < 6; i++)
 		if (d->bar[i])
-			kprintf(" bar%u=0x%x/0x%x", i, d->bar[i], d->bar_size[i]);
+			kprintf(" bar%u=%s0x%x/0x%x", i,
+				d->io_bars & (1u << i) ? "io:" : "",
+				d->bar[i], d->bar_size[i]);
 	if (d->msix_cap)
-		kprintf(" msix %u vectors table=0x%x pba=0x%x", d->msix_size,
-			d->msix_table, d->msix_pba);
+		kprintf(" msix %u vectors table=bar%u:0x%x pba=bar%u:0x%x",
+			d->msix_size, d->msix_table_bir, d->msix_table,
+			d->msix_pba_bir, d->msix_pba);
 	kprintf("\n");
 }
 
-/* The record does not say I/O or memory; the windows are far apart */
-static int bar_ok(uint32_t addr, uint32_t size)
+/* Size-aligned, inside its space; in assign mode inside our window too */
+static int bar_ok(const struct virq_pci_dev *d, uint32_t i)
 {
-	uint32_t base = addr < 0x10000 ? VIRQ_PCI_IO_BASE : VIRQ_PCI_MMIO_BASE;
+	uint32_t addr = d->bar[i], size = d->bar_size[i];
+	int io = d->io_bars & (1u << i);
+	uint32_t lo = io ? VIRQ_PCI_IO_BASE : VIRQ_PCI_MMIO_BASE;
+	uint64_t end = (uint64_t)addr + size;
 
-	return addr >= base && size && !(size & (size - 1)) && !(addr % size);
+	if (SHARED->pci_mode == VIRQ_PCI_FIRMWARE)
+		lo = io ? 0 : 0x100000;	/* firmware keeps low memory for RAM */
+	if (!size || (size & (size - 1)) || addr % size)
+		return 0;
+	return addr >= lo && end <= (io ? IO_SPACE_END : MMIO_END);
 }
 
-/* No two BARs of any devices overlap */
+/* No two BARs of any devices overlap, in the same space */
 static int bars_disjoint(const struct virq_pci_dev *pci, uint32_t n)
 {
 	uint32_t a, b;
@@ -75,68 +85,56 @@ static int bars_disjoint(const struct virq_pci_dev *pci, uint32_t n)
 	for (a = 0; a < n * 6; a++) {
 		const struct virq_pci_dev *da = &pci[a / 6];
 		uint32_t abase = da->bar[a % 6], aend = abase + da->bar_size[a % 6];
+		uint32_t aio = da->io_bars >> (a % 6) & 1;
 
 		for (b = a + 1; abase && b < n * 6; b++) {
 			const struct virq_pci_dev *db = &pci[b / 6];
 			uint32_t bbase = db->bar[b % 6];
 
-			if (bbase && bbase < aend && abase < bbase + db->bar_size[b % 6])
+			if (bbase && (db->io_bars >> (b % 6) & 1) == aio &&
+			    bbase < aend && abase < bbase + db->bar_size[b % 6])
 				return 0;
 		}
 	}
 	return 1;
 }
 
-static int is_virtio_rng(const struct virq_pci_dev *d)
+static int enum_once(void)
 {
-	return d->vendor == VIRTIO_VENDOR && (d->device == VIRTIO_RNG_LEGACY ||
-					      d->device == VIRTIO_RNG_MODERN);
-}
-
-/* Vectors are masked after reset: reading that proves the BAR decodes */
-static int check_msix(const struct virq_pci_dev *d)
-{
-	if (!d->msix_cap || !d->msix_size || !d->msix_table || !d->msix_pba)
-		return fail("virtio-rng-pci without an MSI-X table", d->bdf);
-	if (!(*(volatile uint32_t *)(d->msix_table + MSIX_VECTOR_CTRL) & 1))
-		return fail("MSI-X vector 0 not masked at its table", d->msix_table);
-	if (*(volatile uint32_t *)d->msix_pba)
-		return fail("MSI-X PBA not clear", d->msix_pba);
-	return 0;
-}
-
-static int test_pci(void)
-{
-	static struct virq_pci_dev first[VIRQ_PCI_MAX_DEVS];
 	const struct virq_pci_dev *pci = SHARED->pci;
-	uint32_t st, r, i, j, n, rngs = 0;
-	const uint8_t *x = (const uint8_t *)first, *y = (const uint8_t *)pci;
+	uint32_t st, r, i, j, n;
 
 	st = bsp_cmd(VIRQ_OP_PCI_ENUM, NULL, &r);
 	n = SHARED->nr_pci;
+	kprintf("virq-guest: pci mode %s\n", SHARED->pci_mode ==
+		VIRQ_PCI_FIRMWARE ? "firmware" : "assign");
 	for (i = 0; i < n; i++)
 		pci_print(&pci[i]);
 	if (st != VIRQ_ST_OK)
 		return fail("pci enum status", st);
 	if (r != n || !n || pci[0].bdf != 0)
 		return fail("pci enum count or no host bridge", r);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		for (j = 0; j < 6; j++)
-			if (pci[i].bar[j] && !bar_ok(pci[i].bar[j], pci[i].bar_size[j]))
+			if (pci[i].bar[j] && !bar_ok(&pci[i], j))
 				return fail("bar placement", pci[i].bar[j]);
-		if (!is_virtio_rng(&pci[i]))
-			continue;
-		if (check_msix(&pci[i]))
-			return -1;
-		rngs++;
-	}
 	if (!bars_disjoint(pci, n))
 		return fail("overlapping bars", n);
-	if (!rngs)
-		kprintf("virq-guest: no virtio-rng-pci, MSI-X not checked\n");
+	return 0;
+}
 
+static int test_pci(void)
+{
+	static struct virq_pci_dev first[VIRQ_PCI_MAX_DEVS];
+	const uint8_t *x = (const uint8_t *)first;
+	const uint8_t *y = (const uint8_t *)SHARED->pci;
+	uint32_t i, r, n;
+
+	if (enum_once())
+		return -1;
+	n = SHARED->nr_pci;
 	/* again: placement restarts from the window bases */
-	memcpy(first, pci, sizeof(first));
+	memcpy(first, SHARED->pci, sizeof(first));
 	if (bsp_cmd(VIRQ_OP_PCI_ENUM, NULL, &r) != VIRQ_ST_OK || r != n)
 		return fail("pci enum again", r);
 	for (i = 0; i < sizeof(first); i++)
@@ -230,5 +228,6 @@ static int test_nvme(void)
 /* Returns 0 on PASS */
 int selftest_devices(void)
 {
-	return test_pci() || test_virtq() || test_nvme() ? -1 : 0;
+	return test_pci() || selftest_msix() || test_virtq() || test_nvme() ?
+		-1 : 0;
 }

@@ -17,9 +17,11 @@
  *
  * Boot: the VMM enters the BSP as a multiboot loader does (32-bit flat
  * protected mode, EAX = 0x2BADB002, EBX = multiboot info). The command line
- * carries "ncpus=N". The BSP starts APs 1..N-1 with INIT, SIPI, SIPI as
- * Linux does; every CPU software-enables its xAPIC, writes its APIC id to
- * VIRQ_PORT_ONLINE and idles in "sti; hlt".
+ * carries "ncpus=N" (and optionally "pci=assign" / "pci=firmware",
+ * "selftest", "need=VVVV:DDDD", "printlog": main.c). The BSP starts APs
+ * 1..N-1 with INIT, SIPI, SIPI as Linux does; every CPU software-enables
+ * its xAPIC, writes its APIC id to VIRQ_PORT_ONLINE and idles in
+ * "sti; hlt".
  *
  * Mailbox: to run a command on CPU c the VMM fills mbox[c].op/arg, then
  * increments mbox[c].seq and sends VIRQ_VEC_MAILBOX to APIC id c with
@@ -27,7 +29,9 @@
  * status/result, sets done = seq and writes c to VIRQ_PORT_DONE.
  *
  * Interrupt log: every vector 0x20..0xfe except VIRQ_VEC_MAILBOX is counted
- * in counts[apic][vector] and appended to the log before the EOI.
+ * in counts[apic][vector] and appended to the log before the EOI. With
+ * "printlog" the guest also prints the log on the serial console when it
+ * exits (irq.c), for hosts that cannot read guest memory (QEMU).
  */
 #ifndef VIRQ_GUEST_H
 #define VIRQ_GUEST_H
@@ -63,7 +67,8 @@ enum virq_op {
 	VIRQ_OP_MMIO_WRITE,	/* arg0 gpa, arg1 size 1/2/4, arg2 value, arg3 count */
 	VIRQ_OP_MMIO_READ,	/* arg0 gpa, arg1 size -> result */
 	VIRQ_OP_EXIT,		/* arg0 code: written to VIRQ_PORT_EXIT */
-	VIRQ_OP_PCI_ENUM,	/* scan bus 0, size and place BARs, fill shared->pci -> result = count */
+	VIRQ_OP_PCI_ENUM,	/* scan bus 0, size and place (or keep) BARs, fill
+				 * shared->pci -> result = count */
 	VIRQ_OP_VIRTQ_ADD,	/* split virtqueue: arg0 desc table gpa, arg1 queue size,
 				 * arg2 buffer gpa, arg3 buffer len: one device-writable
 				 * buffer made available -> result = new avail idx */
@@ -91,14 +96,26 @@ struct virq_mailbox {
 };
 
 /*
- * PCI as the guest found it (VIRQ_OP_PCI_ENUM), like firmware would: bus 0,
- * function 0 of each slot; memory BARs placed upwards from
- * VIRQ_PCI_MMIO_BASE aligned to their size, I/O BARs from VIRQ_PCI_IO_BASE;
- * then I/O, memory and bus master enabled in COMMAND.
+ * PCI as the guest found it (VIRQ_OP_PCI_ENUM): bus 0, every function of
+ * every slot (functions 1-7 when function 0's header says multi-function).
+ * Bridges are recorded, not crossed. How BARs get their addresses is the
+ * machine's pci_mode, decided once per boot (pci.c):
+ *  - VIRQ_PCI_ASSIGN (virq: no firmware): like firmware would, memory BARs
+ *    placed upwards from VIRQ_PCI_MMIO_BASE aligned to their size, I/O BARs
+ *    from VIRQ_PCI_IO_BASE; then I/O, memory and bus master enabled.
+ *  - VIRQ_PCI_FIRMWARE (QEMU + SeaBIOS): the addresses firmware wrote are
+ *    kept (a BAR it left at 0 stays unused); only the decoding the kept
+ *    BARs need, and bus master for an MSI-X function, are turned on.
  */
-#define VIRQ_PCI_MAX_DEVS	8
+#define VIRQ_PCI_MAX_DEVS	16
 #define VIRQ_PCI_MMIO_BASE	0xc0000000u
 #define VIRQ_PCI_IO_BASE	0xc000u
+
+enum virq_pci_mode {
+	VIRQ_PCI_UNDECIDED = 0,	/* until the first VIRQ_OP_PCI_ENUM */
+	VIRQ_PCI_ASSIGN,	/* "pci=assign", or no BAR had an address */
+	VIRQ_PCI_FIRMWARE,	/* "pci=firmware", or some BAR had one */
+};
 
 struct virq_pci_dev {
 	uint32_t bdf;			/* bus << 8 | dev << 3 | fn */
@@ -109,6 +126,10 @@ struct virq_pci_dev {
 	uint32_t msix_size;		/* table entries */
 	uint32_t msix_table;		/* guest-physical address of the table */
 	uint32_t msix_pba;		/* ... and of the PBA */
+	uint8_t header;			/* header type (bit 7, multi-function, cleared) */
+	uint8_t io_bars;		/* bit i set: bar[i] is in I/O space */
+	uint8_t msix_table_bir;		/* BAR holding the table, ... */
+	uint8_t msix_pba_bir;		/* ... and the PBA */
 };
 
 /* guest RAM the runner hands out for rings, queues and buffers */
@@ -123,7 +144,8 @@ struct virq_shared {
 	volatile uint32_t sipis;	/* guest: SIPIs the BSP sent */
 	volatile uint32_t exceptions;	/* guest: exceptions taken (any CPU) */
 	volatile uint32_t nr_pci;	/* guest: entries in pci[] */
-	uint32_t pad[9];
+	volatile uint32_t pci_mode;	/* guest: enum virq_pci_mode */
+	uint32_t pad[8];
 	struct virq_mailbox mbox[VIRQ_GUEST_MAX_CPUS];
 	struct virq_pci_dev pci[VIRQ_PCI_MAX_DEVS];
 	volatile uint32_t counts[VIRQ_GUEST_MAX_CPUS][256];	/* [apic id][vector] */

@@ -428,7 +428,8 @@ static int run_boot_guest(struct run *run)
 	char cmdline[64];
 	int r;
 
-	snprintf(cmdline, sizeof(cmdline), "ncpus=%d", run->sc->vcpus);
+	/* no firmware here: the guest places BARs (src/guest/pci.c) */
+	snprintf(cmdline, sizeof(cmdline), "ncpus=%d pci=assign", run->sc->vcpus);
 	r = pc_board_realize(&run->board, &run->vm);
 	if (r < 0)
 		return r;
