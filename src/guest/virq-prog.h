@@ -28,7 +28,13 @@
 #define VIRQ_PROG_MAX_DEVS	8u
 #define VIRQ_PROG_MAX_STEPS	4096u
 
-#define VIRQ_PORT_STEP		0x708	/* outl: the scenario line of the next step */
+/*
+ * outl: the scenario line of the next step. Free on virq and on QEMU's pc
+ * and q35 as SeaBIOS sets them up: not the ACPI PM block (0x600-0x67f),
+ * SMBus (0x700-0x73f), pc-testdev (0x2000-0x2017) or the I/O BAR window
+ * (0xc000 up).
+ */
+#define VIRQ_PORT_STEP		0x1010
 
 enum virq_prog_dev_kind {
 	VIRQ_PROG_DEV_E1000E = 1,	/* a passed-through (or emulated) e1000e */
