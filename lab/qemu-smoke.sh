@@ -1,0 +1,96 @@
+#!/bin/sh
+# qemu-smoke.sh - runs inside L1 (busybox sh, cwd /lab): virq's test guest
+# in its selftest mode under the QEMU lab/qemu.sh staged, with -accel kvm
+# (nested SVM) and the lab's e1000e passed through with vfio-pci, while the
+# kernel's ftrace records the seed's functions and kvm:kvm_pio.
+#
+# usage (the lab's command): sh ./qemu-smoke.sh [MACHINE]   (q35 default)
+# Files in /lab: virq-guest.elf, ftrace-filter (one function a line, from
+#   src/trace/trace.c trace_seed_functions; '|' separates alternatives).
+# Writes to $LAB_OUT: guest-serial.txt (the L2 guest's COM1), qemu-trace.txt
+#   (QEMU's -trace log), qemu-stderr.txt, ftrace.txt, qemu-smoke.txt
+#   (key=value: machine, bdf, qemu_rc, guest_exit, seconds, verdict).
+# Env: QEMU_SMOKE_T (QEMU's limit, 120 s), QEMU_SMOKE_ARGS (more options),
+#   QEMU_SMOKE_TRACE (QEMU trace patterns, default below).
+# Exit: 0 the guest passed (isa-debug-exit status 1 = (0 << 1) | 1);
+#   1 it failed or QEMU did not run; 3 the lab lacks something (no
+#   /dev/kvm, no e1000e on vfio-pci, no QEMU).
+M=${1:-q35}
+O=${LAB_OUT:-/lab-out}
+T=/sys/kernel/tracing
+R=$O/qemu-smoke.txt
+: > "$R"
+kv() { echo "$1=$2" >> "$R"; echo "qemu-smoke: $1=$2"; }
+up() { cut -d' ' -f1 /proc/uptime; }
+since() { awk -v a="$1" -v b="$(up)" 'BEGIN {printf "%.2f", b - a}'; }
+lack() { kv verdict "LAB-LACKS $*"; exit 3; }
+
+[ -c /dev/kvm ] || lack "no /dev/kvm in L1"
+command -v qemu-system-x86_64 >/dev/null || lack "no QEMU staged (mkinitrd.sh -q)"
+kv qemu "$(head -n2 /opt/qemu/source | tr '\n' ' ')"
+BDF=
+for d in /sys/bus/pci/devices/*; do
+    [ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x8086:0x10d3 ] || continue
+    case $(readlink "$d/driver") in */vfio-pci) BDF=${d##*/} ;; esac
+done
+[ -n "$BDF" ] || lack "no e1000e bound to vfio-pci"
+kv machine "$M"
+kv bdf "$BDF"
+
+# ftrace: the seed's filter (names this kernel lacks are skipped), kvm_pio
+echo 0 > $T/tracing_on
+echo nop > $T/current_tracer
+: > $T/set_ftrace_filter
+n=0
+while read -r f; do
+    for a in $(echo "$f" | tr '|' ' '); do
+        echo "$a" >> $T/set_ftrace_filter 2>/dev/null && n=$((n + 1))
+    done
+done < ./ftrace-filter
+kv ftrace_functions "$n"
+echo 8192 > $T/buffer_size_kb
+echo function > $T/current_tracer
+echo 1 > $T/events/kvm/kvm_pio/enable 2>/dev/null || kv ftrace_kvm_pio no
+: > $T/trace
+echo 1 > $T/tracing_on
+
+TR=${QEMU_SMOKE_TRACE:-"vfio_msix* vfio_msi_* vfio_intx* vfio_pci_* vfio_realize* vfio_populate* kvm_irqchip*"}
+targs=
+for p in $TR; do targs="$targs -trace $p"; done
+t0=$(up)
+# shellcheck disable=SC2086
+timeout -k 5 "${QEMU_SMOKE_T:-120}" qemu-system-x86_64 \
+    -accel kvm -cpu host -machine "$M" -smp 2 -m 64 \
+    -nodefaults -no-user-config -display none -vga none -no-reboot \
+    -serial "file:$O/guest-serial.txt" \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+    -device "vfio-pci,host=$BDF" \
+    -kernel ./virq-guest.elf -append "ncpus=2 selftest" \
+    $targs -D "$O/qemu-trace.txt" ${QEMU_SMOKE_ARGS:-} \
+    > "$O/qemu-stderr.txt" 2>&1
+rc=$?
+secs=$(since "$t0")
+echo 0 > $T/tracing_on
+cp $T/trace "$O/ftrace.txt"
+kv qemu_rc "$rc"
+kv seconds "$secs"
+# isa-debug-exit: QEMU exits with (code << 1) | 1; code 0 is EXIT_PASS
+if [ "$rc" -ge 1 ] && [ "$rc" -le 255 ] && [ $((rc & 1)) = 1 ] && [ "$rc" -lt 124 ]; then
+    code=$(((rc - 1) / 2))
+    kv guest_exit "$(printf 0x%02x "$code")"
+else
+    code=none
+    kv guest_exit none
+fi
+kv trace_lines "$(wc -l < "$O/qemu-trace.txt" 2>/dev/null || echo 0)"
+kv vfio_trace "$(grep -c '^vfio_\|vfio_' "$O/qemu-trace.txt" 2>/dev/null)"
+kv ftrace_lines "$(grep -vc '^#' "$O/ftrace.txt")"
+if [ "$code" = 0 ]; then
+    kv verdict PASS
+    exit 0
+fi
+why=$(grep -m1 'FAIL\|did not\|bad' "$O/guest-serial.txt" 2>/dev/null)
+[ -n "$why" ] || why=$(grep -m1 -i 'error\|fail' "$O/qemu-stderr.txt" 2>/dev/null)
+[ "$rc" != 124 ] || why="QEMU killed after ${QEMU_SMOKE_T:-120}s; $why"
+kv verdict "FAIL qemu_rc=$rc guest_exit=$code: ${why:-no message}"
+exit 1
