@@ -7,6 +7,8 @@
 # usage (the lab's command): sh ./qemu-smoke.sh [MACHINE]   (q35 default)
 # Files in /lab: virq-guest.elf, ftrace-filter (one function a line, from
 #   src/trace/trace.c trace_seed_functions; '|' separates alternatives).
+# QEMU's threads are named qemu-l2 (-name process=): through the loader
+#   they would show in ftrace as ld-linux-x86-64.
 # Writes to $LAB_OUT: guest-serial.txt (the L2 guest's COM1), qemu-trace.txt
 #   (QEMU's -trace log), qemu-stderr.txt, ftrace.txt, qemu-smoke.txt
 #   (key=value: machine, bdf, qemu_rc, guest_exit, seconds, verdict).
@@ -49,10 +51,17 @@ while read -r f; do
 done < ./ftrace-filter
 kv ftrace_functions "$n"
 echo 8192 > $T/buffer_size_kb
+# tai (5.19+; = CLOCK_REALTIME while the TAI offset is 0, as in L1) puts
+# ftrace on the clock QEMU's "-msg timestamp=on" trace lines use
+# (gettimeofday: "pid@sec.usec:event"), so the two line up
+clk=tai
+echo tai > $T/trace_clock 2>/dev/null || clk=$(sed 's/.*\[\(.*\)\].*/\1/' $T/trace_clock)
+kv trace_clock "$clk"
 echo function > $T/current_tracer
 echo 1 > $T/events/kvm/kvm_pio/enable 2>/dev/null || kv ftrace_kvm_pio no
 : > $T/trace
 echo 1 > $T/tracing_on
+echo "qemu-smoke: QEMU starts, machine $M, vfio-pci host=$BDF" > $T/trace_marker
 
 TR=${QEMU_SMOKE_TRACE:-"vfio_msix* vfio_msi_* vfio_intx* vfio_pci_* vfio_realize* vfio_populate* kvm_irqchip*"}
 targs=
@@ -62,14 +71,16 @@ t0=$(up)
 timeout -k 5 "${QEMU_SMOKE_T:-120}" qemu-system-x86_64 \
     -accel kvm -cpu host -machine "$M" -smp 2 -m 64 \
     -nodefaults -no-user-config -display none -vga none -no-reboot \
+    -name virq-smoke,process=qemu-l2 \
     -serial "file:$O/guest-serial.txt" \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     -device "vfio-pci,host=$BDF" \
     -kernel ./virq-guest.elf -append "ncpus=2 selftest" \
-    $targs -D "$O/qemu-trace.txt" ${QEMU_SMOKE_ARGS:-} \
+    $targs -msg timestamp=on -D "$O/qemu-trace.txt" ${QEMU_SMOKE_ARGS:-} \
     > "$O/qemu-stderr.txt" 2>&1
 rc=$?
 secs=$(since "$t0")
+echo "qemu-smoke: QEMU exited $rc" > $T/trace_marker
 echo 0 > $T/tracing_on
 cp $T/trace "$O/ftrace.txt"
 kv qemu_rc "$rc"
