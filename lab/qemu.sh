@@ -23,12 +23,14 @@
 # Needs: die (mkinitrd.sh), LAB_DIR, CACHE.
 
 # What -machine q35|pc -nodefaults -vga none -kernel needs: the BIOS (q35
-# and pc both load bios-256k.bin), the option ROM that -kernel uses
-# (linuxboot(_dma) for Linux, multiboot(_dma) for Multiboot, pvh for a PVH
-# ELF), and kvmvapic.bin (the TPR patching ROM every KVM x86 machine
-# loads). No VGA BIOS with -vga none; vfio-pci's ROM comes from the device.
-QEMU_FW="bios-256k.bin linuxboot.bin linuxboot_dma.bin multiboot.bin
- multiboot_dma.bin pvh.bin kvmvapic.bin"
+# and pc both load bios-256k.bin), kvmvapic.bin (the TPR patching ROM every
+# KVM x86 machine loads), and the option ROM that -kernel uses:
+# multiboot(_dma) for Multiboot (virq's guest), linuxboot(_dma) for Linux,
+# pvh for a PVH ELF. QEMU 7.2 ships both the fw_cfg-DMA and the older ROMs,
+# 11.x only the _dma ones: those of QEMU_FW_OPT it has are taken. No VGA
+# BIOS with -vga none; vfio-pci's ROM comes from the device.
+QEMU_FW="bios-256k.bin kvmvapic.bin"
+QEMU_FW_OPT="multiboot_dma.bin multiboot.bin linuxboot_dma.bin linuxboot.bin pvh.bin"
 # where Debian's qemu-system-data, seabios and ipxe-qemu put them
 QEMU_FW_DIRS="/usr/share/qemu /usr/share/seabios /usr/lib/ipxe/qemu"
 
@@ -40,8 +42,8 @@ qemu_bin_of() {  # $1 = directory: the qemu-system-x86_64 in it, if any
     return 1
 }
 
-# The loader and library path a binary under ROOT (a sysroot, or / for the
-# host) is resolved with; libraries in LIBDIRS come first.
+# The libraries a binary needs, as its loader resolves them with a library
+# path ahead of the loader's defaults; "MISSING soname" for each not found
 qemu_libs() {  # $1 = binary, $2 = loader, $3 = library path
     "$2" --library-path "$3" --list "$1" 2>&1 |
         awk '/not found/ {print "MISSING " $1; next}
@@ -51,14 +53,18 @@ qemu_libs() {  # $1 = binary, $2 = loader, $3 = library path
 
 qemu_copy_fw() {  # $1 = dest, $2... = directories, first wins
     dst=$1; shift
-    for f in $QEMU_FW; do
+    for f in $QEMU_FW $QEMU_FW_OPT; do
         for d in "$@"; do
             [ -f "$d/$f" ] || continue
             cp -L "$d/$f" "$dst/$f" || die "cannot copy firmware $d/$f"
             break
         done
-        [ -f "$dst/$f" ] || die "QEMU firmware $f not found in $*"
+        case " $QEMU_FW " in *" $f "*)
+            [ -f "$dst/$f" ] || die "QEMU firmware $f not found in $*" ;;
+        esac
     done
+    ls "$dst"/multiboot*.bin >/dev/null 2>&1 ||
+        die "no multiboot option ROM (multiboot_dma.bin, multiboot.bin) in $*"
 }
 
 # $1 = binary, $2 = loader, $3 = library path, $4 = ROOT, $5... = firmware dirs
