@@ -29,7 +29,7 @@ lack() { kv verdict "LAB-LACKS $*"; exit 3; }
 
 [ -c /dev/kvm ] || lack "no /dev/kvm in L1"
 command -v qemu-system-x86_64 >/dev/null || lack "no QEMU staged (mkinitrd.sh -q)"
-kv qemu "$(head -n2 /opt/qemu/source | tr '\n' ' ')"
+kv qemu "$(head -n2 /opt/qemu/source | tr '\n' ' ' | sed 's/ *$//')"
 BDF=
 for d in /sys/bus/pci/devices/*; do
     [ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x8086:0x10d3 ] || continue
