@@ -12,8 +12,10 @@
 # Writes to $LAB_OUT: guest-serial.txt (the L2 guest's COM1), qemu-trace.txt
 #   (QEMU's -trace log), qemu-stderr.txt, ftrace.txt, qemu-smoke.txt
 #   (key=value: machine, bdf, qemu_rc, guest_exit, seconds, verdict).
-# Env: QEMU_SMOKE_T (QEMU's limit, 120 s), QEMU_SMOKE_ARGS (more options),
-#   QEMU_SMOKE_TRACE (QEMU trace patterns, default below).
+# Env: QEMU_SMOKE_T (QEMU's limit, 120 s), QEMU_SMOKE_ARGS (more QEMU
+#   options, split on blanks; files they name are in /lab, the cwd),
+#   QEMU_SMOKE_APPEND (the guest's command line, "ncpus=2 selftest"),
+#   QEMU_SMOKE_SMP (2), QEMU_SMOKE_TRACE (QEMU trace patterns, below).
 # Exit: 0 the guest passed (isa-debug-exit status 1 = (0 << 1) | 1);
 #   1 it failed or QEMU did not run; 3 the lab lacks something (no
 #   /dev/kvm, no e1000e on vfio-pci, no QEMU).
@@ -69,13 +71,13 @@ for p in $TR; do targs="$targs -trace $p"; done
 t0=$(up)
 # shellcheck disable=SC2086
 timeout -k 5 "${QEMU_SMOKE_T:-120}" qemu-system-x86_64 \
-    -accel kvm -cpu host -machine "$M" -smp 2 -m 64 \
+    -accel kvm -cpu host -machine "$M" -smp "${QEMU_SMOKE_SMP:-2}" -m 64 \
     -nodefaults -no-user-config -display none -vga none -no-reboot \
     -name virq-smoke,process=qemu-l2 \
     -serial "file:$O/guest-serial.txt" \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     -device "vfio-pci,host=$BDF" \
-    -kernel ./virq-guest.elf -append "ncpus=2 selftest" \
+    -kernel ./virq-guest.elf -append "${QEMU_SMOKE_APPEND:-ncpus=2 selftest}" \
     $targs -msg timestamp=on -D "$O/qemu-trace.txt" ${QEMU_SMOKE_ARGS:-} \
     > "$O/qemu-stderr.txt" 2>&1
 rc=$?
