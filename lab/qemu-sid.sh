@@ -28,7 +28,7 @@ qemu_sid_sysroot() {
     [ -n "$ver" ] || { say "sid has no qemu-system-x86 (lists in $CACHE/apt/sid)"; return 1; }
     top=$CACHE/qemu/sid-$(echo "$ver" | tr ':~' '__')
     if [ -f "$top/root/source" ]; then echo "$top/root"; return 0; fi
-    rm -rf "$top"
+    rm -rf "${top:?}"
     mkdir -p "$top/debs" "$top/root" || return 1
     pkgs=$(qemu_sid_pkgs)
     n=$(echo "$pkgs" | wc -l)

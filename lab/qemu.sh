@@ -43,27 +43,32 @@ qemu_bin_of() {  # $1 = directory: the qemu-system-x86_64 in it, if any
 }
 
 # The libraries a binary needs, as its loader resolves them with a library
-# path ahead of the loader's defaults; "MISSING soname" for each not found
+# path ahead of the loader's defaults; "MISSING why" for what it cannot
+# load ("libX: cannot open shared object file", "version `GLIBC_2.38' not
+# found": a binary built for a newer libc than the loader's)
 qemu_libs() {  # $1 = binary, $2 = loader, $3 = library path
     "$2" --library-path "$3" --list "$1" 2>&1 |
-        awk '/not found/ {print "MISSING " $1; next}
+        awk '/not found|error while loading/ {
+                 sub(/^.*error while loading shared libraries: /, ""); sub(/ \(required by.*/, "")
+                 print "MISSING " $0; next }
              $2 == "=>" && $3 ~ /^\// {print $3; next}
              $1 ~ /^\// {print $1}'
 }
 
+# sh has no locals: the fw_ names must not be any caller's
 qemu_copy_fw() {  # $1 = dest, $2... = directories, first wins
-    dst=$1; shift
-    for f in $QEMU_FW $QEMU_FW_OPT; do
-        for d in "$@"; do
-            [ -f "$d/$f" ] || continue
-            cp -L "$d/$f" "$dst/$f" || die "cannot copy firmware $d/$f"
+    fw_dst=$1; shift
+    for fw_f in $QEMU_FW $QEMU_FW_OPT; do
+        for fw_d in "$@"; do
+            [ -f "$fw_d/$fw_f" ] || continue
+            cp -L "$fw_d/$fw_f" "$fw_dst/$fw_f" || die "cannot copy firmware $fw_d/$fw_f"
             break
         done
-        case " $QEMU_FW " in *" $f "*)
-            [ -f "$dst/$f" ] || die "QEMU firmware $f not found in $*" ;;
+        case " $QEMU_FW " in *" $fw_f "*)
+            [ -f "$fw_dst/$fw_f" ] || die "QEMU firmware $fw_f not found in $*" ;;
         esac
     done
-    ls "$dst"/multiboot*.bin >/dev/null 2>&1 ||
+    ls "$fw_dst"/multiboot*.bin >/dev/null 2>&1 ||
         die "no multiboot option ROM (multiboot_dma.bin, multiboot.bin) in $*"
 }
 
@@ -75,8 +80,8 @@ qemu_install() {
     [ -x "$ld" ] || die "no loader $ld for $bin"
     cp -L "$bin" "$q/bin/qemu-system-x86_64" || die "cannot copy $bin"
     libs=$(qemu_libs "$bin" "$ld" "$lp") || die "$ld cannot list $bin"
-    miss=$(echo "$libs" | sed -n 's/^MISSING //p' | tr '\n' ' ')
-    [ -z "$miss" ] || die "$bin needs libraries not found: $miss(library path $lp)"
+    miss=$(echo "$libs" | sed -n 's/^MISSING //p' | sort -u | tr '\n' ';')
+    [ -z "$miss" ] || die "$ld cannot load $bin: $miss (library path $lp)"
     for l in $libs; do cp -L "$l" "$q/lib/" || die "cannot copy $l"; done
     cp -L "$ld" "$q/lib/ld-linux-x86-64.so.2"
     qemu_copy_fw "$q/share" "$@"
@@ -114,12 +119,15 @@ qemu_stage() {  # $1 = SPEC, $2 = ROOT
         src="sid $(cat "$sr/source" 2>/dev/null)" ;;
     *.deb)
         [ -f "$spec" ] || die "no such QEMU package: $spec"
-        d=$(mktemp -d "${TMPDIR:-/tmp}/lab-qemu.XXXXXX")
-        dpkg-deb -x "$spec" "$d" || die "cannot unpack $spec"
-        b=$(qemu_bin_of "$d") || die "$spec has no qemu-system-x86_64"
-        qemu_install "$b" "$(qemu_host_ld)" "$d/usr/lib/x86_64-linux-gnu:$hostlp" \
-            "$root" "$d/usr/share/qemu" $QEMU_FW_DIRS
-        rm -rf "$d"
+        # unpacked inside ROOT, so mkinitrd's exit trap removes it on failure;
+        # removed by its literal name (a variable could have been reused)
+        mkdir "$root/.qemu-deb" || die "cannot create $root/.qemu-deb"
+        dpkg-deb -x "$spec" "$root/.qemu-deb" || die "cannot unpack $spec"
+        b=$(qemu_bin_of "$root/.qemu-deb") || die "$spec has no qemu-system-x86_64"
+        qemu_install "$b" "$(qemu_host_ld)" \
+            "$root/.qemu-deb/usr/lib/x86_64-linux-gnu:$hostlp" \
+            "$root" "$root/.qemu-deb/usr/share/qemu" $QEMU_FW_DIRS
+        rm -rf "${root:?}/.qemu-deb"
         src="deb $spec" ;;
     *)
         if [ -d "$spec" ]; then
