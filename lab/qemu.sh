@@ -22,13 +22,16 @@
 #   (lab/qemu-sid.sh: Debian unstable's QEMU with its own libraries).
 # Needs: die (mkinitrd.sh), LAB_DIR, CACHE.
 
-# What -machine q35|pc -nodefaults -vga none -kernel needs: the BIOS (q35
-# and pc both load bios-256k.bin), kvmvapic.bin (the TPR patching ROM every
-# KVM x86 machine loads), and the option ROM that -kernel uses:
-# multiboot(_dma) for Multiboot (virq's guest), linuxboot(_dma) for Linux,
-# pvh for a PVH ELF. QEMU 7.2 ships both the fw_cfg-DMA and the older ROMs,
-# 11.x only the _dma ones: those of QEMU_FW_OPT it has are taken. No VGA
-# BIOS with -vga none; vfio-pci's ROM comes from the device.
+# What -machine q35|pc -nodefaults -vga none -kernel needs (read in QEMU
+# 7.2): the BIOS (pc_q35_machine_options and pc_i440fx_machine_options set
+# default_machine_opts "firmware=bios-256k.bin"), kvmvapic.bin (the TPR
+# patching ROM apic_common_realize adds with vapic=on, the default, under
+# TCG and KVM alike), and the option ROM -kernel uses: load_multiboot picks
+# multiboot_dma.bin when fw_cfg DMA is on (multiboot.bin otherwise; virq's
+# guest is Multiboot), linuxboot(_dma).bin for Linux, pvh.bin for a PVH
+# ELF. Later QEMU dropped the non-DMA ROMs (sid's 11.1.3 has neither
+# multiboot.bin nor linuxboot.bin): those of QEMU_FW_OPT it has are taken.
+# No VGA BIOS with -vga none; vfio-pci's ROM comes from the device.
 QEMU_FW="bios-256k.bin kvmvapic.bin"
 QEMU_FW_OPT="multiboot_dma.bin multiboot.bin linuxboot_dma.bin linuxboot.bin pvh.bin"
 # where Debian's qemu-system-data, seabios and ipxe-qemu put them
