@@ -1,8 +1,9 @@
 #!/bin/sh
 # check.sh - make check: unit tests (plain, then ASan+UBSan), command-line
 # checks, and every scenario in the lab on each kernel era: 6.1, 5.10, 6.12
-# and 7.2 (lab/setup.sh fetches them, private apt configuration for 5.10/7.2).
-# Ends with one line "N passed, N failed".
+# and 7.2 (lab/setup.sh fetches them, private apt configuration for 5.10/7.2);
+# on 6.1 also the host's QEMU inside L1 running virq's guest with vfio-pci
+# (lab/qemu-smoke-run.sh). Ends with one line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 B=${BUILD:-build}
