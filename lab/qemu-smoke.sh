@@ -60,7 +60,8 @@ clk=tai
 echo tai > $T/trace_clock 2>/dev/null || clk=$(sed 's/.*\[\(.*\)\].*/\1/' $T/trace_clock)
 kv trace_clock "$clk"
 echo function > $T/current_tracer
-echo 1 > $T/events/kvm/kvm_pio/enable 2>/dev/null || kv ftrace_kvm_pio no
+pio=yes
+echo 1 > $T/events/kvm/kvm_pio/enable 2>/dev/null || { pio=no; kv ftrace_kvm_pio no; }
 : > $T/trace
 echo 1 > $T/tracing_on
 echo "qemu-smoke: QEMU starts, machine $M, vfio-pci host=$BDF" > $T/trace_marker
@@ -87,23 +88,35 @@ echo 0 > $T/tracing_on
 cp $T/trace "$O/ftrace.txt"
 kv qemu_rc "$rc"
 kv seconds "$secs"
-# isa-debug-exit: QEMU exits with (code << 1) | 1; code 0 is EXIT_PASS
-if [ "$rc" -ge 1 ] && [ "$rc" -le 255 ] && [ $((rc & 1)) = 1 ] && [ "$rc" -lt 124 ]; then
+# isa-debug-exit: QEMU exits with (code << 1) | 1, so status 1 is
+# EXIT_PASS, but 1 is also QEMU's own error status. The guest's write to
+# the port, as KVM saw it (kvm_pio), says which; without that event the
+# status alone is taken when QEMU printed no error.
+w=$(grep -m1 'kvm_pio: pio_write at 0xf4 ' "$O/ftrace.txt" |
+    sed -n 's/.* val \(0x[0-9a-f]*\).*/\1/p')
+qerr=$(grep 'qemu-system-x86_64: ' "$O/qemu-stderr.txt" | grep -v ': warning: ' | head -n1)
+code=none why=
+if [ -n "$w" ]; then
+    code=$((w))
+    [ $(((code << 1 | 1) & 255)) = "$rc" ] ||
+        why="QEMU's status $rc is not the guest's exit write $w"
+elif [ "$pio" = yes ]; then
+    why="the guest never wrote the exit port"
+elif [ $((rc & 1)) = 1 ] && [ -z "$qerr" ] && [ "$rc" -lt 128 ]; then
     code=$(((rc - 1) / 2))
-    kv guest_exit "$(printf 0x%02x "$code")"
-else
-    code=none
-    kv guest_exit none
 fi
+[ "$code" = none ] || code=$(printf 0x%02x "$code")
+kv guest_exit "$code"
 kv trace_lines "$(wc -l < "$O/qemu-trace.txt" 2>/dev/null || echo 0)"
 kv vfio_trace "$(grep -c '^vfio_\|vfio_' "$O/qemu-trace.txt" 2>/dev/null)"
 kv ftrace_lines "$(grep -vc '^#' "$O/ftrace.txt")"
-if [ "$code" = 0 ]; then
+if [ "$code" = 0x00 ] && [ -z "$why" ]; then
     kv verdict PASS
     exit 0
 fi
-why=$(grep -m1 'FAIL\|did not\|bad' "$O/guest-serial.txt" 2>/dev/null)
-[ -n "$why" ] || why=$(grep -m1 -i 'error\|fail' "$O/qemu-stderr.txt" 2>/dev/null)
-[ "$rc" != 124 ] || why="QEMU killed after ${QEMU_SMOKE_T:-120}s; $why"
+g=$(grep -m1 'FAIL\|did not\|bad' "$O/guest-serial.txt" 2>/dev/null)
+why="${why:+$why; }${g:-$qerr}"
+[ "$(awk -v s="$secs" -v t="${QEMU_SMOKE_T:-120}" 'BEGIN {print (s >= t)}')" = 0 ] ||
+    why="QEMU killed after ${QEMU_SMOKE_T:-120}s; $why"
 kv verdict "FAIL qemu_rc=$rc guest_exit=$code: ${why:-no message}"
 exit 1
