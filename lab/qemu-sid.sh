@@ -32,6 +32,7 @@ qemu_sid_sysroot() {
     mkdir -p "$top/debs" "$top/root" || return 1
     pkgs=$(qemu_sid_pkgs)
     n=$(echo "$pkgs" | wc -l)
+    # shellcheck disable=SC2086
     say "qemu: Debian unstable's qemu-system-x86 $ver: downloading $n packages ($(apt_size_mb sid $pkgs) MB)"
     # shellcheck disable=SC2086
     if ! (cd "$top/debs" && apt_x sid apt-get download $pkgs) > "$top/download.log" 2>&1; then

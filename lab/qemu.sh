@@ -32,6 +32,7 @@
 # ELF. Later QEMU dropped the non-DMA ROMs (sid's 11.1.3 has neither
 # multiboot.bin nor linuxboot.bin): those of QEMU_FW_OPT it has are taken.
 # No VGA BIOS with -vga none; vfio-pci's ROM comes from the device.
+# shellcheck disable=SC2086  # QEMU_FW_DIRS is a word list, split on purpose
 QEMU_FW="bios-256k.bin kvmvapic.bin"
 QEMU_FW_OPT="multiboot_dma.bin multiboot.bin linuxboot_dma.bin linuxboot.bin pvh.bin"
 # where Debian's qemu-system-data, seabios and ipxe-qemu put them
