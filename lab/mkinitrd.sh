@@ -1,15 +1,19 @@
 #!/bin/sh
 # mkinitrd.sh - build the lab's busybox initramfs.
 #
-# usage: mkinitrd.sh -o OUT -c CMD [-k ID] FILE...
+# usage: mkinitrd.sh -o OUT -c CMD [-k ID] [-q QEMU] FILE...
 #   FILE...  copied into /lab/ (binaries must be static: there is no libc)
 #   -c CMD   shell command /init runs in /lab, e.g. "./mytest -v"
 #   -k ID    cached kernel whose modules go in (default: the last setup.sh
 #            prepared; ID is its directory in the cache, see setup.sh)
 #   -o OUT   the gzip'd newc cpio to write
+#   -q QEMU  also a QEMU for L2 guests (lab/qemu.sh): "host" (the host's
+#            /usr/bin/qemu-system-x86_64), a binary, a directory, a .deb or
+#            "sid"; it runs as qemu-system-x86_64 on /init's PATH
 # Env: VIRQ_LAB_CACHE (as setup.sh), LAB_VFIO_IDS (vendor:device list bound
 #   to vfio-pci, default "1234:11e8 8086:10d3" = QEMU edu and e1000e),
-#   LAB_MODULES (extra modules to load, after the KVM/VFIO ones).
+#   LAB_MODULES (extra modules to load, after the KVM/VFIO ones),
+#   LAB_QEMU_L2 (as -q).
 # A module the kernel has neither as a module nor built in goes to
 # /lib/modules/missing, which /init reports (LAB-MODULE m missing: ...).
 # Exit: 0 ok, 2 usage, 3 failure.
@@ -18,7 +22,7 @@ LAB_DIR=$(cd "$(dirname "$0")" && pwd)
 CACHE=${VIRQ_LAB_CACHE:-$LAB_DIR/../build/lab-cache}
 # kvm_intel cannot load under TCG (no VMX); /init reports it and goes on
 MODULES="kvm kvm_amd kvm_intel irqbypass vfio vfio_iommu_type1 vfio_pci ${LAB_MODULES:-}"
-OUT='' CMD='' ID='' ST=''
+OUT='' CMD='' ID='' ST='' QEMU_L2=${LAB_QEMU_L2:-}
 
 die() { echo "lab: mkinitrd: $*" >&2; exit 3; }
 usage() { sed -n '/^set -eu/q;2,$p' "$0" >&2; exit 2; }
@@ -26,9 +30,10 @@ trap 'rc=$?; trap - EXIT; [ -z "$ST" ] || rm -rf "$ST"
       [ $rc = 0 ] || [ $rc = 2 ] || exit 3' EXIT
 trap 'exit 3' INT TERM HUP
 
-while getopts o:c:k:h opt; do
+while getopts o:c:k:q:h opt; do
     case $opt in
-        o) OUT=$OPTARG ;; c) CMD=$OPTARG ;; k) ID=$OPTARG ;; *) usage ;;
+        o) OUT=$OPTARG ;; c) CMD=$OPTARG ;; k) ID=$OPTARG ;; q) QEMU_L2=$OPTARG ;;
+        *) usage ;;
     esac
 done
 shift $((OPTIND - 1))
@@ -93,6 +98,11 @@ for f in "$@"; do cp -L "$f" "$ST/lab/"; done
 printf '%s\n' "$CMD" > "$ST/lab/.cmd"
 printf '%s\n' "${LAB_VFIO_IDS:-1234:11e8 8086:10d3}" > "$ST/lab/.vfio_ids"
 cp "$LAB_DIR/init" "$ST/init"
+if [ -n "$QEMU_L2" ]; then
+    # shellcheck source=lab/qemu.sh
+    . "$LAB_DIR/qemu.sh"
+    qemu_stage "$QEMU_L2" "$ST"
+fi
 chmod 755 "$ST/init"
 
 # No device nodes in the archive: /init mounts devtmpfs and reopens the

@@ -2,23 +2,26 @@
 # run.sh - run one command inside the lab: setup.sh + mkinitrd.sh + boot.sh.
 #
 # usage: run.sh [--kernel K [--modules M]] [--timeout S] [--qemu-extra ARGS]
-#               --log LOG --outdir DIR --cmd CMD FILE...
+#               [--qemu QEMU] --log LOG --outdir DIR --cmd CMD FILE...
 #   --kernel K    as setup.sh --kernel (default 6.1): 5.10, 6.1, 6.12, 7.2,
 #                 linux-image-PKG, a cached version or a kernel file
 #   --modules M   as setup.sh --modules (with --kernel FILE)
 #   --timeout S   as boot.sh -t (host hard limit, default 660)
 #   --qemu-extra  as boot.sh --qemu-extra
+#   --qemu QEMU   a QEMU for L2 guests in the initramfs (mkinitrd.sh -q:
+#                 host, a binary, a directory, a .deb or sid), run as
+#                 qemu-system-x86_64 inside; L1 then has one CPU (LAB_SMP=1)
 #   --cmd CMD     shell command run in /lab inside the guest, where FILE...
 #                 are (e.g. "./virq run scenario.json"); $LAB_OUT=/lab-out
 #                 there is shipped back into DIR
 # Env: as setup.sh and boot.sh (VIRQ_LAB_CACHE, LAB_SMP, LAB_MEM,
-#   LAB_APPEND, LAB_VERBOSE, LAB_VFIO_IDS, LAB_MODULES).
+#   LAB_APPEND, LAB_VERBOSE, LAB_VFIO_IDS, LAB_MODULES, LAB_QEMU_L2 as --qemu).
 # Exit: as boot.sh (the command's status, 124 timeout, 125 no result);
 #   2 usage; 3 setup failed (packages, kernel fetch or initrd).
 set -eu
 LAB_DIR=$(cd "$(dirname "$0")" && pwd)
 CACHE=${VIRQ_LAB_CACHE:-$LAB_DIR/../build/lab-cache}
-KERNEL=6.1 MODS='' TIMEOUT='' LOG='' OUTDIR='' CMD='' QEXTRA='' INITRD=''
+KERNEL=6.1 MODS='' TIMEOUT='' LOG='' OUTDIR='' CMD='' QEXTRA='' INITRD='' QEMU_L2=${LAB_QEMU_L2:-}
 
 usage() { sed -n '/^set -eu/q;2,$p' "$0" >&2; exit 2; }
 trap '[ -z "$INITRD" ] || rm -f "$INITRD"' EXIT
@@ -26,12 +29,12 @@ trap 'exit 125' INT TERM HUP
 
 while [ $# -gt 0 ]; do
     case $1 in
-        --kernel|--modules|--timeout|--log|--outdir|--cmd|--qemu-extra)
+        --kernel|--modules|--timeout|--log|--outdir|--cmd|--qemu-extra|--qemu)
             [ $# -ge 2 ] || usage
             case $1 in
                 --kernel) KERNEL=$2 ;; --modules) MODS=$2 ;; --timeout) TIMEOUT=$2 ;;
                 --log) LOG=$2 ;; --outdir) OUTDIR=$2 ;; --cmd) CMD=$2 ;;
-                --qemu-extra) QEXTRA=$2 ;;
+                --qemu-extra) QEXTRA=$2 ;; --qemu) QEMU_L2=$2 ;;
             esac
             shift 2 ;;
         -h|--help) usage ;;
@@ -55,7 +58,13 @@ kver=$(echo "$out" | sed -n 's/^LAB_KVER=//p' | tail -n1)
 
 mkdir -p "$CACHE"
 INITRD=$(mktemp "$CACHE/initrd.XXXXXX")
-"$LAB_DIR/mkinitrd.sh" -o "$INITRD" -c "$CMD" -k "$kver" "$@" || exit 3
+LAB_QEMU_L2=$QEMU_L2 "$LAB_DIR/mkinitrd.sh" -o "$INITRD" -c "$CMD" -k "$kver" "$@" || exit 3
+# An L2 under nested SVM in a TCG L1: with L1 -smp 2 an SMP L2 Linux
+# deadlocked in 6 of 6 tries, with -smp 1 11 of 11 completed (issue 10)
+if [ -n "$QEMU_L2" ] && [ "${LAB_SMP:-1}" != 1 ]; then
+    echo "lab: run.sh: QEMU inside L1: LAB_SMP=$LAB_SMP overridden to 1" >&2
+fi
+[ -z "$QEMU_L2" ] || export LAB_SMP=1
 
 set +e
 if [ -n "$TIMEOUT" ]; then

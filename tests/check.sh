@@ -2,8 +2,9 @@
 # check.sh - make check: unit tests (plain, then ASan+UBSan), command-line
 # checks, the guest's selftest under the host's QEMU (q35), and every
 # scenario in the lab on each kernel era: 6.1, 5.10, 6.12 and 7.2
-# (lab/setup.sh fetches them, private apt configuration for 5.10/7.2).
-# Ends with one line "N passed, N failed".
+# (lab/setup.sh fetches them, private apt configuration for 5.10/7.2); on
+# 6.1 also the host's QEMU inside L1 running virq's guest with vfio-pci
+# (lab/qemu-smoke-run.sh). Ends with one line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 B=${BUILD:-build}
@@ -113,6 +114,22 @@ if awk '/kvm_set_irq_routing <-kvm_vm_ioctl/ { s = 1; next }
     ok "ftrace: kvm_set_irq_routing, VMM markers, irqfd_update on one timeline"
 else
     ko "ftrace: $t lacks kvm_set_irq_routing / markers / irqfd_update"
+fi
+# QEMU inside L1 (lab/qemu-smoke-run.sh): the host's QEMU runs virq's guest
+# ("ncpus=2 selftest") with -accel kvm -cpu host -smp 2 (nested SVM) and
+# -device vfio-pci on the lab's e1000e; the guest exits through isa-debug-exit
+o=$B/check/qemu-smoke
+GUEST=$B/guest/virq-guest.elf lab/qemu-smoke-run.sh --kernel 6.1 --out "$o" \
+    > "$B/check-qemu-smoke.log" 2>&1
+rc=$?
+kv() { sed -n "s/^$1=//p" "$o/qemu-smoke.txt" 2>/dev/null | head -n1; }
+if [ $rc = 0 ] && [ "$(kv verdict)" = PASS ] &&
+   grep -q 'vfio_msix_early_setup 0000:00:02.0 .*entries 5' "$o/qemu-trace.txt" &&
+   grep -q 'kvm_irqfd <-kvm_vm_ioctl' "$o/ftrace.txt" &&
+   grep -q 'kvm_pio: pio_write at 0xf4 size 4 count 1 val 0x0' "$o/ftrace.txt"; then
+    ok "QEMU in L1: $(kv qemu | sed 's/.*QEMU emulator //') ran the guest selftest with vfio-pci $(kv bdf) in $(kv seconds) s (MSI-X setup in its trace, KVM_IRQFD and the exit port in ftrace)"
+else
+    ko "QEMU in L1: rc=$rc, $(kv verdict || true); $(grep -m1 'lab: \(QEMU\|boot\|no\)' "$B/check-qemu-smoke.log") ($B/check-qemu-smoke.log, $o)"
 fi
 # the seed's trace (seed-trace.virq, the plain move of vector 1 of three):
 # by era, what the kernel does with it (docs/seed-trace.md)
