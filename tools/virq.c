@@ -20,6 +20,7 @@
 #include "../src/trace/report.h"
 #include "../src/trace/trace.h"
 #include "../src/trace/seed.h"
+#include "../src/scenario/program.h"
 #include "../src/trace/timeline.h"
 
 extern const uint8_t virq_guest_image[], virq_guest_image_end[];
@@ -35,6 +36,8 @@ static const char usage_main[] =
 	"  lab run FILE...     boot the lab (a Debian kernel under QEMU TCG) and run them there\n"
 	"  lab setup           install the lab's packages and fetch its kernel(s) ahead\n"
 	"  trace-compare FILE  find the seed's release, commit and use blocks in an ftrace.txt\n"
+	"  program FILE PROG [ELF]  FILE's guest steps as the guest's step program, to run\n"
+	"                      the test guest under another VMM (qemu -kernel ELF -initrd PROG)\n"
 	"\n"
 	"'virq COMMAND --help' tells more. Exit status: 0 every expect held, 1 an expect\n"
 	"or a step failed, 2 bad input or usage (nothing started), 3 environment (no\n"
@@ -266,6 +269,61 @@ static int cmd_check(int argc, char **argv)
 
 int cmd_lab(int argc, char **argv, const char *usage_text);
 
+static int write_file(const char *path, const void *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	int ok = f && fwrite(buf, 1, len, f) == len;
+
+	if (f && fclose(f))
+		ok = 0;
+	if (!ok)
+		fprintf(stderr, "virq: %s: %s\n", path, strerror(errno));
+	return ok ? 0 : -1;
+}
+
+/* virq program FILE PROG [ELF]: 0 written, 2 the scenario has steps a guest cannot run */
+static int cmd_program(int argc, char **argv)
+{
+	struct program_info info;
+	struct virq_prog *p = NULL;
+	struct scenario sc;
+	char err[512];
+	ssize_t n;
+	int r = 0;
+
+	if ((argc != 3 && argc != 4) || !strcmp(argv[1], "--help"))
+		return usage("usage: virq program FILE PROG [ELF]\n"
+			     "Writes FILE's guest steps and the expects the guest can judge as the test\n"
+			     "guest's step program PROG, and the guest itself (the one virq runs) as ELF,\n"
+			     "so another VMM can run them: qemu -kernel ELF -initrd PROG -append ncpus=N.\n"
+			     "The guest marks each step on port 0x1010, prints 'virq-expect LINE ok|FAIL'\n"
+			     "per expect and exits through isa-debug-exit (0xf4). A scenario with host\n"
+			     "steps is refused with FILE:LINE (exit 2); expects only a VMM can judge are\n"
+			     "left out and listed.\n",
+			     argc == 2 && !strcmp(argv[1], "--help") ? 0 : VIRQ_EXIT_USAGE);
+	if (scenario_parse_file(argv[1], &sc, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return VIRQ_EXIT_USAGE;
+	}
+	n = program_compile(&sc, &p, &info, err, sizeof(err));
+	scenario_free(&sc);
+	if (n < 0) {
+		fprintf(stderr, "%s\n", n == -EINVAL ? err : strerror((int)-n));
+		return VIRQ_EXIT_USAGE;
+	}
+	for (int i = 0; i < info.nr_vmm_only; i++)
+		printf("%s:%d: only a VMM can judge this expect: left out\n", argv[1],
+		       info.vmm_only_line[i]);
+	if (write_file(argv[2], p, (size_t)n) ||
+	    (argc == 4 && write_file(argv[3], virq_guest_image,
+				     (size_t)(virq_guest_image_end - virq_guest_image))))
+		r = VIRQ_EXIT_ENV;
+	else
+		printf("%s: %u steps, %u devices, %zd bytes\n", argv[2], p->nr_steps, p->nr_devs, n);
+	free(p);
+	return r;
+}
+
 /* exit 0 when the seed's 21 calls are there back to back, callers too; 1 when not; 2 usage */
 static int cmd_trace_compare(int argc, char **argv)
 {
@@ -302,6 +360,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "check"))
 		return cmd_check(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "program"))
+		return cmd_program(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "trace-compare"))
 		return cmd_trace_compare(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "lab"))

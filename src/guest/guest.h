@@ -56,6 +56,7 @@ _Static_assert(VIRQ_TRAMPOLINE_GPA % 4096 == 0 &&
 #define MB_BOOT_MAGIC		0x2badb002
 #define MB_INFO_MEM		(1u << 0)
 #define MB_INFO_CMDLINE		(1u << 2)
+#define MB_INFO_MODS		(1u << 3)
 
 struct multiboot_info {
 	uint32_t flags;
@@ -63,6 +64,12 @@ struct multiboot_info {
 	uint32_t mem_upper;
 	uint32_t boot_device;
 	uint32_t cmdline;
+	uint32_t mods_count;
+	uint32_t mods_addr;
+};
+
+struct multiboot_mod {
+	uint32_t mod_start, mod_end, string, reserved;
 };
 
 /* What idt.S pushes for every vector; see trap_common */
@@ -152,6 +159,9 @@ static inline void lapic_eoi(void)
 
 struct guest_opts {
 	uint32_t ncpus;			/* "ncpus=N" */
+	uint32_t tsc_khz;		/* "tsc_khz=N": TSC cycles per ms (default 3 GHz,
+					 * which makes waits longer, never shorter, on
+					 * a slower TSC) */
 	int selftest;			/* "selftest": run selftest.c, then exit */
 	int printlog;			/* "printlog": print the log at exit */
 	uint32_t pci_mode;		/* "pci=assign|firmware", else undecided */
@@ -211,6 +221,12 @@ int selftest_msix(void);
 
 /* pci.c, virtq.c, nvme.c: mailbox ops, returning an enum virq_status */
 uint32_t pci_enum(uint32_t *result);
+uint16_t pci_cfg_read16(uint32_t bdf, uint32_t reg);
+void pci_cfg_write16(uint32_t bdf, uint32_t reg, uint16_t v);
+
+/* prog.c: a step program from a multiboot module, run without a VMM */
+int prog_load(const struct multiboot_info *mbi);
+uint32_t prog_run(void);
 const struct virq_pci_dev *pci_find(uint16_t vendor, uint16_t device,
 				    uint32_t nth);
 uint32_t virtq_add(const volatile uint32_t *arg, uint32_t *result);

@@ -25,7 +25,7 @@
 #include "guest.h"
 
 static char cmdline[VIRQ_CMDLINE_MAX];
-struct guest_opts opts = { .ncpus = 1 };
+struct guest_opts opts = { .ncpus = 1, .tsc_khz = 3000000 };
 
 /* Returns the rest of word [w, e) after prefix p, or NULL */
 static const char *skip_prefix(const char *w, const char *e, const char *p)
@@ -98,6 +98,8 @@ static void parse_word(const char *w, const char *e)
 		opts.printlog = 1;
 	else if ((v = skip_prefix(w, e, "ncpus=")))
 		opts.ncpus = parse_u32(v, e);
+	else if ((v = skip_prefix(w, e, "tsc_khz=")))
+		opts.tsc_khz = parse_u32(v, e);
 	else if ((v = skip_prefix(w, e, "need=")))
 		parse_need(v, e);
 	else if ((v = skip_prefix(w, e, "pci=assign")) && v == e)
@@ -156,6 +158,7 @@ static void start_aps(uint32_t ncpus)
 void virq_bsp_main(uint32_t magic, const struct multiboot_info *mbi)
 {
 	uint32_t me = this_cpu(), ncpus, mem_upper = 0, i;
+	int prog;
 
 	idt_init();
 	idt_load();
@@ -168,6 +171,8 @@ void virq_bsp_main(uint32_t magic, const struct multiboot_info *mbi)
 		mem_upper = mbi->mem_upper;
 	copy_cmdline(mbi);
 	parse_cmdline(cmdline);
+	/* before the steps use any memory the loader may have put it in */
+	prog = prog_load(mbi);
 	ncpus = opts.ncpus;
 	kprintf("virq-guest: mem_upper=%u KiB cmdline='%s' ncpus=%u\n",
 		mem_upper, cmdline, ncpus);
@@ -201,6 +206,8 @@ void virq_bsp_main(uint32_t magic, const struct multiboot_info *mbi)
 
 	if (opts.selftest)
 		virq_exit(selftest_run(ncpus) ? EXIT_FAIL : EXIT_PASS);
+	if (prog)
+		virq_exit(prog < 0 ? EXIT_BOOT : prog_run());
 	cmd_loop(me);
 }
 

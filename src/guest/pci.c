@@ -117,6 +117,17 @@ static void pci_write32(uint32_t bdf, uint32_t reg, uint32_t v)
 	outl(PCI_CONF_DATA, v);
 }
 
+/* config space for the step program (prog.c): Message Control */
+uint16_t pci_cfg_read16(uint32_t bdf, uint32_t reg)
+{
+	return pci_read16(bdf, reg);
+}
+
+void pci_cfg_write16(uint32_t bdf, uint32_t reg, uint16_t v)
+{
+	pci_write16(bdf, reg, v);
+}
+
 /* The BAR's read-back after writing all ones; the old value is restored */
 static uint32_t bar_probe(uint32_t bdf, uint32_t reg, uint32_t *old)
 {
