@@ -13,6 +13,7 @@
  */
 #include "guest.h"
 #include "virq-prog.h"
+#include "e1000e-regs.h"
 
 #define PROG_MAX_BYTES	(sizeof(struct virq_prog) + 1024 * sizeof(struct virq_prog_step))
 
@@ -21,18 +22,6 @@
 #define MSIX_FMASK		0x4000
 #define MSIX_ENTRY_SIZE		16
 #define MSIX_ENTRY_CTRL		12
-
-#define E1000_CTRL_EXT		0x18
-#define E1000_ICR		0xc0
-#define E1000_ICS		0xc8
-#define E1000_IMS		0xd0
-#define E1000_IMC		0xd8
-#define E1000_EIAC		0xdc
-#define E1000_IVAR		0xe4
-#define E1000_CTRL_EXT_IAME	(1u << 27)
-#define E1000_IVAR_MAP		0x000cba98u
-#define E1000_CAUSES		0x01f00000u
-#define E1000_RAISE_GAP_MS	2	/* QEMU 7.2's EITR: raises of a vector > 128 us apart */
 
 /* the module, copied clear of the memory the steps use (rings, DMA) */
 static uint8_t prog_buf[PROG_MAX_BYTES] __attribute__((aligned(8)));

@@ -16,6 +16,7 @@
 #include "../hw/nvme/nvme.h"
 #include "../hw/virtio/virtio-pci.h"
 #include "../hw/vfio/pci.h"
+#include "../guest/e1000e-regs.h"
 
 #define DRIVER_TIMEOUT_MS	10000
 #define DMA_PER_DEVICE		0x10000		/* rings and buffers of one device */
@@ -317,17 +318,7 @@ static int driver_nvme(struct run *run, struct run_device *d, const struct sc_st
 
 /* ---- e1000e (passed through): its interrupt registers in BAR 0 ---- */
 
-#define E1000_CTRL_EXT	0x18
-#define E1000_ICR	0xc0
-#define E1000_ICS	0xc8
-#define E1000_IMS	0xd0
-#define E1000_IMC	0xd8
-#define E1000_EIAC	0xdc
-#define E1000_IVAR	0xe4
-#define E1000_CTRL_EXT_IAME	(1u << 27)
-#define E1000_IVAR_MAP	0x000cba98u	/* RXQ0 -> 0, RXQ1 -> 1, TXQ0 -> 2, TXQ1 -> 3, other -> 4 */
-#define E1000_CAUSES	0x01f00000u	/* RXQ0, RXQ1, TXQ0, TXQ1, other */
-#define E1000_RAISE_GAP_NS	2000000	/* QEMU 7.2's EITR: raises of a vector > 128 us apart */
+#define E1000_RAISE_GAP_NS	(E1000_RAISE_GAP_MS * 1000000)
 
 static uint32_t ereg(struct run *run, struct run_device *d, uint32_t off)
 {
