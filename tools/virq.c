@@ -20,6 +20,7 @@
 #include "../src/trace/report.h"
 #include "../src/trace/trace.h"
 #include "../src/trace/seed.h"
+#include "../src/trace/diff.h"
 #include "../src/scenario/program.h"
 #include "../src/trace/timeline.h"
 
@@ -36,6 +37,7 @@ static const char usage_main[] =
 	"  lab run FILE...     boot the lab (a Debian kernel under QEMU TCG) and run them there\n"
 	"  lab setup           install the lab's packages and fetch its kernel(s) ahead\n"
 	"  trace-compare FILE  find the seed's release, commit and use blocks in an ftrace.txt\n"
+	"  trace-diff A B      two ftrace.txt of one scenario (virq, another VMM) step by step\n"
 	"  program FILE PROG [ELF]  FILE's guest steps as the guest's step program, to run\n"
 	"                      the test guest under another VMM (qemu -kernel ELF -initrd PROG)\n"
 	"\n"
@@ -349,6 +351,28 @@ static int cmd_trace_compare(int argc, char **argv)
 	return m.back_to_back ? 0 : VIRQ_EXIT_FAIL;
 }
 
+/* exit 0 when every step has the same kernel calls in both, 1 when not, 2 usage */
+static int cmd_trace_diff(int argc, char **argv)
+{
+	struct trace_diff_result res;
+	int r;
+
+	if (argc != 3 || !strcmp(argv[1], "--help"))
+		return usage("usage: virq trace-diff A/ftrace.txt B/ftrace.txt\n"
+			     "Cuts both kernel traces at their step marks (virq's 'virq: step NAME:LINE'\n"
+			     "markers, or the test guest's write of LINE to port 0x1010, which kvm_pio shows\n"
+			     "under any VMM) and prints, per step, each traced function whose call count\n"
+			     "differs: the same scenario under virq and under QEMU, say. Step 0 is what came\n"
+			     "before the first mark (VMM setup). Exit 0 if no step differs.\n",
+			     argc == 2 && !strcmp(argv[1], "--help") ? 0 : VIRQ_EXIT_USAGE);
+	r = trace_diff(argv[1], argv[2], stdout, &res);
+	if (r < 0) {
+		fprintf(stderr, "virq: trace-diff: %s\n", strerror(-r));
+		return VIRQ_EXIT_USAGE;
+	}
+	return res.differing ? VIRQ_EXIT_FAIL : 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -360,6 +384,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "check"))
 		return cmd_check(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "trace-diff"))
+		return cmd_trace_diff(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "program"))
 		return cmd_program(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "trace-compare"))

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "seed.h"
+#include "ftrace-line.h"
 
 const struct seed_call seed_calls[] = {
 	/* vfio_msix_vector_release: VFIO's trigger to `interrupt` */
@@ -77,24 +78,11 @@ static bool seed_traced(const char *key)
 	return false;
 }
 
-/* copy a symbol, "foo.isra.0" -> "foo" */
-static void symbol(char *to, size_t n, const char *from, size_t len)
-{
-	snprintf(to, n, "%.*s", (int)len, from);
-	to[strcspn(to, ".")] = 0;
-}
-
 /* "  CPU 0/KVM-149 [000] ..... 1.2: irqfd_update <-kvm_irqfd" */
 static bool trace_call(const char *line, struct call *c)
 {
-	const char *arrow = strstr(line, " <-"), *s;
-
-	if (line[0] == '#' || !arrow || strstr(line, "tracing_mark_write"))
+	if (!ftrace_call(line, c->fn, sizeof(c->fn), c->caller, sizeof(c->caller)))
 		return false;
-	for (s = arrow; s > line && s[-1] != ' '; s--)
-		;
-	symbol(c->fn, sizeof(c->fn), s, (size_t)(arrow - s));
-	symbol(c->caller, sizeof(c->caller), arrow + 3, strcspn(arrow + 3, " \r\n"));
 	snprintf(c->key, sizeof(c->key), "%s", seed_name(c->fn));
 	snprintf(c->caller_key, sizeof(c->caller_key), "%s", seed_name(c->caller));
 	return true;

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ftrace-line.c - parse the function tracer's "fn <-caller" lines. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ftrace-line.h"
+
+/* copy a symbol, "foo.isra.0" -> "foo" */
+static void symbol(char *to, size_t n, const char *from, size_t len)
+{
+	snprintf(to, n, "%.*s", (int)len, from);
+	to[strcspn(to, ".")] = 0;
+}
+
+bool ftrace_call(const char *line, char *fn, size_t fn_len, char *caller, size_t caller_len)
+{
+	const char *arrow = strstr(line, " <-"), *s;
+
+	if (line[0] == '#' || !arrow || strstr(line, "tracing_mark_write"))
+		return false;
+	for (s = arrow; s > line && s[-1] != ' '; s--)
+		;
+	symbol(fn, fn_len, s, (size_t)(arrow - s));
+	symbol(caller, caller_len, arrow + 3, strcspn(arrow + 3, " \r\n"));
+	return true;
+}
