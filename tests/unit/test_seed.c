@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "trace/seed.h"
+#include "trace/diff.h"
 
 static int compare(const char *name, struct seed_match *m)
 {
@@ -108,6 +109,86 @@ static void test_seed_missing_file(void **state)
 	assert_int_equal(compare("no-such.ftrace", &m), -ENOENT);
 }
 
+/* trace_diff's report of two fixtures, in a malloc'ed string */
+static char *diff(const char *a, const char *b, struct trace_diff_result *res)
+{
+	char pa[512], pb[512], *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	snprintf(pa, sizeof(pa), "%s/tests/data/%s", SRCDIR, a);
+	snprintf(pb, sizeof(pb), "%s/tests/data/%s", SRCDIR, b);
+	assert_int_equal(trace_diff(pa, pb, out, res), 0);
+	fclose(out);
+	return buf;
+}
+
+/* one step's block of the report, up to the next step or the summary; "" if the step is the same */
+static const char *diff_step(const char *report, const char *step)
+{
+	static char block[2048];
+	const char *s = strstr(report, step), *e;
+
+	if (!s)
+		return "";
+	e = strstr(s + 1, "\nstep ");
+	if (!e)
+		e = strstr(s, " steps, ");
+	snprintf(block, sizeof(block), "%.*s", (int)(e ? e - s : (long)strlen(s)), s);
+	return block;
+}
+
+static void test_trace_diff_same_trace_has_no_difference(void **state)
+{
+	struct trace_diff_result res;
+	char *r = diff("seed-affinity-virq-6.1.ftrace", "seed-affinity-virq-6.1.ftrace", &res);
+
+	(void)state;
+	assert_int_equal(res.differing, 0);
+	assert_true(res.steps > 20);
+	free(r);
+}
+
+/*
+ * seed-affinity's guest steps under virq and under real QEMU 11.1.3 in the
+ * lab (6.1, e1000e passed through): every MSI-X step makes the same kernel
+ * calls; what differs is QEMU's INTx (set up before the first step, torn
+ * down at MSI-X enable, line 20: virq has no INTx) and QEMU's teardown in
+ * the last step (virq's trace ends before its own)
+ */
+static void test_trace_diff_virq_matches_qemu_11_1_on_msix_steps(void **state)
+{
+	struct trace_diff_result res;
+	char *r = diff("seed-affinity-virq-6.1.ftrace", "seed-affinity-qemu-11.1-6.1.ftrace", &res);
+	const char *s20 = diff_step(r, "step 20:");
+
+	(void)state;
+	assert_int_equal(res.differing, 3);
+	assert_non_null(strstr(r, "step 0:"));
+	assert_non_null(strstr(r, "step 42:"));
+	assert_non_null(strstr(s20, "irq_bypass_unregister_consumer"));
+	/* the MSI-X enable itself: the same SET_IRQS under both */
+	assert_null(strstr(s20, "vfio_pci_set_msi_trigger"));
+	assert_null(strstr(r, "step 21:"));
+	free(r);
+}
+
+/* QEMU 7.2 enables MSI-X by using and releasing vector 0 (11.1: vfio_enable_msix_no_vec) */
+static void test_trace_diff_qemu_7_2_enables_msix_otherwise(void **state)
+{
+	struct trace_diff_result res;
+	char *r = diff("seed-affinity-virq-6.1.ftrace", "seed-affinity-qemu-7.2-6.1.ftrace", &res);
+	const char *s20 = diff_step(r, "step 20:"), *line;
+
+	(void)state;
+	line = strstr(s20, "vfio_pci_set_msi_trigger");
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "vfio_pci_set_msi_trigger %*d %*d"), 0);
+	assert_non_null(strstr(line, " 1     2\n"));
+	assert_non_null(strstr(r, "step 21:"));
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -117,6 +198,9 @@ int main(void)
 		cmocka_unit_test(test_seed_6_12_no_consumer),
 		cmocka_unit_test(test_seed_7_2_no_consumer),
 		cmocka_unit_test(test_seed_missing_file),
+		cmocka_unit_test(test_trace_diff_same_trace_has_no_difference),
+		cmocka_unit_test(test_trace_diff_virq_matches_qemu_11_1_on_msix_steps),
+		cmocka_unit_test(test_trace_diff_qemu_7_2_enables_msix_otherwise),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
