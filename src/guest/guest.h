@@ -154,6 +154,18 @@ static inline void lapic_eoi(void)
 	lapic_write(LAPIC_EOI, 0);
 }
 
+/* MSI-X: the capability's Message Control, a table entry's layout (PCI 3.0 6.8.2) */
+#define MSIX_CTRL		2		/* Message Control, from the capability */
+#define MSIX_CTRL_ENABLE	0x8000
+#define MSIX_CTRL_FMASK		0x4000
+#define MSIX_ADDR_LO		0		/* in a table entry */
+#define MSIX_ADDR_HI		4
+#define MSIX_DATA		8
+#define MSIX_VECTOR_CTRL	12		/* bit 0 = masked */
+#define MSIX_ENTRY_SIZE		16
+#define MSI_ADDR_BASE		0xfee00000u
+#define MSI_DEST_SHIFT		12
+
 /* What the command line asked for (main.c parses it) */
 #define MAX_NEED		4
 
@@ -229,6 +241,12 @@ int prog_load(const struct multiboot_info *mbi);
 uint32_t prog_run(void);
 const struct virq_pci_dev *pci_find(uint16_t vendor, uint16_t device,
 				    uint32_t nth);
+
+/* entry i of d's MSI-X table, as 32-bit words */
+static inline volatile uint32_t *msix_entry(const struct virq_pci_dev *d, uint32_t i)
+{
+	return (volatile uint32_t *)(d->msix_table + i * MSIX_ENTRY_SIZE);
+}
 uint32_t virtq_add(const volatile uint32_t *arg, uint32_t *result);
 uint32_t nvme_sqe(const volatile uint32_t *arg);
 

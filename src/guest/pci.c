@@ -57,12 +57,10 @@
 #define PCI_FUNCS		8
 #define PCI_NUM_BARS		6
 
-#define MSIX_CTRL		2
 #define MSIX_TABLE		4
 #define MSIX_PBA		8
 #define MSIX_QSIZE_MASK		0x7ff
 #define MSIX_BIR_MASK		0x7u
-#define MSIX_ENTRY_SIZE		16
 
 /* Window ends: the IOAPIC at 0xfec00000, the top of port space */
 #define PCI_MMIO_LIMIT		0xfec00000u

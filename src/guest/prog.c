@@ -17,12 +17,6 @@
 
 #define PROG_MAX_BYTES	(sizeof(struct virq_prog) + 1024 * sizeof(struct virq_prog_step))
 
-#define MSIX_CONTROL		2		/* Message Control, from the capability */
-#define MSIX_ENABLE		0x8000
-#define MSIX_FMASK		0x4000
-#define MSIX_ENTRY_SIZE		16
-#define MSIX_ENTRY_CTRL		12
-
 /* the module, copied clear of the memory the steps use (rings, DMA) */
 static uint8_t prog_buf[PROG_MAX_BYTES] __attribute__((aligned(8)));
 static const struct virq_pci_dev *prog_dev[VIRQ_PROG_MAX_DEVS];
@@ -66,14 +60,9 @@ int prog_load(const struct multiboot_info *mbi)
 
 static void msix_control(const struct virq_pci_dev *d, uint16_t set, uint16_t clr)
 {
-	uint32_t reg = d->msix_cap + MSIX_CONTROL;
+	uint32_t reg = d->msix_cap + MSIX_CTRL;
 
 	pci_cfg_write16(d->bdf, reg, (uint16_t)((pci_cfg_read16(d->bdf, reg) | set) & ~clr));
-}
-
-static volatile uint32_t *msix_entry(const struct virq_pci_dev *d, uint32_t index)
-{
-	return mmio32(d->msix_table + index * MSIX_ENTRY_SIZE);
 }
 
 /* __pci_write_msi_msg: address low, high, data; the mask is left alone */
@@ -82,14 +71,14 @@ static void msix_vector(const struct virq_pci_dev *d, uint32_t index, uint32_t a
 {
 	volatile uint32_t *e = msix_entry(d, index);
 
-	e[0] = 0xfee00000u | apic << 12;
-	e[1] = 0;
-	e[2] = vector;
+	e[MSIX_ADDR_LO / 4] = MSI_ADDR_BASE | apic << MSI_DEST_SHIFT;
+	e[MSIX_ADDR_HI / 4] = 0;
+	e[MSIX_DATA / 4] = vector;
 }
 
 static void msix_mask(const struct virq_pci_dev *d, uint32_t index, int masked)
 {
-	volatile uint32_t *c = msix_entry(d, index) + MSIX_ENTRY_CTRL / 4;
+	volatile uint32_t *c = msix_entry(d, index) + MSIX_VECTOR_CTRL / 4;
 
 	*c = masked ? *c | 1 : *c & ~1u;
 }
@@ -197,10 +186,10 @@ static int prog_step(const struct virq_prog *p, const struct virq_prog_step *s)
 	}
 	switch (s->op) {
 	case VIRQ_PROG_PCI_ENUM: return prog_find_devices(p);
-	case VIRQ_PROG_MSIX_ENABLE: msix_control(d, MSIX_ENABLE, 0); break;
-	case VIRQ_PROG_MSIX_DISABLE: msix_control(d, 0, MSIX_ENABLE); break;
-	case VIRQ_PROG_MSIX_FMASK: msix_control(d, MSIX_FMASK, 0); break;
-	case VIRQ_PROG_MSIX_FUNMASK: msix_control(d, 0, MSIX_FMASK); break;
+	case VIRQ_PROG_MSIX_ENABLE: msix_control(d, MSIX_CTRL_ENABLE, 0); break;
+	case VIRQ_PROG_MSIX_DISABLE: msix_control(d, 0, MSIX_CTRL_ENABLE); break;
+	case VIRQ_PROG_MSIX_FMASK: msix_control(d, MSIX_CTRL_FMASK, 0); break;
+	case VIRQ_PROG_MSIX_FUNMASK: msix_control(d, 0, MSIX_CTRL_FMASK); break;
 	case VIRQ_PROG_MSIX_VECTOR: msix_vector(d, s->index, s->arg[0], s->arg[1]); break;
 	case VIRQ_PROG_MSIX_MASK: msix_mask(d, s->index, 1); break;
 	case VIRQ_PROG_MSIX_UNMASK: msix_mask(d, s->index, 0); break;

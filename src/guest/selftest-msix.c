@@ -9,13 +9,6 @@
  */
 #include "guest.h"
 
-#define MSIX_ADDR_LO		0	/* in a table entry */
-#define MSIX_ADDR_HI		4
-#define MSIX_DATA		8
-#define MSIX_VECTOR_CTRL	12	/* bit 0 = masked */
-#define MSIX_ENTRY_SIZE		16
-#define MSI_ADDR_BASE		0xfee00000u
-#define MSI_DEST_SHIFT		12
 #define ST_MSIX_VEC		0x42
 
 /* BARs checked against QEMU 7.2's device models */
@@ -40,11 +33,6 @@ static int fail(const struct virq_pci_dev *d, const char *why, uint32_t v)
 	return -1;
 }
 
-static volatile uint32_t *entry(const struct virq_pci_dev *d, uint32_t i)
-{
-	return (volatile uint32_t *)(d->msix_table + i * MSIX_ENTRY_SIZE);
-}
-
 static int table_in_bar(const struct virq_pci_dev *d, uint8_t bir)
 {
 	uint32_t base = d->bar[bir], end = base + d->bar_size[bir];
@@ -58,7 +46,7 @@ static int table_in_bar(const struct virq_pci_dev *d, uint8_t bir)
 /* Program the last entry as a driver would, read it back, then clear it */
 static int entry_rw(const struct virq_pci_dev *d)
 {
-	volatile uint32_t *e = entry(d, d->msix_size - 1);
+	volatile uint32_t *e = msix_entry(d, d->msix_size - 1);
 	uint32_t addr = MSI_ADDR_BASE | 1u << MSI_DEST_SHIFT;
 
 	e[MSIX_ADDR_LO / 4] = addr;
@@ -80,7 +68,7 @@ static int check_msix(const struct virq_pci_dev *d, const struct known_dev *k)
 		return fail(d, "no MSI-X table", d->msix_cap);
 	if (!table_in_bar(d, k->bir))
 		return fail(d, "MSI-X table or PBA outside its BAR", d->msix_table);
-	if (!(entry(d, 0)[MSIX_VECTOR_CTRL / 4] & 1))
+	if (!(msix_entry(d, 0)[MSIX_VECTOR_CTRL / 4] & 1))
 		return fail(d, "MSI-X vector 0 not masked", d->msix_table);
 	if (*(volatile uint32_t *)d->msix_pba)
 		return fail(d, "MSI-X PBA not clear", d->msix_pba);
