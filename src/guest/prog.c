@@ -220,22 +220,26 @@ static int prog_step(const struct virq_prog *p, const struct virq_prog_step *s)
 uint32_t prog_run(void)
 {
 	const struct virq_prog *p = (const struct virq_prog *)prog_buf;
+	int stopped = 0;
 
 	kprintf("virq-prog: %u steps, %u devices\n", p->nr_steps, p->nr_devs);
 	/* the BSP takes its interrupts while it runs the steps, as in cmd_loop */
 	asm volatile("sti" ::: "memory");
-	for (uint32_t i = 0; i < p->nr_steps && p->steps[i].op != VIRQ_PROG_END; i++) {
+	for (uint32_t i = 0; i < p->nr_steps && p->steps[i].op != VIRQ_PROG_END && !stopped; i++) {
 		const struct virq_prog_step *s = &p->steps[i];
 
 		if (s->cpu != 0) {
 			kprintf("virq-prog: line %u: steps on cpu %u are not supported yet\n",
 				s->line, s->cpu);
-			return EXIT_FAIL;
+			stopped = 1;
+			break;
 		}
 		outl(VIRQ_PORT_STEP, s->line);
-		if (prog_step(p, s) < 0)
-			return EXIT_FAIL;
+		stopped = prog_step(p, s) < 0;
 	}
+	outl(VIRQ_PORT_STEP, VIRQ_PROG_MARK_END);
+	if (stopped)
+		return EXIT_FAIL;
 	kprintf("virq-prog: done, %u expect%s failed\n", failed, failed == 1 ? "" : "s");
 	return failed ? EXIT_FAIL : EXIT_PASS;
 }

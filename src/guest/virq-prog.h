@@ -35,6 +35,12 @@
  * (0xc000 up).
  */
 #define VIRQ_PORT_STEP		0x1010
+/*
+ * ... and after the last step this mark (no scenario line is 0xffff): what
+ * follows in the trace is the VMM's teardown, counted apart from the last
+ * step under either VMM.
+ */
+#define VIRQ_PROG_MARK_END	0xffffu
 
 enum virq_prog_dev_kind {
 	VIRQ_PROG_DEV_E1000E = 1,	/* a passed-through (or emulated) e1000e */

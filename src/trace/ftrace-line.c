@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* ftrace-line.c - parse the function tracer's "fn <-caller" lines. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ftrace-line.h"
@@ -23,4 +24,21 @@ bool ftrace_call(const char *line, char *fn, size_t fn_len, char *caller, size_t
 	symbol(fn, fn_len, s, (size_t)(arrow - s));
 	symbol(caller, caller_len, arrow + 3, strcspn(arrow + 3, " \r\n"));
 	return true;
+}
+
+bool ftrace_time(const char *line, double *sec)
+{
+	const char *p = strchr(line, ']');
+
+	/* "[000] d..1. 1.234567:" or, without irq-info, "[000] 1.234567:" */
+	while (p && *p) {
+		char *end;
+
+		p += strspn(p, "] ");
+		*sec = strtod(p, &end);
+		if (end > p && *end == ':')
+			return true;
+		p = strchr(p, ' ');
+	}
+	return false;
 }

@@ -13,4 +13,7 @@
  */
 bool ftrace_call(const char *line, char *fn, size_t fn_len, char *caller, size_t caller_len);
 
+/* ftrace_time - the line's timestamp in seconds (the field before ": " after "[CPU]") */
+bool ftrace_time(const char *line, double *sec);
+
 #endif

@@ -55,8 +55,8 @@ $(eval $(call unit_test,virtio_pci,$(addprefix $(UNIT_SRCDIR)/src/,hw/virtio/vir
 $(eval $(call unit_test,program,$(addprefix $(UNIT_SRCDIR)/src/,scenario/program.c \
 	scenario/parse.c scenario/steps.c scenario/names.c scenario/program.h \
 	scenario/parse-internal.h scenario/scenario.h guest/virq-prog.h)))
-$(eval $(call unit_test,seed,$(addprefix $(UNIT_SRCDIR)/src/trace/,seed.c ftrace-line.c diff.c seed.h \
-	ftrace-line.h diff.h)))
+$(eval $(call unit_test,seed,$(addprefix $(UNIT_SRCDIR)/src/trace/,seed.c ftrace-line.c diff.c steps.c seed.h \
+	ftrace-line.h diff.h steps.h)))
 
 .PHONY: unit-build check-unit
 unit-build: $(UNIT_TESTS) $(UNIT_ASAN_TESTS)

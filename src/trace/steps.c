@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * steps.c - an ftrace.txt cut at its step marks, calls counted per step
+ * (steps.h). The marks are the VMM's or the guest's, so the same reader
+ * serves a trace taken under virq and one taken under QEMU.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ftrace-line.h"
+#include "steps.h"
+#include "../guest/virq-prog.h"
+
+static struct trace_step *steps_of(struct trace_steps *t, int line)
+{
+	for (int i = 0; i < t->nr_steps; i++)
+		if (t->steps[i].line == line)
+			return &t->steps[i];
+	t->steps[t->nr_steps] = (struct trace_step){ .line = line, .t0 = -1 };
+	return &t->steps[t->nr_steps++];
+}
+
+static void steps_count(struct trace_step *s, const char *fn, const char *caller)
+{
+	s->commits += !strcmp(fn, "kvm_set_irq_routing") && !strcmp(caller, "kvm_vm_ioctl");
+	s->irqfds += !strcmp(fn, "kvm_irqfd") && !strcmp(caller, "kvm_vm_ioctl");
+	s->set_irqs += !strcmp(fn, "vfio_pci_set_msi_trigger");
+	for (int i = 0; i < s->nr_fns; i++)
+		if (!strcmp(s->fn[i], fn)) {
+			s->count[i]++;
+			return;
+		}
+	if (s->nr_fns == TRACE_STEP_FNS)
+		return;
+	snprintf(s->fn[s->nr_fns], sizeof(s->fn[0]), "%s", fn);
+	s->count[s->nr_fns++] = 1;
+}
+
+/* the step a line marks, or -1: "virq: step seed-affinity:34 ..." or kvm_pio's */
+static int steps_mark(const char *line)
+{
+	const char *m = strstr(line, "tracing_mark_write: virq: step ");
+	char pio[64];
+	unsigned int v;
+
+	if (m) {
+		m = strchr(m + 31, ':');
+		return m ? atoi(m + 1) : -1;
+	}
+	snprintf(pio, sizeof(pio), "kvm_pio: pio_write at 0x%x size 4 count 1 val ", VIRQ_PORT_STEP);
+	m = strstr(line, pio);
+	if (m && sscanf(m + strlen(pio), "%x", &v) == 1 && v <= VIRQ_PROG_MARK_END)
+		return (int)v;
+	return -1;
+}
+
+static void steps_time(struct trace_step *s, const char *line)
+{
+	double t;
+
+	if (!ftrace_time(line, &t))
+		return;
+	if (s->t0 < 0)
+		s->t0 = t;
+	s->t1 = t;
+}
+
+int trace_steps_read(const char *path, struct trace_steps *t)
+{
+	FILE *f = fopen(path, "r");
+	struct trace_step *cur;
+	char line[512], fn[TRACE_STEP_FN_LEN], caller[TRACE_STEP_FN_LEN];
+
+	*t = (struct trace_steps){ 0 };
+	if (!f)
+		return -errno;
+	/* a line appears once per program step, the end mark once more */
+	t->steps = calloc(VIRQ_PROG_MAX_STEPS + 2, sizeof(*t->steps));
+	if (!t->steps) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	cur = steps_of(t, 0);
+	while (fgets(line, sizeof(line), f)) {
+		int mark = steps_mark(line);
+
+		if (mark >= 0 && t->nr_steps < (int)VIRQ_PROG_MAX_STEPS + 2) {
+			cur = steps_of(t, mark);
+			t->marks++;
+		} else if (ftrace_call(line, fn, sizeof(fn), caller, sizeof(caller))) {
+			steps_count(cur, fn, caller);
+		}
+		steps_time(cur, line);
+	}
+	fclose(f);
+	return 0;
+}
+
+void trace_steps_free(struct trace_steps *t)
+{
+	free(t->steps);
+	*t = (struct trace_steps){ 0 };
+}
+
+const struct trace_step *trace_steps_find(const struct trace_steps *t, int line)
+{
+	for (int i = 0; i < t->nr_steps; i++)
+		if (t->steps[i].line == line)
+			return &t->steps[i];
+	return NULL;
+}
+
+int trace_step_calls(const struct trace_step *s, const char *fn)
+{
+	for (int i = 0; s && i < s->nr_fns; i++)
+		if (!strcmp(s->fn[i], fn))
+			return s->count[i];
+	return 0;
+}

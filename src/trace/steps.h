@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * steps.h - a kernel function trace cut at a scenario's step marks: virq's
+ * "virq: step NAME:LINE" trace_marker lines, or the test guest's write of
+ * LINE to VIRQ_PORT_STEP, which the kvm_pio event shows under any VMM. The
+ * traced calls of each step are counted, so two VMMs' traces of one
+ * scenario can be compared step by step (diff.c) and a run's results can
+ * say what each step cost in the kernel.
+ */
+#ifndef VIRQ_TRACE_STEPS_H
+#define VIRQ_TRACE_STEPS_H
+
+#include <stdbool.h>
+
+#define TRACE_STEP_FNS		64
+#define TRACE_STEP_FN_LEN	48
+
+struct trace_step {
+	int line;			/* scenario line; 0 before the first mark, VIRQ_PROG_MARK_END after the last */
+	double t0, t1;			/* first and last timestamp seen in the step (s) */
+	int commits;			/* kvm_set_irq_routing <-kvm_vm_ioctl: KVM_SET_GSI_ROUTING */
+	int irqfds;			/* kvm_irqfd <-kvm_vm_ioctl: KVM_IRQFD, assign or deassign */
+	int set_irqs;			/* vfio_pci_set_msi_trigger: MSI/MSI-X VFIO_DEVICE_SET_IRQS */
+	int nr_fns;
+	char fn[TRACE_STEP_FNS][TRACE_STEP_FN_LEN];
+	int count[TRACE_STEP_FNS];
+};
+
+struct trace_steps {
+	struct trace_step *steps;	/* by first appearance; steps[0] = before any mark */
+	int nr_steps;
+	int marks;			/* step marks seen */
+};
+
+/* trace_steps_read - read an ftrace.txt into *t; 0 or -errno. Free with trace_steps_free. */
+int trace_steps_read(const char *path, struct trace_steps *t);
+void trace_steps_free(struct trace_steps *t);
+const struct trace_step *trace_steps_find(const struct trace_steps *t, int line);
+/* calls of fn in s (s may be NULL: 0) */
+int trace_step_calls(const struct trace_step *s, const char *fn);
+
+#endif
