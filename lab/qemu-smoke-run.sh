@@ -57,7 +57,7 @@ done
 set +e
 "$LAB_DIR/run.sh" --kernel "$K" --qemu "$Q" --timeout "$T" --log "$OUT/console.log" \
     --outdir "$OUT" --cmd "${envs# } sh ./qemu-smoke.sh $M" \
-    "$LAB_DIR/qemu-smoke.sh" "$G" "$ST/ftrace-filter" "$@"
+    "$LAB_DIR/qemu-smoke.sh" "$LAB_DIR/qemu-l2.sh" "$G" "$ST/ftrace-filter" "$@"
 rc=$?
 sed -n 's/^qemu-smoke: //p' "$OUT/console.log" 2>/dev/null
 exit $rc

@@ -12,9 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "../src/scenario/run.h"
+#include "lab.h"
 
 #define LAB_SCALE	"4"	/* TCG and nested KVM: timeouts x4 */
 
@@ -93,19 +94,38 @@ struct lab_args {
 	const char *out;
 	bool verbose;
 	const char *extra;		/* options for 'virq run' inside the lab */
+	const char *qemu;		/* --vmm qemu[=Q]: lab/qemu.sh's Q; NULL: virq */
+	bool diff;			/* 'lab diff': virq and QEMU in one boot */
 };
 
-static int lab_run(const char *dir, const struct lab_args *la, int n, char **files)
+int lab_files_add(struct lab_files *lf, const char *path)
 {
-	struct scenario *sc = calloc(n, sizeof(*sc));
-	char exe[PATH_MAX], log[PATH_MAX], cmd[8192], script[PATH_MAX];
-	char **argv = calloc(n + 16, sizeof(char *));
-	char err[512];
-	int a = 0, st, len;
-	ssize_t l;
+	if (lf->n + 1 >= lf->cap) {
+		char **v = realloc(lf->v, (lf->cap = lf->cap ? 2 * lf->cap : 16) * sizeof(*v));
 
-	if (!sc || !argv)
-		return VIRQ_EXIT_ENV;
+		if (!v)
+			return -ENOMEM;
+		lf->v = v;
+	}
+	lf->v[lf->n] = strdup(path);
+	if (!lf->v[lf->n])
+		return -ENOMEM;
+	lf->v[++lf->n] = NULL;
+	return 0;
+}
+
+void lab_files_free(struct lab_files *lf)
+{
+	for (int i = 0; i < lf->n; i++)
+		free(lf->v[i]);
+	free(lf->v);
+	*lf = (struct lab_files){ 0 };
+}
+
+static int lab_parse_all(int n, char **files, struct scenario *sc)
+{
+	char err[512];
+
 	for (int i = 0; i < n; i++) {
 		if (scenario_parse_file(files[i], &sc[i], err, sizeof(err)) < 0) {
 			fprintf(stderr, "%s\n", err);
@@ -118,18 +138,71 @@ static int lab_run(const char *dir, const struct lab_args *la, int n, char **fil
 				return VIRQ_EXIT_USAGE;
 			}
 	}
-	l = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (l < 0)
-		return VIRQ_EXIT_ENV;
-	exe[l] = 0;
-	len = snprintf(cmd, sizeof(cmd), "./virq run --ftrace --scale " LAB_SCALE "%s --out \"$LAB_OUT\"",
-		       la->extra);
-	for (int i = 0; i < n; i++) {
+	return 0;
+}
+
+/* "./virq run --ftrace ... --out OUT ./a.virq ./b.virq" */
+static int lab_virq_cmd(char *cmd, size_t size, const struct lab_args *la, const char *out,
+			int n, char **files)
+{
+	int len = snprintf(cmd, size, "./virq run --ftrace --scale " LAB_SCALE "%s --out %s",
+			   la->extra, out);
+
+	for (int i = 0; i < n && len < (int)size; i++) {
 		char tmp[PATH_MAX];
 
 		snprintf(tmp, sizeof(tmp), "%s", files[i]);
-		len += snprintf(cmd + len, sizeof(cmd) - len, " ./%s", basename(tmp));
+		len += snprintf(cmd + len, size - len, " ./%s", basename(tmp));
 	}
+	return len < (int)size ? 0 : -E2BIG;
+}
+
+/* the command inside L1 and the files it needs in /lab */
+static int lab_prepare(const char *dir, const struct lab_args *la, const struct scenario *sc,
+		       int n, char **files, const char *stage, char *cmd, size_t size,
+		       struct lab_files *lf)
+{
+	char exe[PATH_MAX], guest[PATH_MAX + 32];
+	ssize_t l = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	int r = 0, len;
+
+	if (l < 0)
+		return VIRQ_EXIT_ENV;
+	exe[l] = 0;
+	if (!la->qemu || la->diff) {
+		r = lab_virq_cmd(cmd, size, la, la->diff ? "\"$LAB_OUT/virq\"" : "\"$LAB_OUT\"", n,
+				 files);
+		if (r < 0 || lab_files_add(lf, exe) < 0)
+			return VIRQ_EXIT_ENV;
+		for (int i = 0; i < n; i++)
+			if (lab_files_add(lf, files[i]) < 0)
+				return VIRQ_EXIT_ENV;
+	}
+	if (!la->qemu)
+		return 0;
+	/* the test guest beside this binary: build/virq, build/guest/virq-guest.elf */
+	snprintf(guest, sizeof(guest), "%s/guest/virq-guest.elf", dirname(exe));
+	r = lab_qemu_stage(dir, stage, sc, n, getenv("VIRQ_GUEST") ?: guest, lf);
+	if (r)
+		return r;
+	len = la->diff ? (int)strlen(cmd) : 0;
+	if (la->diff)
+		len += snprintf(cmd + len, size - len, "; ");
+	if (len >= (int)size || lab_qemu_cmd(cmd + len, size - len,
+					     la->diff ? "\"$LAB_OUT/qemu\"" : NULL, sc, n) < 0)
+		return VIRQ_EXIT_ENV;
+	return 0;
+}
+
+static int lab_boot(const char *dir, const struct lab_args *la, const char *cmd,
+		    const struct lab_files *lf)
+{
+	char log[PATH_MAX], script[PATH_MAX];
+	char **argv = calloc(lf->n + 20, sizeof(char *));
+	int a = 0, st;
+
+	if (!argv)
+		return VIRQ_EXIT_ENV;
 	snprintf(script, sizeof(script), "%s/run.sh", dir);
 	snprintf(log, sizeof(log), "%s/lab-console.log", la->out);
 	argv[a++] = "sh";
@@ -140,31 +213,77 @@ static int lab_run(const char *dir, const struct lab_args *la, int n, char **fil
 		argv[a++] = "--modules";
 		argv[a++] = (char *)la->modules;
 	}
+	if (la->qemu) {
+		argv[a++] = "--qemu";
+		argv[a++] = (char *)la->qemu;
+	}
 	argv[a++] = "--log";
 	argv[a++] = log;
 	argv[a++] = "--outdir";
 	argv[a++] = (char *)la->out;
 	argv[a++] = "--cmd";
-	argv[a++] = cmd;
-	argv[a++] = exe;
-	for (int i = 0; i < n; i++)
-		argv[a++] = files[i];
+	argv[a++] = (char *)cmd;
+	for (int i = 0; i < lf->n; i++)
+		argv[a++] = lf->v[i];
 	if (la->verbose)
 		setenv("LAB_VERBOSE", "1", 1);
-	st = lab_status(lab_exec(argv));
-	/* an environment error inside (a device the kernel cannot give) still
-	 * leaves the results of the scenarios that ran: show those */
-	if (st != VIRQ_EXIT_USAGE)
-		lab_show_results(la->out, sc, n, st != VIRQ_EXIT_ENV);
-	printf("virq lab run: %d scenario%s, kernel %s: %s (results in %s)\n", n, n == 1 ? "" : "s",
-	       la->kernel, st == 0 ? "all passed" : st == 1 ? "FAILED" :
-	       st == VIRQ_EXIT_USAGE ? "usage error" :
+	mkdir(la->out, 0755);
+	st = lab_exec(argv);
+	free(argv);
+	return st;
+}
+
+static const char *lab_verdict(int st)
+{
+	return st == 0 ? "all passed" : st == 1 ? "FAILED" : st == VIRQ_EXIT_USAGE ? "usage error" :
 	       st == VIRQ_EXIT_NA ? "some not applicable on this kernel, the rest passed" :
-	       "lab error", la->out);
+	       "lab error";
+}
+
+static int lab_run(const char *dir, const struct lab_args *la, int n, char **files)
+{
+	struct scenario *sc = calloc(n, sizeof(*sc));
+	char stage[] = "/tmp/virq-lab.XXXXXX", cmd[16384];
+	struct lab_files lf = { 0 };
+	int st;
+
+	if (!sc)
+		return VIRQ_EXIT_ENV;
+	st = lab_parse_all(n, files, sc);
+	if (!st && la->qemu && !mkdtemp(stage))
+		st = VIRQ_EXIT_ENV;
+	else if (!la->qemu)
+		stage[0] = 0;
+	if (!st)
+		st = lab_prepare(dir, la, sc, n, files, stage, cmd, sizeof(cmd), &lf);
+	if (!st) {
+		st = lab_boot(dir, la, cmd, &lf);
+		/* vmm-qemu.sh's 1 is a QEMU run without the guest's exit: the results say which */
+		st = la->qemu && st == 1 ? 1 : lab_status(st);
+		if (la->diff && st != VIRQ_EXIT_ENV)
+			st = lab_diff_report(dir, la->out, sc, n);
+		else if (la->qemu && st != VIRQ_EXIT_ENV)
+			st = lab_qemu_results(la->out, sc, n);
+		/* an environment error inside (a device the kernel cannot give) still
+		 * leaves the results of the scenarios that ran: show those */
+		if (!la->diff)
+			lab_show_results(la->out, sc, n, st != VIRQ_EXIT_ENV);
+		printf("virq lab %s: %d scenario%s, kernel %s%s%s: %s (results in %s)\n",
+		       la->diff ? "diff" : "run", n, n == 1 ? "" : "s", la->kernel,
+		       la->qemu && !la->diff ? ", QEMU " : "", la->qemu && !la->diff ? la->qemu : "",
+		       la->diff ? (st == 0 ? "no unexplained difference" : st == 1 ?
+				   "DIFFERENCES" : lab_verdict(st)) : lab_verdict(st), la->out);
+	}
+	if (stage[0]) {
+		for (int i = 0; i < lf.n; i++)
+			if (!strncmp(lf.v[i], stage, strlen(stage)))
+				unlink(lf.v[i]);
+		rmdir(stage);
+	}
+	lab_files_free(&lf);
 	for (int i = 0; i < n; i++)
 		scenario_free(&sc[i]);
 	free(sc);
-	free(argv);
 	return st;
 }
 
@@ -186,17 +305,39 @@ static int lab_setup(const char *dir, const struct lab_args *la)
 	return st == 0 || st == VIRQ_EXIT_USAGE ? st : VIRQ_EXIT_ENV;
 }
 
+/* --vmm virq | qemu | qemu=Q (Q as lab/qemu.sh takes it: host, sid, a binary, a dir, a .deb) */
+static int lab_vmm(const char *arg, const char **qemu)
+{
+	if (!strcmp(arg, "virq")) {
+		*qemu = NULL;
+		return 0;
+	}
+	if (!strcmp(arg, "qemu")) {
+		*qemu = "host";
+		return 0;
+	}
+	if (!strncmp(arg, "qemu=", 5) && arg[5]) {
+		*qemu = arg + 5;
+		return 0;
+	}
+	fprintf(stderr, "virq: --vmm %s: give virq, qemu or qemu=PATH (a .deb, a directory with "
+		"qemu-system-x86_64, the binary, or sid)\n", arg);
+	return -EINVAL;
+}
+
 int cmd_lab(int argc, char **argv, const char *usage_text)
 {
 	static const struct option lo[] = {
 		{ "kernel", 1, 0, 'k' }, { "modules", 1, 0, 'm' }, { "out", 1, 0, 'o' },
-		{ "help", 0, 0, 'h' }, { "skip-unchanged-commits", 0, 0, 'S' }, { 0 },
+		{ "help", 0, 0, 'h' }, { "skip-unchanged-commits", 0, 0, 'S' },
+		{ "vmm", 1, 0, 'V' }, { 0 },
 	};
 	struct lab_args la = { .kernel = "6.1", .out = "lab-results", .extra = "" };
 	char dir[PATH_MAX];
 	int c;
 
-	if (argc < 2 || (strcmp(argv[1], "run") && strcmp(argv[1], "setup"))) {
+	if (argc < 2 || (strcmp(argv[1], "run") && strcmp(argv[1], "setup") &&
+			 strcmp(argv[1], "diff"))) {
 		fputs(usage_text, argc >= 2 && !strcmp(argv[1], "--help") ? stdout : stderr);
 		return argc >= 2 && !strcmp(argv[1], "--help") ? 0 : VIRQ_EXIT_USAGE;
 	}
@@ -208,6 +349,10 @@ int cmd_lab(int argc, char **argv, const char *usage_text)
 		case 'o': la.out = optarg; break;
 		case 'v': la.verbose = true; break;
 		case 'S': la.extra = " --skip-unchanged-commits"; break;
+		case 'V':
+			if (lab_vmm(optarg, &la.qemu) < 0)
+				return VIRQ_EXIT_USAGE;
+			break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		default: fputs(usage_text, stderr); return VIRQ_EXIT_USAGE;
 		}
@@ -227,6 +372,10 @@ int cmd_lab(int argc, char **argv, const char *usage_text)
 	}
 	if (!strcmp(argv[1], "setup"))
 		return lab_setup(dir, &la);
+	if (!strcmp(argv[1], "diff")) {
+		la.diff = true;
+		la.qemu = la.qemu ?: "host";
+	}
 	if (optind >= argc) {
 		fputs(usage_text, stderr);
 		return VIRQ_EXIT_USAGE;

@@ -153,10 +153,18 @@ static int run_one(const struct scenario *sc, const struct run_opts *o)
 	if (o->ftrace && trace_ftrace_on()) {
 		char tl[PATH_MAX + 32];
 
+		/* the teardown, marked as the step program marks it, is in the trace
+		 * as QEMU's exit is in a trace of QEMU (trace-diff's "end") */
+		trace_event("step", "%s:%u end", sc->name, VIRQ_PROG_MARK_END);
+		run_teardown(&run);
 		snprintf(path, sizeof(path), "%s/ftrace.txt", o->out_dir ? dir : ".");
 		snprintf(tl, sizeof(tl), "%s/timeline.json", o->out_dir ? dir : ".");
-		if (trace_ftrace_end(path) == 0 && timeline_write(path, tl) < 0)
-			pr_err("cannot write %s", tl);
+		if (trace_ftrace_end(path) == 0) {
+			if (timeline_write(path, tl) < 0)
+				pr_err("cannot write %s", tl);
+			if (results_add_trace(&run.results, path) < 0)
+				pr_err("cannot count the kernel calls in %s", path);
+		}
 	}
 	if (o->out_dir)
 		report_write(&run.results, dir);

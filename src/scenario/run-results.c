@@ -110,6 +110,26 @@ static void fill_exits(struct results *res, const struct run *run)
 	res->nr_exit_addrs = b->nr_counts;
 }
 
+/* the guest's counters of what each vCPU took, read before the VM goes */
+static void fill_irqs(struct results *res, const struct run *run)
+{
+	int n = 0;
+
+	if (!run->sh)
+		return;
+	for (int c = 0; c < VIRQ_GUEST_MAX_CPUS; c++)
+		for (int v = 0; v < 256; v++)
+			n += run->sh->counts[c][v] != 0;
+	res->irqs = calloc(n ? n : 1, sizeof(*res->irqs));
+	if (!res->irqs)
+		return;
+	for (int c = 0; c < VIRQ_GUEST_MAX_CPUS; c++)
+		for (int v = 0; v < 256; v++)
+			if (run->sh->counts[c][v])
+				res->irqs[res->nr_irqs++] = (struct results_irq){
+					.vcpu = c, .vector = v, .count = run->sh->counts[c][v] };
+}
+
 /* every step of the file, those the run never reached with 0 ns */
 static void fill_steps(struct results *res, const struct run *run)
 {
@@ -139,6 +159,8 @@ void run_results_fill(struct run *run)
 	snprintf(res->scenario, sizeof(res->scenario), "%s", run->sc->name);
 	snprintf(res->file, sizeof(res->file), "%s", run->sc->file);
 	snprintf(res->kernel, sizeof(res->kernel), "%s", run->kernel);
+	snprintf(res->vmm, sizeof(res->vmm), "virq");
+	res->vmm_state = true;
 	snprintf(res->error, sizeof(res->error), "%s", run->error);
 	fill_lacks(res);
 	fill_expects(res, run);
@@ -146,6 +168,7 @@ void run_results_fill(struct run *run)
 	fill_routes(res, run);
 	fill_exits(res, run);
 	fill_steps(res, run);
+	fill_irqs(res, run);
 	if (!res->expects || !res->vectors || !res->exit_addrs || (run->step_ns && !res->steps))
 		pr_err("%s: out of memory: the results are incomplete", run->sc->file);
 }

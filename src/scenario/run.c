@@ -539,19 +539,29 @@ int run_scenario(struct run *run, const struct scenario *sc, const struct run_op
 	return run->status;
 }
 
-void run_cleanup(struct run *run)
+/* the VM, its devices and eventfds gone (as a VMM exits); safe to call twice */
+void run_teardown(struct run *run)
 {
 	const struct sys_ops *sys = run->vm.kvm.sys;
 
-	if (sys) {
-		vm_stop(&run->vm);
-		for (int i = 0; i < SC_MAX_NAMES; i++)
-			if (run->objs[i].live && run->objs[i].efd >= 0)
-				sys->close(sys->priv, run->objs[i].efd);
-		run_devices_destroy(run);
-		pc_board_unrealize(&run->board);
-		vm_destroy(&run->vm);
-	}
+	if (!sys)
+		return;
+	vm_stop(&run->vm);
+	for (int i = 0; i < SC_MAX_NAMES; i++)
+		if (run->objs[i].live && run->objs[i].efd >= 0) {
+			sys->close(sys->priv, run->objs[i].efd);
+			run->objs[i].live = false;
+		}
+	run_devices_destroy(run);
+	pc_board_unrealize(&run->board);
+	vm_destroy(&run->vm);
+	run->vm.kvm.sys = NULL;
+	run->sh = NULL;
+}
+
+void run_cleanup(struct run *run)
+{
+	run_teardown(run);
 	free(run->expects);
 	free(run->step_ns);
 	run->expects = NULL;

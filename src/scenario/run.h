@@ -116,6 +116,8 @@ struct run {
 };
 
 int run_scenario(struct run *run, const struct scenario *sc, const struct run_opts *opts);
+/* run_teardown - the VM and its devices closed (traced under --ftrace); run_cleanup frees the rest */
+void run_teardown(struct run *run);
 void run_cleanup(struct run *run);
 
 /* run.c helpers used by expect.c */

@@ -49,31 +49,39 @@ static json_object *report_lacks(const struct results *res)
 	return o;
 }
 
-void report_print(const struct results *res, FILE *f)
+/* the guest's own log: what a VMM cannot fake */
+static void report_print_irqs(const struct results *res, FILE *f)
 {
-	int passed = 0;
+	fprintf(f, "\n  interrupts taken (guest log):");
+	for (int i = 0; i < res->nr_irqs; i++)
+		fprintf(f, " vCPU %d 0x%x x%llu%s", res->irqs[i].vcpu, res->irqs[i].vector,
+			(unsigned long long)res->irqs[i].count, i + 1 < res->nr_irqs ? "," : "");
+	fprintf(f, "%s\n", res->nr_irqs ? "" : " none");
+}
 
-	fprintf(f, "scenario %s (%s) on kernel %s: %s in %.2f s\n", res->scenario, res->file,
-		res->kernel, res->passed ? "PASSED" : !res->applicable ? "NOT APPLICABLE" :
-		"FAILED", res->ns / 1e9);
-	if (res->error[0])
-		fprintf(f, "  error: %s\n", res->error);
-	report_print_lacks(res, f);
-	fprintf(f, "\n  %-6s %-6s %s\n", "line", "result", "expect (seen)");
-	for (int i = 0; i < res->nr_expects; i++) {
-		const struct results_expect *e = &res->expects[i];
+static void report_print_trace(const struct results *res, FILE *f)
+{
+	const struct results_trace *t = &res->trace;
 
-		passed += e->passed;
-		fprintf(f, "  %-6d %-6s %s (%s)\n", e->line, e->passed ? "ok" : e->na ? "n/a" : "FAIL",
-			e->text, e->got);
-	}
-	fprintf(f, "  %d of %d expects held\n", passed, res->nr_expects);
+	if (!t->have)
+		return;
+	fprintf(f, "  kernel calls (ftrace): KVM_SET_GSI_ROUTING %d, KVM_IRQFD %d, MSI-X SET_IRQS %d"
+		" (setup %d/%d/%d, steps %d/%d/%d, teardown %d/%d/%d)\n", t->commits, t->irqfds,
+		t->set_irqs, t->setup_commits, t->setup_irqfds, t->setup_set_irqs,
+		t->commits - t->setup_commits - t->end_commits,
+		t->irqfds - t->setup_irqfds - t->end_irqfds,
+		t->set_irqs - t->setup_set_irqs - t->end_set_irqs,
+		t->end_commits, t->end_irqfds, t->end_set_irqs);
+}
+
+/* virq's own tables: the vectors' accounting, KVMState, the exits */
+static void report_print_vmm(const struct results *res, FILE *f)
+{
 	fprintf(f, "\n  %-16s %-4s %-4s %-8s %-6s %-4s %-11s %7s %9s %7s %9s %9s\n", "device",
 		"vec", "gsi", "host_irq", "guest", "vcpu", "path", "raised", "delivered", "pending",
 		"coalesced", "dropped");
 	for (int i = 0; i < res->nr_vectors; i++) {
 		const struct results_vector *v = &res->vectors[i];
-
 		char hirq[16] = "-";
 
 		if (v->host_irq >= 0)
@@ -95,6 +103,36 @@ void report_print(const struct results *res, FILE *f)
 			(unsigned long long)res->exit_addrs[i].addr,
 			(unsigned long long)res->exit_addrs[i].count);
 	fprintf(f, "\n");
+}
+
+void report_print(const struct results *res, FILE *f)
+{
+	int passed = 0, na = 0;
+
+	fprintf(f, "scenario %s (%s) on kernel %s%s%s: %s in %.2f s\n", res->scenario, res->file,
+		res->kernel, res->vmm_state ? "" : " under ", res->vmm_state ? "" : res->vmm,
+		res->passed ? "PASSED" : !res->applicable ? "NOT APPLICABLE" :
+		"FAILED", res->ns / 1e9);
+	if (res->error[0])
+		fprintf(f, "  error: %s\n", res->error);
+	report_print_lacks(res, f);
+	fprintf(f, "\n  %-6s %-6s %s\n", "line", "result", "expect (seen)");
+	for (int i = 0; i < res->nr_expects; i++) {
+		const struct results_expect *e = &res->expects[i];
+
+		passed += e->passed;
+		na += e->na;
+		fprintf(f, "  %-6d %-6s %s (%s)\n", e->line, e->passed ? "ok" : e->na ? "n/a" : "FAIL",
+			e->text, e->got);
+	}
+	fprintf(f, "  %d of %d expects held", passed, res->nr_expects);
+	if (na)
+		fprintf(f, ", %d not applicable", na);
+	fprintf(f, "\n");
+	report_print_irqs(res, f);
+	report_print_trace(res, f);
+	if (res->vmm_state)
+		report_print_vmm(res, f);
 }
 
 static json_object *report_expects(const struct results *res)
@@ -151,9 +189,49 @@ static json_object *report_steps(const struct results *res)
 		json_object_object_add(o, "line", json_object_new_int(res->steps[i].line));
 		json_object_object_add(o, "ns", json_object_new_uint64(res->steps[i].ns));
 		json_object_object_add(o, "text", json_object_new_string(res->steps[i].text));
+		if (res->steps[i].traced) {
+			json_object_object_add(o, "commits", json_object_new_int(res->steps[i].commits));
+			json_object_object_add(o, "irqfds", json_object_new_int(res->steps[i].irqfds));
+			json_object_object_add(o, "set_irqs", json_object_new_int(res->steps[i].set_irqs));
+		}
 		json_object_array_add(a, o);
 	}
 	return a;
+}
+
+static json_object *report_irqs(const struct results *res)
+{
+	json_object *a = json_object_new_array();
+
+	for (int i = 0; i < res->nr_irqs; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "vcpu", json_object_new_int(res->irqs[i].vcpu));
+		json_object_object_add(o, "vector", json_object_new_int(res->irqs[i].vector));
+		json_object_object_add(o, "count", json_object_new_uint64(res->irqs[i].count));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *report_trace(const struct results *res)
+{
+	const struct results_trace *t = &res->trace;
+	json_object *o = json_object_new_object();
+	const struct { const char *key; int v; } kv[] = {
+		{ "commits", t->commits }, { "irqfds", t->irqfds }, { "set_irqs", t->set_irqs },
+		{ "setup_commits", t->setup_commits }, { "setup_irqfds", t->setup_irqfds },
+		{ "setup_set_irqs", t->setup_set_irqs }, { "teardown_commits", t->end_commits },
+		{ "teardown_irqfds", t->end_irqfds }, { "teardown_set_irqs", t->end_set_irqs },
+	};
+
+	if (!t->have) {
+		json_object_put(o);
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++)
+		json_object_object_add(o, kv[i].key, json_object_new_int(kv[i].v));
+	return o;
 }
 
 /* user exits per port / MMIO address, e.g. a doorbell before and after an ioeventfd */
@@ -196,6 +274,9 @@ static json_object *report_json(const struct results *res)
 	json_object_object_add(root, "seconds", json_object_new_double(res->ns / 1e9));
 	json_object_object_add(root, "steps", report_steps(res));
 	json_object_object_add(root, "kernel_lacks", report_lacks(res));
+	json_object_object_add(root, "vmm", json_object_new_string(res->vmm));
+	json_object_object_add(root, "interrupts", report_irqs(res));
+	json_object_object_add(root, "kernel_calls", report_trace(res));
 	return root;
 }
 

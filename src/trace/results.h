@@ -55,12 +55,30 @@ struct results_step {
 	int line;
 	uint64_t ns;
 	char text[RESULTS_TEXT_LEN];
+	bool traced;			/* the kernel's calls below are from its ftrace */
+	int commits, irqfds, set_irqs;	/* KVM_SET_GSI_ROUTING, KVM_IRQFD, MSI-X SET_IRQS */
+};
+
+/* interrupts the guest took, as its own log says */
+struct results_irq {
+	int vcpu, vector;
+	uint64_t count;
+};
+
+/* the kernel calls of the run from its ftrace (src/trace/steps.h), all steps together */
+struct results_trace {
+	bool have;
+	int commits, irqfds, set_irqs;
+	int setup_commits, setup_irqfds, setup_set_irqs;	/* ... before the first step */
+	int end_commits, end_irqfds, end_set_irqs;		/* ... after the last: teardown */
 };
 
 struct results {
 	char scenario[64];		/* the file's basename without .virq */
 	char file[256];			/* as given on the command line */
 	char kernel[128];		/* uname -r */
+	char vmm[128];			/* "virq", or the other VMM's name and version */
+	bool vmm_state;			/* the VMM's own tables below are known (virq's) */
 	int status;			/* VIRQ_EXIT_* */
 	bool passed;			/* status == VIRQ_EXIT_OK */
 	bool applicable;		/* false: this kernel lacks what it needs (error says what) */
@@ -86,6 +104,9 @@ struct results {
 	int nr_exit_addrs;
 	struct results_step *steps;
 	int nr_steps;
+	struct results_irq *irqs;
+	int nr_irqs;
+	struct results_trace trace;
 };
 
 static inline void results_free(struct results *res)
@@ -94,11 +115,19 @@ static inline void results_free(struct results *res)
 	free(res->vectors);
 	free(res->exit_addrs);
 	free(res->steps);
+	free(res->irqs);
+	res->irqs = NULL;
 	res->expects = NULL;
 	res->vectors = NULL;
 	res->exit_addrs = NULL;
 	res->steps = NULL;
-	res->nr_expects = res->nr_vectors = res->nr_exit_addrs = res->nr_steps = 0;
+	res->nr_expects = res->nr_vectors = res->nr_exit_addrs = res->nr_steps = res->nr_irqs = 0;
 }
+
+/*
+ * results_add_trace - the kernel's calls per step from an ftrace.txt of the
+ * run (either VMM's step marks), into res->steps and res->trace; 0 or -errno
+ */
+int results_add_trace(struct results *res, const char *ftrace_path);
 
 #endif /* VIRQ_RESULTS_H */

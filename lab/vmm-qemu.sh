@@ -1,0 +1,37 @@
+#!/bin/sh
+# vmm-qemu.sh - runs inside L1 (busybox sh, cwd /lab): each scenario's step
+# program under the QEMU lab/qemu.sh staged, virq's test guest as QEMU's
+# -kernel and the program as its -initrd (multiboot module 0), one QEMU run
+# per scenario (qemu-l2.sh: q35, -accel kvm, vfio-pci on the lab's e1000e,
+# the kernel's ftrace around it). 'virq lab run --vmm qemu' and 'virq lab
+# diff' make the programs and read what this leaves.
+#
+# usage (the lab's command): sh ./vmm-qemu.sh [--out DIR] NAME:NCPUS...
+#   NAME.prog in /lab is the program (virq program), NCPUS the scenario's
+#   vCPUs (-smp and the guest's ncpus=)
+#   --out DIR  where NAME/ goes (default $LAB_OUT)
+# Writes DIR/NAME/: guest-serial.txt, qemu-trace.txt, qemu-stderr.txt,
+#   ftrace.txt, qemu.txt (key=value, qemu-l2.sh).
+# Exit: 0 every QEMU run ended with the guest's own exit; 1 one did not;
+#   3 the lab lacks something (qemu.txt of the first says what).
+O=${LAB_OUT:-/lab-out}
+if [ "${1:-}" = --out ]; then O=$2; shift 2; fi
+. ./qemu-l2.sh
+status=0
+first=yes
+for s in "$@"; do
+    n=${s%%:*} c=${s##*:}
+    mkdir -p "$O/$n"
+    L2_KV=$O/$n/qemu.txt L2_TAG="vmm-qemu $n"
+    : > "$L2_KV"
+    if [ $first = yes ]; then
+        l2_prepare || exit 3
+        first=no
+    fi
+    echo "vmm-qemu: $n: $c vCPUs under $(head -n1 /opt/qemu/source)"
+    l2_run "$O/$n" q35 "$c" "ncpus=$c printlog" -initrd "./$n.prog"
+    # a guest whose expects failed exits 1 (EXIT_FAIL) and is still a
+    # finished run; only a run without the guest's own exit is an error
+    [ "$L2_CODE" != none ] || status=1
+done
+exit $status
