@@ -96,6 +96,7 @@ struct lab_args {
 	const char *extra;		/* options for 'virq run' inside the lab */
 	const char *qemu;		/* --vmm qemu[=Q]: lab/qemu.sh's Q; NULL: virq */
 	bool diff;			/* 'lab diff': virq and QEMU in one boot */
+	bool reuse;			/* 'lab diff --reuse': compare what is in out/ */
 };
 
 int lab_files_add(struct lab_files *lf, const char *path)
@@ -120,6 +121,19 @@ void lab_files_free(struct lab_files *lf)
 		free(lf->v[i]);
 	free(lf->v);
 	*lf = (struct lab_files){ 0 };
+}
+
+int lab_cat(const char *path)
+{
+	char line[1024];
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		fputs(line, stdout);
+	fclose(f);
+	return 0;
 }
 
 static int lab_parse_all(int n, char **files, struct scenario *sc)
@@ -256,7 +270,12 @@ static int lab_run(const char *dir, const struct lab_args *la, int n, char **fil
 		stage[0] = 0;
 	if (!st)
 		st = lab_prepare(dir, la, sc, n, files, stage, cmd, sizeof(cmd), &lf);
-	if (!st) {
+	if (!st && la->reuse) {
+		st = lab_diff_report(dir, la->out, sc, n);
+		printf("virq lab diff: %d scenario%s (runs in %s): %s\n", n, n == 1 ? "" : "s",
+		       la->out, st == 0 ? "no unexplained difference" : st == 1 ? "DIFFERENCES" :
+		       lab_verdict(st));
+	} else if (!st) {
 		st = lab_boot(dir, la, cmd, &lf);
 		/* vmm-qemu.sh's 1 is a QEMU run without the guest's exit: the results say which */
 		st = la->qemu && st == 1 ? 1 : lab_status(st);
@@ -330,7 +349,7 @@ int cmd_lab(int argc, char **argv, const char *usage_text)
 	static const struct option lo[] = {
 		{ "kernel", 1, 0, 'k' }, { "modules", 1, 0, 'm' }, { "out", 1, 0, 'o' },
 		{ "help", 0, 0, 'h' }, { "skip-unchanged-commits", 0, 0, 'S' },
-		{ "vmm", 1, 0, 'V' }, { 0 },
+		{ "vmm", 1, 0, 'V' }, { "reuse", 0, 0, 'R' }, { 0 },
 	};
 	struct lab_args la = { .kernel = "6.1", .out = "lab-results", .extra = "" };
 	char dir[PATH_MAX];
@@ -349,6 +368,7 @@ int cmd_lab(int argc, char **argv, const char *usage_text)
 		case 'o': la.out = optarg; break;
 		case 'v': la.verbose = true; break;
 		case 'S': la.extra = " --skip-unchanged-commits"; break;
+		case 'R': la.reuse = true; break;
 		case 'V':
 			if (lab_vmm(optarg, &la.qemu) < 0)
 				return VIRQ_EXIT_USAGE;
@@ -375,6 +395,9 @@ int cmd_lab(int argc, char **argv, const char *usage_text)
 	if (!strcmp(argv[1], "diff")) {
 		la.diff = true;
 		la.qemu = la.qemu ?: "host";
+	} else if (la.reuse) {
+		fprintf(stderr, "virq: --reuse is for 'virq lab diff'\n");
+		return VIRQ_EXIT_USAGE;
 	}
 	if (optind >= argc) {
 		fputs(usage_text, stderr);

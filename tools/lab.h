@@ -15,6 +15,8 @@ struct lab_files {
 
 int lab_files_add(struct lab_files *lf, const char *path);
 void lab_files_free(struct lab_files *lf);
+/* print a file to stdout; 0 or -errno */
+int lab_cat(const char *path);
 
 /* lab-qemu.c: the scenarios under real QEMU in L1 (lab/vmm-qemu.sh) */
 int lab_qemu_stage(const char *lab, const char *stage, const struct scenario *sc, int n,
