@@ -57,6 +57,10 @@ $(eval $(call unit_test,program,$(addprefix $(UNIT_SRCDIR)/src/,scenario/program
 	scenario/parse-internal.h scenario/scenario.h guest/virq-prog.h)))
 $(eval $(call unit_test,seed,$(addprefix $(UNIT_SRCDIR)/src/trace/,seed.c ftrace-line.c diff.c steps.c seed.h \
 	ftrace-line.h diff.h steps.h)))
+$(eval $(call unit_test,qemu_run,$(addprefix $(UNIT_SRCDIR)/src/,scenario/guest-results.c \
+	scenario/program.c scenario/parse.c scenario/steps.c scenario/names.c trace/results.c \
+	trace/steps.c trace/ftrace-line.c trace/accept.c scenario/guest-results.h \
+	scenario/program.h trace/results.h trace/steps.h trace/accept.h guest/virq-prog.h)))
 
 .PHONY: unit-build check-unit
 unit-build: $(UNIT_TESTS) $(UNIT_ASAN_TESTS)
