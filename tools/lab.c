@@ -66,25 +66,33 @@ static int lab_status(int st)
 	return VIRQ_EXIT_ENV;
 }
 
+int lab_cat(const char *path)
+{
+	char line[1024];
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		fputs(line, stdout);
+	fclose(f);
+	return 0;
+}
+
 /* every scenario's results.txt; all_expected: say when one is missing */
 static void lab_show_results(const char *out, const struct scenario *sc, int n, bool all_expected)
 {
-	char path[PATH_MAX], line[512];
+	char path[PATH_MAX];
 
 	for (int i = 0; i < n; i++) {
-		FILE *f;
+		int r;
 
 		snprintf(path, sizeof(path), "%s/%s/results.txt", out, sc[i].name);
-		f = fopen(path, "r");
-		if (!f) {
-			if (all_expected)
-				printf("%s: no results (%s)\n", sc[i].name, strerror(errno));
-			continue;
-		}
-		while (fgets(line, sizeof(line), f))
-			fputs(line, stdout);
-		fclose(f);
-		printf("\n");
+		r = lab_cat(path);
+		if (r < 0 && all_expected)
+			printf("%s: no results (%s)\n", sc[i].name, strerror(-r));
+		if (!r)
+			printf("\n");
 	}
 }
 
@@ -93,7 +101,8 @@ struct lab_args {
 	const char *modules;		/* --modules, with a kernel file; NULL if none */
 	const char *out;
 	bool verbose;
-	const char *extra;		/* options for 'virq run' inside the lab */
+	bool skip_unchanged;		/* 'virq run --skip-unchanged-commits' inside */
+	bool program;			/* 'virq run --program' inside */
 	const char *qemu;		/* --vmm qemu[=Q]: lab/qemu.sh's Q; NULL: virq */
 	bool diff;			/* 'lab diff': virq and QEMU in one boot */
 	bool reuse;			/* 'lab diff --reuse': compare what is in out/ */
@@ -123,19 +132,6 @@ void lab_files_free(struct lab_files *lf)
 	*lf = (struct lab_files){ 0 };
 }
 
-int lab_cat(const char *path)
-{
-	char line[1024];
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		fputs(line, stdout);
-	fclose(f);
-	return 0;
-}
-
 static int lab_parse_all(int n, char **files, struct scenario *sc)
 {
 	char err[512];
@@ -159,8 +155,9 @@ static int lab_parse_all(int n, char **files, struct scenario *sc)
 static int lab_virq_cmd(char *cmd, size_t size, const struct lab_args *la, const char *out,
 			int n, char **files)
 {
-	int len = snprintf(cmd, size, "./virq run --ftrace --scale " LAB_SCALE "%s --out %s",
-			   la->extra, out);
+	int len = snprintf(cmd, size, "./virq run --ftrace --scale " LAB_SCALE "%s%s --out %s",
+			   la->skip_unchanged ? " --skip-unchanged-commits" : "",
+			   la->program ? " --program" : "", out);
 
 	for (int i = 0; i < n && len < (int)size; i++) {
 		char tmp[PATH_MAX];
@@ -349,9 +346,9 @@ int cmd_lab(int argc, char **argv, const char *usage_text)
 	static const struct option lo[] = {
 		{ "kernel", 1, 0, 'k' }, { "modules", 1, 0, 'm' }, { "out", 1, 0, 'o' },
 		{ "help", 0, 0, 'h' }, { "skip-unchanged-commits", 0, 0, 'S' },
-		{ "vmm", 1, 0, 'V' }, { "reuse", 0, 0, 'R' }, { 0 },
+		{ "vmm", 1, 0, 'V' }, { "reuse", 0, 0, 'R' }, { "program", 0, 0, 'P' }, { 0 },
 	};
-	struct lab_args la = { .kernel = "6.1", .out = "lab-results", .extra = "" };
+	struct lab_args la = { .kernel = "6.1", .out = "lab-results" };
 	char dir[PATH_MAX];
 	int c;
 
@@ -367,7 +364,8 @@ int cmd_lab(int argc, char **argv, const char *usage_text)
 		case 'm': la.modules = optarg; break;
 		case 'o': la.out = optarg; break;
 		case 'v': la.verbose = true; break;
-		case 'S': la.extra = " --skip-unchanged-commits"; break;
+		case 'S': la.skip_unchanged = true; break;
+		case 'P': la.program = true; break;
 		case 'R': la.reuse = true; break;
 		case 'V':
 			if (lab_vmm(optarg, &la.qemu) < 0)

@@ -50,7 +50,7 @@ static const char usage_main[] =
 
 static const char usage_run[] =
 	"usage: virq run [--out DIR] [--guest ELF] [--ftrace] [--scale N]\n"
-	"                [--skip-unchanged-commits] [-v] FILE...\n"
+	"                [--skip-unchanged-commits] [--program] [-v] FILE...\n"
 	"\n"
 	"Runs each scenario in a new VM on this host's /dev/kvm (VIRQ_DEV_KVM overrides\n"
 	"the path). All files are parsed first; a bad one stops everything (exit 2).\n"
@@ -63,6 +63,11 @@ static const char usage_run[] =
 	"  --skip-unchanged-commits\n"
 	"                on a VFIO vector's unmask, skip KVM_SET_GSI_ROUTING when the\n"
 	"                table did not change (QEMU always commits)\n"
+	"  --program     the guest runs the scenario's steps on its own, compiled into\n"
+	"                a step program (multiboot module 0, as QEMU's -initrd), as\n"
+	"                under 'virq lab run --vmm qemu'; the guest judges the expects\n"
+	"                it can (DIR/NAME/guest-serial.txt), those only a VMM judges at\n"
+	"                their step are n/a; host steps are refused (exit 2)\n"
 	"  -v            debug lines (every trace event)\n";
 
 static const char usage_lab[] =
@@ -148,7 +153,8 @@ static int mkdir_p(const char *dir)
 
 static int run_one(const struct scenario *sc, const struct run_opts *o)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 32];
+	char dir[PATH_MAX], path[PATH_MAX + 32], serial[PATH_MAX + 32];
+	struct run_opts ro = *o;
 	FILE *con = NULL;
 	struct run run;
 	int status;
@@ -163,10 +169,13 @@ static int run_one(const struct scenario *sc, const struct run_opts *o)
 		con = fopen(path, "w");
 		log_set_file(con);
 	}
-	pr_info("scenario %s: %d vCPUs, %d steps", sc->file, sc->vcpus, sc->nr_steps);
+	pr_info("scenario %s: %d vCPUs, %d steps%s", sc->file, sc->vcpus, sc->nr_steps,
+		o->program ? ", the guest runs them (--program)" : "");
+	snprintf(serial, sizeof(serial), "%s/guest-serial.txt", o->out_dir ? dir : ".");
+	ro.serial_path = serial;
 	if (o->ftrace)
 		trace_ftrace_begin();
-	status = run_scenario(&run, sc, o);
+	status = run_scenario(&run, sc, &ro);
 	if (o->ftrace && trace_ftrace_on()) {
 		char tl[PATH_MAX + 32];
 
@@ -196,6 +205,23 @@ static int run_one(const struct scenario *sc, const struct run_opts *o)
 	return status;
 }
 
+/* --program: every scenario must compile (no host steps), or nothing runs */
+static int programs_check(int n, const struct scenario *sc)
+{
+	for (int i = 0; i < n; i++) {
+		struct program_info info;
+		struct virq_prog *p;
+		char err[512];
+
+		if (program_compile(&sc[i], &p, &info, err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s\nvirq: --program runs only guest steps\n", err);
+			return -EINVAL;
+		}
+		free(p);
+	}
+	return 0;
+}
+
 /* the run's status: a failure outweighs a scenario not applicable here, ENV both */
 static int virq_exit_worse(int a, int b)
 {
@@ -210,7 +236,7 @@ static int cmd_run(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "out", 1, 0, 'o' }, { "guest", 1, 0, 'g' }, { "ftrace", 0, 0, 'f' },
 		{ "scale", 1, 0, 's' }, { "help", 0, 0, 'h' },
-		{ "skip-unchanged-commits", 0, 0, 'S' }, { 0 },
+		{ "skip-unchanged-commits", 0, 0, 'S' }, { "program", 0, 0, 'P' }, { 0 },
 	};
 	struct run_opts o = { .guest = virq_guest_image, .scale = 1, .guest_name = "virq-guest",
 			      .guest_len = (size_t)(virq_guest_image_end - virq_guest_image) };
@@ -225,6 +251,7 @@ static int cmd_run(int argc, char **argv)
 		case 'f': o.ftrace = true; break;
 		case 's': o.scale = (unsigned int)atoi(optarg); break;
 		case 'S': o.skip_unchanged_commits = true; break;
+		case 'P': o.program = true; break;
 		case 'v': log_set_verbose(1); break;
 		case 'h': return usage(usage_run, 0);
 		default: return usage(usage_run, VIRQ_EXIT_USAGE);
@@ -239,7 +266,7 @@ static int cmd_run(int argc, char **argv)
 		o.guest = img;
 	}
 	sc = calloc(n, sizeof(*sc));
-	if (!sc || parse_all(n, argv + optind, sc)) {
+	if (!sc || parse_all(n, argv + optind, sc) || (o.program && programs_check(n, sc))) {
 		free(img);
 		free(sc);
 		return VIRQ_EXIT_USAGE;

@@ -425,19 +425,30 @@ static void run_check_accounting(struct run *run)
 
 static int run_boot_guest(struct run *run)
 {
+	struct multiboot_module prog;
 	char cmdline[64];
 	int r;
 
 	/* no firmware here: the guest places BARs (src/guest/pci.c) */
-	snprintf(cmdline, sizeof(cmdline), "ncpus=%d pci=assign", run->sc->vcpus);
+	snprintf(cmdline, sizeof(cmdline), "ncpus=%d pci=assign%s", run->sc->vcpus,
+		 run->opts->program ? " printlog" : "");
 	r = pc_board_realize(&run->board, &run->vm);
 	if (r < 0)
 		return r;
 	r = run_devices_create(run);
 	if (r < 0)
 		return r;
+	if (run->opts->program) {
+		r = run_program_prepare(run);
+		if (r < 0)
+			return r;
+	}
+	/* as QEMU's -initrd: the program is module 0, named after its file */
+	prog = (struct multiboot_module){ .data = (const uint8_t *)run->prog,
+					  .len = run->prog_len, .cmdline = "./prog" };
 	r = multiboot_load_image(&run->vm, run->opts->guest_name, run->opts->guest,
-				 run->opts->guest_len, cmdline, NULL, 0);
+				 run->opts->guest_len, cmdline, run->prog ? &prog : NULL,
+				 run->prog ? 1 : 0);
 	if (r < 0)
 		return r;
 	r = vm_start(&run->vm);
@@ -514,18 +525,29 @@ static int run_execute(struct run *run, const struct scenario *sc, const struct 
 		return run->status = VIRQ_EXIT_ENV;
 	}
 	run->sh = vm_gpa(&run->vm, VIRQ_SHARED_GPA);
+	if (opts->program && opts->serial_path)
+		run->vm.serial_out = fopen(opts->serial_path, "w");
 	r = run_boot_guest(run);
-	if (r >= 0)
+	if (r >= 0 && opts->program)
+		run_program_wait(run);
+	else if (r >= 0)
 		run_steps(run);
-	else if (!run->error[0])
+	else if (run->error[0])
+		run->status = run->status == VIRQ_EXIT_OK ? VIRQ_EXIT_FAIL : run->status;
+	else
 		run_fail(run, NULL, "the test guest did not come up: %s", strerror(-r));
 	if (run->status == VIRQ_EXIT_NA)
 		run_expects_not_applicable(run);
 	vm_stop(&run->vm);	/* exit counters are final once the threads are gone */
+	if (run->vm.serial_out) {
+		fclose(run->vm.serial_out);
+		run->vm.serial_out = NULL;
+	}
 	run_device_vectors(run);
 	if (run->vm.fatal && run->status == VIRQ_EXIT_OK)
 		run_fail(run, NULL, "vCPU failed: %s", run->vm.fatal_msg);
-	if (run->status == VIRQ_EXIT_OK)
+	/* with --program the runner raised nothing itself: no ledger to balance */
+	if (run->status == VIRQ_EXIT_OK && !opts->program)
 		run_check_accounting(run);
 	trace_event("scenario", "%s end", sc->name);
 	run->t_end = now_ns();
@@ -536,6 +558,8 @@ int run_scenario(struct run *run, const struct scenario *sc, const struct run_op
 {
 	run_execute(run, sc, opts);
 	run_results_fill(run);
+	if (opts->program && run->status != VIRQ_EXIT_NA)
+		run_program_results(run, opts->serial_path);
 	return run->status;
 }
 
@@ -562,6 +586,7 @@ void run_teardown(struct run *run)
 void run_cleanup(struct run *run)
 {
 	run_teardown(run);
+	run_program_free(run);
 	free(run->expects);
 	free(run->step_ns);
 	run->expects = NULL;

@@ -19,6 +19,7 @@
 #include "../hw/i386/pc.h"
 #include "../hw/pci/pci.h"
 #include "../trace/results.h"
+#include "../guest/virq-prog.h"
 
 /* exit codes of virq run / virq lab run */
 enum {
@@ -37,6 +38,8 @@ struct run_opts {
 	bool ftrace;			/* function tracer + trace_marker (the lab) */
 	unsigned int scale;		/* timeouts multiplier (the lab is slow) */
 	bool skip_unchanged_commits;	/* vfio: do not push an unchanged table on unmask */
+	bool program;			/* the guest runs the step program itself (run-program.c) */
+	const char *serial_path;	/* --program: the guest's COM1 lines go here */
 };
 
 /* what a scenario name stands for while it runs */
@@ -113,12 +116,23 @@ struct run {
 	char gv_owner[256][SC_NAME_LEN + 8];	/* who raises each guest vector */
 	uint64_t t_start, t_end;
 	struct results results;		/* filled by run_scenario at the end */
+	/* --program: the step program the guest runs, the step it is in */
+	struct virq_prog *prog;
+	size_t prog_len;
+	int prog_cur;			/* index in sc->steps, -1 none */
+	uint64_t prog_t;		/* when it began */
 };
 
 int run_scenario(struct run *run, const struct scenario *sc, const struct run_opts *opts);
 /* run_teardown - the VM and its devices closed (traced under --ftrace); run_cleanup frees the rest */
 void run_teardown(struct run *run);
 void run_cleanup(struct run *run);
+
+/* run-program.c: the guest runs the steps itself */
+int run_program_prepare(struct run *run);
+void run_program_wait(struct run *run);
+void run_program_results(struct run *run, const char *serial);
+void run_program_free(struct run *run);
 
 /* run.c helpers used by expect.c */
 void run_fail(struct run *run, const struct sc_step *st, const char *fmt, ...)

@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "bus.h"
@@ -63,6 +64,7 @@ struct vm {
 	char fatal_msg[256];
 	bool guest_exited;		/* the guest wrote the exit port */
 	int guest_exit_code;		/* (code << 1) | 1, as isa-debug-exit */
+	FILE *serial_out;		/* the guest's COM1 lines, as QEMU's -serial file: (or NULL) */
 };
 
 int vm_create(struct vm *vm, const struct sys_ops *sys, int nr_vcpus, uint64_t ram_size);

@@ -35,6 +35,8 @@ static void serial_write(void *opaque, uint64_t off, const uint8_t *data, unsign
 	if (c == '\n' || s->len == (int)sizeof(s->line) - 1) {
 		s->line[s->len] = 0;
 		pr_info("guest: %s", s->line);
+		if (s->vm->serial_out)
+			fprintf(s->vm->serial_out, "%s\n", s->line);
 		s->len = 0;
 	}
 	if (c != '\n' && c != '\r')
