@@ -19,6 +19,9 @@ if [ "${1:-}" = --out ]; then O=$2; shift 2; fi
 . ./qemu-l2.sh
 status=0
 first=yes
+# the program's waits count TSC cycles: the rate L2 sees is L1's (-cpu host,
+# no TSC scaling asked for); the kernel's refined figure is in /proc/cpuinfo
+khz=$(awk -F: '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
 for s in "$@"; do
     n=${s%%:*} c=${s##*:}
     mkdir -p "$O/$n"
@@ -29,7 +32,7 @@ for s in "$@"; do
         first=no
     fi
     echo "vmm-qemu: $n: $c vCPUs under $(head -n1 /opt/qemu/source)"
-    l2_run "$O/$n" q35 "$c" "ncpus=$c printlog" -initrd "./$n.prog"
+    l2_run "$O/$n" q35 "$c" "ncpus=$c printlog${khz:+ tsc_khz=$khz}" -initrd "./$n.prog"
     # a guest whose expects failed exits 1 (EXIT_FAIL) and is still a
     # finished run; only a run without the guest's own exit is an error
     [ "$L2_CODE" != none ] || status=1

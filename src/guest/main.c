@@ -36,7 +36,7 @@ static const char *skip_prefix(const char *w, const char *e, const char *p)
 	return w;
 }
 
-/* Decimal only; anything else (or nothing) gives 0, which is invalid */
+/* Decimal only; anything else (nothing, or past 32 bits) gives 0, which is invalid */
 static uint32_t parse_u32(const char *s, const char *e)
 {
 	uint32_t v = 0;
@@ -44,7 +44,7 @@ static uint32_t parse_u32(const char *s, const char *e)
 	if (s == e)
 		return 0;
 	for (; s < e; s++) {
-		if (*s < '0' || *s > '9' || v > 1000)
+		if (*s < '0' || *s > '9' || v > (0xffffffffu - 9) / 10)
 			return 0;
 		v = v * 10 + *s - '0';
 	}
@@ -99,7 +99,7 @@ static void parse_word(const char *w, const char *e)
 	else if ((v = skip_prefix(w, e, "ncpus=")))
 		opts.ncpus = parse_u32(v, e);
 	else if ((v = skip_prefix(w, e, "tsc_khz=")))
-		opts.tsc_khz = parse_u32(v, e);
+		opts.tsc_khz = parse_u32(v, e) ?: opts.tsc_khz;	/* 0: keep the default */
 	else if ((v = skip_prefix(w, e, "need=")))
 		parse_need(v, e);
 	else if ((v = skip_prefix(w, e, "pci=assign")) && v == e)
@@ -174,8 +174,8 @@ void virq_bsp_main(uint32_t magic, const struct multiboot_info *mbi)
 	/* before the steps use any memory the loader may have put it in */
 	prog = prog_load(mbi);
 	ncpus = opts.ncpus;
-	kprintf("virq-guest: mem_upper=%u KiB cmdline='%s' ncpus=%u\n",
-		mem_upper, cmdline, ncpus);
+	kprintf("virq-guest: mem_upper=%u KiB cmdline='%s' ncpus=%u tsc_khz=%u\n",
+		mem_upper, cmdline, ncpus, opts.tsc_khz);
 
 	if (ncpus < 1 || ncpus > VIRQ_GUEST_MAX_CPUS) {
 		kprintf("virq-guest: ncpus must be 1..%u\n",

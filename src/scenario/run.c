@@ -426,12 +426,25 @@ static void run_check_accounting(struct run *run)
 static int run_boot_guest(struct run *run)
 {
 	struct multiboot_module prog;
-	char cmdline[64];
-	int r;
+	char cmdline[96];
+	int r, len;
 
 	/* no firmware here: the guest places BARs (src/guest/pci.c) */
-	snprintf(cmdline, sizeof(cmdline), "ncpus=%d pci=assign%s", run->sc->vcpus,
-		 run->opts->program ? " printlog" : "");
+	len = snprintf(cmdline, sizeof(cmdline), "ncpus=%d pci=assign%s", run->sc->vcpus,
+		       run->opts->program ? " printlog" : "");
+	/*
+	 * a program's waits count TSC cycles: give the guest the rate its
+	 * vCPUs get (KVM_GET_TSC_KHZ on the VM fd, the default for new vCPUs;
+	 * a probe, so a kernel without the VM ioctl (5.10: ENOTTY) is not an
+	 * error: the guest's default then makes waits longer, not shorter)
+	 */
+	if (run->opts->program) {
+		const struct sys_ops *sys = run->vm.kvm.sys;
+		long khz = sys->ioctl(sys->priv, run->vm.kvm.vmfd, KVM_GET_TSC_KHZ, NULL);
+
+		if (khz > 0)
+			snprintf(cmdline + len, sizeof(cmdline) - len, " tsc_khz=%ld", khz);
+	}
 	r = pc_board_realize(&run->board, &run->vm);
 	if (r < 0)
 		return r;
