@@ -39,6 +39,8 @@ static int accept_line(char *line, struct accept_rule *r)
 	if (accept_count(virq, &r->virq, NULL) || accept_count(other, &r->other, &r->other_rel))
 		return -EINVAL;
 	line[strcspn(line, "\n")] = 0;
+	if (strlen(line + off) >= sizeof(r->why))
+		return -E2BIG;
 	snprintf(r->why, sizeof(r->why), "%s", line + off);
 	return 0;
 }
@@ -57,12 +59,18 @@ int accept_load(const char *path, struct accept_rules *rules, char *err, size_t 
 	while (fgets(line, sizeof(line), f)) {
 		struct accept_rule r = { .line = ++ln };
 		void *p;
+		int e;
 
 		if (line[strspn(line, " \t")] == '#' || line[strspn(line, " \t\n")] == 0)
 			continue;
-		if (accept_line(line, &r)) {
+		e = accept_line(line, &r);
+		if (e == -E2BIG)
+			snprintf(err, n, "%s:%d: the reason is longer than %zu characters", path, ln,
+				 sizeof(r.why) - 1);
+		else if (e)
 			snprintf(err, n, "%s:%d: want QEMU SCENARIO STEP FUNCTION VIRQ QEMU REASON "
-				 "(counts a number or *)", path, ln);
+				 "(counts a number, * or +N/-N)", path, ln);
+		if (e) {
 			fclose(f);
 			accept_free(rules);
 			return -EINVAL;

@@ -118,7 +118,7 @@ static int32_t vfio_vector_trigger_fd(VFIOPCIDevice *vdev, unsigned int i)
 
 /*
  * vfio_enable_vectors: vectors 0..nr_vectors-1 in one SET_IRQS. On a
- * resizable index (no VFIO_IRQ_INFO_NORESIZE, kernel 6.5+) QEMU first
+ * resizable index (no VFIO_IRQ_INFO_NORESIZE: kernel 6.5+ with dynamic MSI-X) QEMU first
  * enables MSI-X with no vector, so that the kernel allocates only the
  * vectors the set names (QEMU 7.2 has no such first call).
  */
@@ -193,7 +193,7 @@ static void vfio_msix_vector_route(VFIOPCIDevice *vdev, VFIOMSIVector *vector, u
 
 /*
  * vfio_msix_vector_do_use: a vector that grows the set is enabled alone on
- * a resizable index; a NORESIZE one (kernels before 6.5) is disabled and
+ * a resizable index; a NORESIZE one (before 6.5, or no dynamic MSI-X) is disabled and
  * enabled again whole, every vector on the fd vfio_enable_vectors picks.
  * (QEMU 7.2 disables and re-enables on every growth, resizable or not.)
  */
