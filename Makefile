@@ -10,7 +10,7 @@ VIRQ_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -MMD -MP $(CFLAGS)
 LIBS := -ljson-c -pthread
 
 VMM_SRCS := $(wildcard src/vmm/*.c src/hw/*/*.c src/scenario/*.c src/trace/*.c)
-TOOL_SRCS := tools/virq.c tools/lab.c
+TOOL_SRCS := tools/virq.c tools/lab.c tools/lab-linux.c
 VMM_OBJS := $(VMM_SRCS:%.c=$(BUILD)/obj/%.o)
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(BUILD)/obj/%.o)
 

@@ -36,6 +36,7 @@ static const char usage_main[] =
 	"  check FILE...       parse and check scenarios only (nothing runs)\n"
 	"  lab run FILE...     boot the lab (a Debian kernel under QEMU TCG) and run them there\n"
 	"  lab setup           install the lab's packages and fetch its kernel(s) ahead\n"
+	"  lab linux-move      the seed's move by real QEMU and a Linux guest, beside virq's\n"
 	"  trace-compare FILE  find the seed's release, commit and use blocks in an ftrace.txt\n"
 	"  trace-diff A B      two ftrace.txt of one scenario (virq, another VMM) step by step\n"
 	"  program FILE PROG [ELF]  FILE's guest steps as the guest's step program, to run\n"
@@ -67,6 +68,7 @@ static const char usage_run[] =
 static const char usage_lab[] =
 	"usage: virq lab run [--kernel K [--modules M]] [--out DIR] [--skip-unchanged-commits] [-v] FILE...\n"
 	"       virq lab setup [--kernel K|all [--modules M]]\n"
+	"       virq lab linux-move [--kernel K] [--out DIR] [--qemu Q] [-v]\n"
 	"\n"
 	"The lab boots a stock Debian cloud kernel under QEMU's TCG emulator (emulated\n"
 	"SVM, intel-iommu) and runs 'virq run --ftrace' inside it against that kernel's\n"
@@ -90,7 +92,12 @@ static const char usage_lab[] =
 	"never installed; suites other than the host's go through a private apt\n"
 	"configuration there (build/lab-cache/apt/SUITE), never through /etc/apt. A\n"
 	"module or traced function the kernel lacks is named in the console and in\n"
-	"results (kernel_lacks).\n";
+	"results (kernel_lacks).\n"
+	"linux-move: real QEMU (--qemu: host, sid, a binary, ...) runs Debian's generic\n"
+	"kernel of K's release in L1, on the lab's e1000e; its e1000e driver brings eth0 up\n"
+	"and smp_affinity moves eth0-tx-0. Its move and virq's seed-affinity (same boot)\n"
+	"are matched to the seed's blocks side by side; exit 0 if the Linux move shows\n"
+	"release, commit and use. DIR (linux-move-results): linux-move.txt, the traces.\n";
 
 static int usage(const char *text, int status)
 {
