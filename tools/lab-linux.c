@@ -203,8 +203,8 @@ static const char *lm_commit(const struct lm_side *s, char *buf, size_t n)
 
 	if (!s->cut || m->commit_at < 0)
 		return "none";
-	if (m->at[SEED_RELEASE] < 0 || m->at[SEED_USE] < 0 || m->commit_at < m->at[SEED_RELEASE] ||
-	    m->commit_at > m->at[SEED_USE])
+	if (m->at[SEED_RELEASE] >= 0 && m->at[SEED_USE] >= 0 &&
+	    (m->commit_at < m->at[SEED_RELEASE] || m->commit_at > m->at[SEED_USE]))
 		snprintf(buf, n, "%d calls, not before use", m->commit_len);
 	else
 		snprintf(buf, n, "%d calls, %d irqfd_update", m->commit_len, m->commit_updates);
