@@ -19,6 +19,8 @@
 # Env: LINUX_MOVE_T (QEMU's limit, 300 s), LINUX_MOVE_ARGS (more QEMU
 #   options), LINUX_MOVE_APPEND (more L2 kernel arguments), LINUX_MOVE_MEM
 #   (L2 memory, 256 MB).
+# QEMU's vCPU threads are named "CPU N/KVM" (debug-threads=on), so ftrace
+#   shows which L2 CPU made each call; the main thread is qemu-l2.
 # Exit: 0 both ran and L2 moved its vector; 1 L2 did not (or QEMU failed);
 #   3 the lab lacks something (no /dev/kvm, no e1000e on vfio-pci, no QEMU).
 O=${LAB_OUT:-/lab-out}
@@ -76,7 +78,7 @@ t0=$(up)
 timeout -k 5 "${LINUX_MOVE_T:-300}" qemu-system-x86_64 \
     -accel kvm -cpu host -machine q35 -smp 2 -m "${LINUX_MOVE_MEM:-256}" \
     -nodefaults -no-user-config -display none -vga none -no-reboot \
-    -name linux-move,process=qemu-l2 \
+    -name linux-move,process=qemu-l2,debug-threads=on \
     -serial "file:$O/l2-serial.txt" \
     -device "vfio-pci,host=$BDF" \
     -kernel ./l2-vmlinuz -initrd ./l2-initrd \

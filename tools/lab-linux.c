@@ -39,6 +39,7 @@ struct lm_side {
 	int calls;			/* traced calls in the window */
 	int routing, set_irqs;		/* KVM_SET_GSI_ROUTING, MSI/MSI-X SET_IRQS in it */
 	int irqs;			/* the device's interrupts in it (vfio_msihandler) */
+	char task[40];			/* the L1 thread of its first SET_IRQS ("CPU 1/KVM-241") */
 	int pre_routing, pre_set_irqs;	/* the same before it: VM setup, MSI-X enable */
 	struct lm_row commit[LM_ROWS];	/* the move's KVM_SET_GSI_ROUTING up to the next SET_IRQS */
 	int nr_commit;
@@ -103,6 +104,19 @@ static void lm_add_row(struct lm_side *s, const char *fn, const char *caller)
 	s->commit[s->nr_commit++].n = 1;
 }
 
+/* an ftrace line's task, "   CPU 1/KVM-241     [000] ..." -> "CPU 1/KVM-241" */
+static void lm_task(char *to, size_t n, const char *line)
+{
+	const char *end = strstr(line, " [");
+	int len;
+
+	line += strspn(line, " ");
+	len = end && end > line ? (int)(end - line) : 0;
+	while (len > 0 && line[len - 1] == ' ')
+		len--;
+	snprintf(to, n, "%.*s", len, line);
+}
+
 static void lm_count(struct lm_side *s, const char *line)
 {
 	char fn[48], caller[48];
@@ -122,6 +136,8 @@ static void lm_count(struct lm_side *s, const char *line)
 		return;
 	s->calls++;
 	s->irqs += !strcmp(fn, "vfio_msihandler");
+	if (set_irqs && !s->task[0])
+		lm_task(s->task, sizeof(s->task), line);
 	s->routing += routing;
 	s->set_irqs += set_irqs;
 	if (routing && !s->nr_commit)
@@ -286,6 +302,8 @@ static void lm_table(FILE *o, const struct lm_side *a, const struct lm_side *b)
 	lm_row_n(o, "MSI-X SET_IRQS (vfio_pci_set_msi_trigger)", a->set_irqs, b->set_irqs);
 	lm_row_n(o, "route filter (kvm_arch_irqfd_route_changed)", a->m.commit_filter_calls,
 		 b->m.commit_filter_calls);
+	lm_row(o, "the move's SET_IRQS made by (L1 thread)", a->task[0] ? a->task : "-",
+	       b->task[0] ? b->task : "-");
 	lm_row(o, "PI hook", a->m.pi_hook[0] ? a->m.pi_hook : "never called",
 	       b->m.pi_hook[0] ? b->m.pi_hook : "never called");
 	lm_print_commit(o, a, b);
