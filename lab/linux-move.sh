@@ -108,6 +108,8 @@ fi
 # L2's lab/init: LAB-RESULT rc= is linux-move-l2.sh's status
 l2=$(sed -n 's/^LAB-RESULT rc=\([0-9]*\).*/\1/p' "$S" 2>/dev/null | tail -n1)
 kv l2_rc "${l2:-none}"
+# lab/init's count of WARNING/BUG/Oops/Call Trace lines in L2's dmesg
+kv l2_kernel_warnings "$(sed -n 's/^LAB-KERNEL-WARNINGS //p' "$S" 2>/dev/null | tail -n1)"
 v=$(sed -n 's/^linux-move-l2: verdict=//p' "$S" 2>/dev/null | tail -n1)
 if [ "$rc" = 0 ] && [ "$l2" = 0 ]; then
     kv verdict "PASS L2 ${v#PASS }"

@@ -367,6 +367,8 @@ static void lm_header(FILE *o, const char *out)
 	fprintf(o, "L2: %s\n", *lm_kv(s, "linux-move-l2: ", "verdict", a, sizeof(a)) ? a :
 		"no verdict (see l2-serial.txt)");
 	lm_interrupts(o, s);
+	if (strcmp(lm_kv(q, "", "l2_kernel_warnings", a, sizeof(a)), "0"))
+		fprintf(o, "  L2 kernel warnings: %s (dmesg lines; l2/dmesg.txt)\n", *a ? a : "?");
 	fprintf(o, "virq's seed-affinity: exit %s; times: lab %s s (virq %s s, QEMU with L2 %s s)\n",
 		lm_kv(q, "", "virq_rc", a, sizeof(a)), lm_kv(p, "", "lab_seconds", b, sizeof(b)),
 		lm_kv(q, "", "virq_seconds", c, sizeof(c)), lm_kv(q, "", "qemu_seconds", d, sizeof(d)));
