@@ -209,7 +209,7 @@ if [ $rc = 0 ] && lm '^L2: PASS eth0-tx-0 ' &&
    lm '^  KVM_SET_GSI_ROUTING (kvm_set_irq_routing) *1 *1$' &&
    lm '^  MSI-X SET_IRQS (vfio_pci_set_msi_trigger) *2 *2$' &&
    lm '^  the same calls in both moves: yes$'; then
-    ok "linux-move 6.1: a Linux guest under QEMU in L1 moved $(sed -n 's/^L2: PASS //p' "$L/linux-move.txt"); L1 traced release, 1 KVM_SET_GSI_ROUTING (3 irqfd_update), use, 2 SET_IRQS, as for virq's move, in $s s"
+    ok "linux-move 6.1: a Linux guest under QEMU in L1: $(sed -n 's/^L2: PASS //p' "$L/linux-move.txt"); L1 traced release, 1 KVM_SET_GSI_ROUTING (3 irqfd_update), use, 2 SET_IRQS, as for virq's move, in $s s"
 else
     ko "linux-move 6.1: exit $rc in $s s: $(grep -E '^L2:|does NOT|same calls|^lab: (error|linux-move: verdict)|^virq: ' "$B/check-linux-move.log" | head -4 | tr '\n' ' ')($B/check-linux-move.log)"
 fi
