@@ -178,9 +178,10 @@ static int lm_cut(struct lm_side *s)
 	rep = open_memstream(&s->compare, &s->compare_len);
 	if (!rep)
 		return -errno;
-	if (s->cut)
-		seed_trace_compare(s->window, rep, &s->m);
-	else
+	if (s->cut && seed_trace_compare(s->window, rep, &s->m) < 0) {
+		fprintf(rep, "cannot read %s again\n", s->window);
+		s->cut = false;
+	} else if (!s->cut)
 		fprintf(rep, "the move is not in %s (no %s)\n", s->trace,
 			s->linux_marks ? "port 0x1010 marks 1 and 2" : "msix mask/unmask steps");
 	return fclose(rep) ? -errno : 0;
