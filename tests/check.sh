@@ -195,7 +195,10 @@ fi
 # in L1, its e1000e driver on the passed-through e1000e, eth0-tx-0 moved with
 # smp_affinity; between L2's port marks L1 traces the seed's release and use
 # blocks around one KVM_SET_GSI_ROUTING of three bare irqfd_update, and the
-# same calls as virq's seed-affinity move in the same boot
+# same calls as virq's seed-affinity move in the same boot. (Sometimes the
+# device's next message reaches the new CPU while the old one still runs the
+# handler that moved the vector, and Linux masks and unmasks it once more
+# before the end mark: linux-move.txt says so in a row of its own.)
 L=$B/check/linux-move
 rm -rf "$L"
 t0=$(date +%s)
@@ -206,8 +209,8 @@ if [ $rc = 0 ] && lm '^L2: PASS eth0-tx-0 ' &&
    lm '^  seed release block (6 calls) *found, callers 6/6 *found, callers 6/6$' &&
    lm "^  the move's commit (after the release) *5 calls, 3 irqfd_update *5 calls, 3 irqfd_update$" &&
    lm '^  seed use block (6 calls) *found, callers 6/6 *found, callers 6/6$' &&
-   lm '^  KVM_SET_GSI_ROUTING (kvm_set_irq_routing) *1 *1$' &&
-   lm '^  MSI-X SET_IRQS (vfio_pci_set_msi_trigger) *2 *2$' &&
+   lm '^  KVM_SET_GSI_ROUTING in the move *1 *1$' &&
+   lm '^  MSI-X SET_IRQS in the move (release, use) *2 *2$' &&
    lm '^  the same calls in both moves: yes$'; then
     ok "linux-move 6.1: a Linux guest under QEMU in L1: $(sed -n 's/^L2: PASS //p' "$L/linux-move.txt"); L1 traced release, 1 KVM_SET_GSI_ROUTING (3 irqfd_update), use, 2 SET_IRQS, as for virq's move, in $s s"
 else

@@ -37,7 +37,8 @@ struct lm_side {
 	char trace[PATH_MAX], window[PATH_MAX];
 	int state;			/* 0 before the move, 1 in it, 2 in it after the unmask, 3 after */
 	int calls;			/* traced calls in the window */
-	int routing, set_irqs;		/* KVM_SET_GSI_ROUTING, MSI/MSI-X SET_IRQS in it */
+	int routing, set_irqs;		/* KVM_SET_GSI_ROUTING, MSI/MSI-X SET_IRQS of the move */
+	int post_routing, post_set_irqs; /* the same after the move's two SET_IRQS, in the window */
 	int irqs;			/* the device's interrupts in it (vfio_msihandler) */
 	char task[40];			/* the L1 thread of its first SET_IRQS ("CPU 1/KVM-241") */
 	int pre_routing, pre_set_irqs;	/* the same before it: VM setup, MSI-X enable */
@@ -138,6 +139,12 @@ static void lm_count(struct lm_side *s, const char *line)
 	s->irqs += !strcmp(fn, "vfio_msihandler");
 	if (set_irqs && !s->task[0])
 		lm_task(s->task, sizeof(s->task), line);
+	/* the move ends with its second SET_IRQS (the use); what follows is apart */
+	if (s->set_irqs >= 2) {
+		s->post_routing += routing;
+		s->post_set_irqs += set_irqs;
+		return;
+	}
 	s->routing += routing;
 	s->set_irqs += set_irqs;
 	if (routing && !s->nr_commit)
@@ -283,6 +290,14 @@ static bool lm_same(const struct lm_side *a, const struct lm_side *b)
 	return true;
 }
 
+static const char *lm_post(const struct lm_side *s, char *buf, size_t n)
+{
+	if (!s->cut)
+		return "no window";
+	snprintf(buf, n, "%d, %d", s->post_set_irqs, s->post_routing);
+	return buf;
+}
+
 static void lm_table(FILE *o, const struct lm_side *a, const struct lm_side *b)
 {
 	static const char *const names[] = { "seed release block (6 calls)",
@@ -299,8 +314,10 @@ static void lm_table(FILE *o, const struct lm_side *a, const struct lm_side *b)
 			lm_row(o, "the move's commit (after the release)",
 			       lm_commit(a, x, sizeof(x)), lm_commit(b, y, sizeof(y)));
 	}
-	lm_row_n(o, "KVM_SET_GSI_ROUTING (kvm_set_irq_routing)", a->routing, b->routing);
-	lm_row_n(o, "MSI-X SET_IRQS (vfio_pci_set_msi_trigger)", a->set_irqs, b->set_irqs);
+	lm_row_n(o, "KVM_SET_GSI_ROUTING in the move", a->routing, b->routing);
+	lm_row_n(o, "MSI-X SET_IRQS in the move (release, use)", a->set_irqs, b->set_irqs);
+	lm_row(o, "after it, in the window: SET_IRQS, commits", lm_post(a, x, sizeof(x)),
+	       lm_post(b, y, sizeof(y)));
 	lm_row_n(o, "route filter (kvm_arch_irqfd_route_changed)", a->m.commit_filter_calls,
 		 b->m.commit_filter_calls);
 	lm_row(o, "the move's SET_IRQS made by (L1 thread)", a->task[0] ? a->task : "-",
@@ -311,6 +328,11 @@ static void lm_table(FILE *o, const struct lm_side *a, const struct lm_side *b)
 	lm_row_n(o, "before the move: KVM_SET_GSI_ROUTING", a->pre_routing, b->pre_routing);
 	lm_row_n(o, "before the move: MSI-X SET_IRQS", a->pre_set_irqs, b->pre_set_irqs);
 	fprintf(o, "  the same calls in both moves: %s\n", lm_same(a, b) ? "yes" : "NO");
+	if (a->post_set_irqs)
+		fprintf(o, "  (after the Linux guest's move: the device's next message reached the new CPU\n"
+			"  while the old one still ran the handler that moved the vector, so\n"
+			"  handle_edge_irq masked it there and the old CPU unmasked it when done; QEMU\n"
+			"  releases on the mask and commits on every unmask)\n");
 }
 
 /* "PREFIXkey=value" in a file (the last one): the value, "" if none */
