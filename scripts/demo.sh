@@ -29,7 +29,8 @@ echo
 echo "== the seed's experiment by real QEMU and a real Linux guest (virq lab linux-move, about a minute):"
 echo "   Debian's generic 6.1 kernel under QEMU in L1 moves eth0-tx-0 of the same e1000e with smp_affinity"
 ./build/virq lab linux-move --out "$out-linux-move" > "$out-linux-move.log" 2>&1
-sed -n '/^L2: /,/^virq.s seed-affinity/p; /^  the move, as/,/same calls in both/p; /^virq lab linux-move: /p' \
+sed -n '/^L2: /,/^virq.s seed-affinity/p; /^  the move, as/,/same calls in both/p
+        /^  (after the Linux/,/unmask)$/p; /^virq lab linux-move: /p' \
     "$out-linux-move/linux-move.txt" 2>/dev/null || tail -n 5 "$out-linux-move.log"
 echo
 echo "== the open questions (docs/open-questions.md)"
