@@ -13,7 +13,8 @@
 # Env: VIRQ_LAB_CACHE (as setup.sh), LAB_VFIO_IDS (vendor:device list bound
 #   to vfio-pci, default "1234:11e8 8086:10d3" = QEMU edu and e1000e),
 #   LAB_MODULES (extra modules to load, after the KVM/VFIO ones),
-#   LAB_QEMU_L2 (as -q).
+#   LAB_BASE_MODULES (instead of the KVM/VFIO ones: "e1000e" for the Linux
+#   L2 guest of lab/linux-move-run.sh), LAB_QEMU_L2 (as -q).
 # A module the kernel has neither as a module nor built in goes to
 # /lib/modules/missing, which /init reports (LAB-MODULE m missing: ...).
 # Exit: 0 ok, 2 usage, 3 failure.
@@ -21,7 +22,7 @@ set -eu
 LAB_DIR=$(cd "$(dirname "$0")" && pwd)
 CACHE=${VIRQ_LAB_CACHE:-$LAB_DIR/../build/lab-cache}
 # kvm_intel cannot load under TCG (no VMX); /init reports it and goes on
-MODULES="kvm kvm_amd kvm_intel irqbypass vfio vfio_iommu_type1 vfio_pci ${LAB_MODULES:-}"
+MODULES="${LAB_BASE_MODULES:-kvm kvm_amd kvm_intel irqbypass vfio vfio_iommu_type1 vfio_pci} ${LAB_MODULES:-}"
 OUT='' CMD='' ID='' ST='' QEMU_L2=${LAB_QEMU_L2:-}
 
 die() { echo "lab: mkinitrd: $*" >&2; exit 3; }

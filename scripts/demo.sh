@@ -1,7 +1,9 @@
 #!/bin/sh
 # demo.sh - make demo: boot the lab once (kernel 6.1), run every scenario,
 # then show the seed's story: the passthrough vector table, the trace beside
-# the seed's (on 6.1, and seed-trace on 5.10 in a second boot), and the answers to the seed's two open questions.
+# the seed's (on 6.1, and seed-trace on 5.10 in a second boot), the same move
+# by a Linux guest under real QEMU (virq lab linux-move, a third boot), and
+# the answers to the seed's two open questions.
 set -u
 cd "$(dirname "$0")/.."
 out=${VIRQ_DEMO_OUT:-lab-results}
@@ -23,6 +25,13 @@ echo "-- seed-trace on Debian 11's 5.10, a kernel without the 5.16 route filter 
 ./build/virq lab run --kernel 5.10 --out "$out-5.10" scenarios/seed-trace.virq > "$out-5.10.log" 2>&1 &&
     ./build/virq trace-compare "$out-5.10/seed-trace/ftrace.txt" ||
     grep -E '^(lab:|scenario )' "$out-5.10.log"
+echo
+echo "== the seed's experiment by real QEMU and a real Linux guest (virq lab linux-move, about a minute):"
+echo "   Debian's generic 6.1 kernel under QEMU in L1 moves eth0-tx-0 of the same e1000e with smp_affinity"
+./build/virq lab linux-move --out "$out-linux-move" > "$out-linux-move.log" 2>&1
+sed -n '/^L2: /,/^virq.s seed-affinity/p; /^  the move, as/,/same calls in both/p
+        /^  (after the Linux/,/unmask)$/p; /^virq lab linux-move: /p' \
+    "$out-linux-move/linux-move.txt" 2>/dev/null || tail -n 5 "$out-linux-move.log"
 echo
 echo "== the open questions (docs/open-questions.md)"
 for q in rewrite-while-masked rewrite-while-unmasked; do

@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lab.h"
@@ -20,7 +20,7 @@
 #define LAB_SCALE	"4"	/* TCG and nested KVM: timeouts x4 */
 
 /* lab/ beside build/: VIRQ_LAB_DIR, else <dir of this binary>/../lab */
-static int lab_dir(char *out, size_t n)
+int lab_dir(char *out, size_t n)
 {
 	char exe[PATH_MAX];
 	const char *env = getenv("VIRQ_LAB_DIR");
@@ -38,7 +38,7 @@ static int lab_dir(char *out, size_t n)
 	return access(out, F_OK) ? -errno : 0;
 }
 
-static int lab_exec(char **argv)
+int lab_exec(char **argv)
 {
 	int st;
 	pid_t pid = fork();
@@ -56,7 +56,7 @@ static int lab_exec(char **argv)
 }
 
 /* the lab's status -> ours: 124 host timeout, 125 boot failure, 143 guest timeout */
-static int lab_status(int st)
+int lab_status(int st)
 {
 	if (st <= VIRQ_EXIT_NA)
 		return st;
@@ -352,6 +352,8 @@ int cmd_lab(int argc, char **argv, const char *usage_text)
 	char dir[PATH_MAX];
 	int c;
 
+	if (argc >= 2 && !strcmp(argv[1], "linux-move"))
+		return lab_linux_move(argc - 1, argv + 1, usage_text);
 	if (argc < 2 || (strcmp(argv[1], "run") && strcmp(argv[1], "setup") &&
 			 strcmp(argv[1], "diff"))) {
 		fputs(usage_text, argc >= 2 && !strcmp(argv[1], "--help") ? stdout : stderr);

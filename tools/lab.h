@@ -27,4 +27,14 @@ int lab_qemu_results(const char *out, const struct scenario *sc, int n);
 /* lab-diff.c: out/virq/NAME and out/qemu/NAME compared, out/NAME/diff.{txt,json} */
 int lab_diff_report(const char *lab, const char *out, const struct scenario *sc, int n);
 
+/* lab/ beside build/ (or VIRQ_LAB_DIR) into out; 0 or -errno */
+int lab_dir(char *out, size_t n);
+/* run argv[0] (PATH searched), wait: its exit status, 128 + signal, or -errno */
+int lab_exec(char **argv);
+/* a lab script's status as virq's exit status (124, 125, ... are VIRQ_EXIT_ENV) */
+int lab_status(int st);
+
+/* 'virq lab linux-move ...' (argv[0] = "linux-move"): tools/lab-linux.c */
+int lab_linux_move(int argc, char **argv, const char *usage_text);
+
 #endif

@@ -37,6 +37,7 @@ static const char usage_main[] =
 	"  lab run FILE...     boot the lab (a Debian kernel under QEMU TCG) and run them there\n"
 	"  lab diff FILE...    run them under virq and under real QEMU in the lab, compare\n"
 	"  lab setup           install the lab's packages and fetch its kernel(s) ahead\n"
+	"  lab linux-move      the seed's move by real QEMU and a Linux guest, beside virq's\n"
 	"  trace-compare FILE  find the seed's release, commit and use blocks in an ftrace.txt\n"
 	"  trace-diff A B      two ftrace.txt of one scenario (virq, another VMM) step by step\n"
 	"  program FILE PROG [ELF]  FILE's guest steps as the guest's step program, to run\n"
@@ -72,9 +73,11 @@ static const char usage_run[] =
 
 static const char usage_lab[] =
 	"usage: virq lab run [--kernel K [--modules M]] [--vmm VMM] [--out DIR] [--skip-unchanged-commits]\n"
-	"                    [-v] FILE...\n"
-	"       virq lab diff [--kernel K [--modules M]] [--vmm qemu[=Q]] [--out DIR] [--reuse] FILE...\n"
+	"                    [--program] [-v] FILE...\n"
+	"       virq lab diff [--kernel K [--modules M]] [--vmm qemu[=Q]] [--out DIR] [--program]\n"
+	"                     [--reuse] FILE...\n"
 	"       virq lab setup [--kernel K|all [--modules M]]\n"
+	"       virq lab linux-move [--kernel K] [--out DIR] [--qemu Q] [-v]\n"
 	"\n"
 	"The lab boots a stock Debian cloud kernel under QEMU's TCG emulator (emulated\n"
 	"SVM, intel-iommu) and runs 'virq run --ftrace' inside it against that kernel's\n"
@@ -106,13 +109,19 @@ static const char usage_lab[] =
 	"                lab/accepted-differences.txt (each with QEMU's reason), or\n"
 	"                different interrupts per vCPU and vector, exit 1.\n"
 	"                DIR/{virq,qemu}/NAME: the two runs; DIR/NAME/diff.{txt,json}\n"
+	"  --program     'virq run --program' inside: the guest runs the steps itself\n"
 	"  --reuse       diff: compare the runs already in DIR, without booting\n"
 	"  -v            stream the lab's console\n"
 	"Kernels are fetched with apt-get download into build/lab-cache (VIRQ_LAB_CACHE),\n"
 	"never installed; suites other than the host's go through a private apt\n"
 	"configuration there (build/lab-cache/apt/SUITE), never through /etc/apt. A\n"
 	"module or traced function the kernel lacks is named in the console and in\n"
-	"results (kernel_lacks).\n";
+	"results (kernel_lacks).\n"
+	"linux-move: real QEMU (--qemu: host, sid, a binary, ...) runs Debian's generic\n"
+	"kernel of K's release in L1, on the lab's e1000e; its e1000e driver brings eth0 up\n"
+	"and smp_affinity moves eth0-tx-0. Its move and virq's seed-affinity (same boot)\n"
+	"are matched to the seed's blocks side by side; exit 0 if the Linux move shows\n"
+	"release, commit and use. DIR (linux-move-results): linux-move.txt, the traces.\n";
 
 static int usage(const char *text, int status)
 {

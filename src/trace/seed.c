@@ -255,7 +255,7 @@ int seed_trace_compare(const char *path, FILE *out, struct seed_match *m)
 		return -errno;
 	n = read_calls(f, &calls, &filter_at);
 	fclose(f);
-	*m = (struct seed_match){ .at = { -1, -1, -1 } };
+	*m = (struct seed_match){ .at = { -1, -1, -1 }, .commit_at = -1 };
 	if (n < 0) {
 		free(calls);
 		free(filter_at);
@@ -270,6 +270,7 @@ int seed_trace_compare(const char *path, FILE *out, struct seed_match *m)
 	m->back_to_back = find_run(calls, n, 0, 0, seed_block_start[SEED_BLOCKS]) >= 0;
 	fprintf(out, "seed's 21 calls back to back: %s\n", m->back_to_back ? "yes" : "no");
 	commit = move_commit(calls, n, m);
+	m->commit_at = commit;
 	if (commit >= 0)
 		print_commit(out, calls, n, commit, filter_at, m);
 	else

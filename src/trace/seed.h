@@ -30,6 +30,7 @@ struct seed_match {
 	int commit_arch_updates;	/* kvm_arch_update_irqfd_routing calls there */
 	int commit_filter_calls;	/* kvm_arch_irqfd_route_changed calls there */
 	int commit_len;			/* seed-list calls from kvm_set_irq_routing on */
+	int commit_at;			/* traced call index of that kvm_set_irq_routing, -1: none */
 	char pi_hook[48];		/* the *_pi_update_irte name seen, "" if none */
 	char vfio_ioctl[48];		/* caller of vfio_pci_set_msi_trigger seen */
 };

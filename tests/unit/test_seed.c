@@ -40,6 +40,7 @@ static void seed_21(const char *trace, const char *pi_hook, const char *vfio_ioc
 	assert_int_equal(m.commit_updates, 3);
 	assert_int_equal(m.commit_arch_updates, 2);
 	assert_int_equal(m.commit_filter_calls, 0);
+	assert_int_equal(m.commit_at, m.at[SEED_COMMIT]);
 	assert_string_equal(m.pi_hook, pi_hook);
 	assert_string_equal(m.vfio_ioctl, vfio_ioctl);
 }
@@ -73,6 +74,31 @@ static void test_seed_6_1_plain_move_commits_bare_updates(void **state)
 	assert_int_equal(m.commit_len, 5);
 	assert_int_equal(m.commit_updates, 3);
 	assert_int_equal(m.commit_arch_updates, 0);
+	assert_true(m.commit_at > m.at[SEED_RELEASE] && m.commit_at < m.at[SEED_USE]);
+	assert_string_equal(m.pi_hook, "avic_pi_update_irte");
+}
+
+/*
+ * A Linux guest under QEMU 7.2 in L1 (virq lab linux-move, 6.1): its
+ * smp_affinity move of eth0-tx-0, cut at its port marks, is the plain move:
+ * release, a commit of three bare irqfd_update, use; the device's
+ * interrupts (vfio_msihandler) around them are not the seed's calls.
+ */
+static void test_seed_6_1_linux_guest_move(void **state)
+{
+	struct seed_match m;
+
+	(void)state;
+	assert_int_equal(compare("linux-move-6.1.ftrace", &m), 0);
+	assert_int_equal(m.at[SEED_RELEASE], 0);
+	assert_int_equal(m.caller_ok[SEED_RELEASE], 6);
+	assert_int_equal(m.at[SEED_COMMIT], -1);
+	assert_int_equal(m.commit_at, 6);
+	assert_int_equal(m.commit_len, 5);
+	assert_int_equal(m.commit_updates, 3);
+	assert_int_equal(m.commit_filter_calls, 2);
+	assert_int_equal(m.at[SEED_USE], 11);
+	assert_int_equal(m.caller_ok[SEED_USE], 6);
 	assert_string_equal(m.pi_hook, "avic_pi_update_irte");
 }
 
@@ -195,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_seed_trace_matches_itself),
 		cmocka_unit_test(test_seed_5_10_plain_move_is_the_seed),
 		cmocka_unit_test(test_seed_6_1_plain_move_commits_bare_updates),
+		cmocka_unit_test(test_seed_6_1_linux_guest_move),
 		cmocka_unit_test(test_seed_6_12_no_consumer),
 		cmocka_unit_test(test_seed_7_2_no_consumer),
 		cmocka_unit_test(test_seed_missing_file),
