@@ -2,7 +2,8 @@
 # demo.sh - make demo: boot the lab once (kernel 6.1), run every scenario,
 # then show the seed's story: the passthrough vector table, the trace beside
 # the seed's (on 6.1, and seed-trace on 5.10 in a second boot), the same move
-# by a Linux guest under real QEMU (virq lab linux-move, a third boot), and
+# by a Linux guest under real QEMU (virq lab linux-move, a third boot), the
+# same guest steps under virq and real QEMU (virq lab diff, a fourth), and
 # the answers to the seed's two open questions.
 set -u
 cd "$(dirname "$0")/.."
@@ -32,6 +33,12 @@ echo "   Debian's generic 6.1 kernel under QEMU in L1 moves eth0-tx-0 of the sam
 sed -n '/^L2: /,/^virq.s seed-affinity/p; /^  the move, as/,/same calls in both/p
         /^  (after the Linux/,/unmask)$/p; /^virq lab linux-move: /p' \
     "$out-linux-move/linux-move.txt" 2>/dev/null || tail -n 5 "$out-linux-move.log"
+echo
+echo "== the same guest steps under virq and under real QEMU 7.2 in L1 (virq lab diff, one boot):"
+echo "   per step the kernel's calls compared; each difference accepted in lab/accepted-differences.txt"
+./build/virq lab diff --out "$out-diff" scenarios/seed-affinity.virq scenarios/rewrite-while-masked.virq \
+    scenarios/rewrite-while-unmasked.virq > "$out-diff.log" 2>&1
+grep -E '^[a-z-]+ on .*: virq |^  interrupts |^  [0-9]+ differences?: |^virq lab diff: ' "$out-diff.log"
 echo
 echo "== the open questions (docs/open-questions.md)"
 for q in rewrite-while-masked rewrite-while-unmasked; do
