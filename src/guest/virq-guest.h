@@ -135,6 +135,7 @@ struct virq_pci_dev {
 /* guest RAM the runner hands out for rings, queues and buffers */
 #define VIRQ_DMA_GPA		0x00200000u
 #define VIRQ_DMA_SIZE		0x00200000u
+#define VIRQ_DMA_PER_DEV	0x00010000u	/* the n-th device line's slice: + n * this */
 
 struct virq_shared {
 	volatile uint32_t magic;	/* guest: VIRQ_SHARED_MAGIC once the BSP is up */

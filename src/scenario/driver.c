@@ -8,8 +8,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <linux/virtio_config.h>
-#include <linux/virtio_pci.h>
 
 #include "run.h"
 #include "../hw/pci/msix.h"
@@ -17,11 +15,14 @@
 #include "../hw/virtio/virtio-pci.h"
 #include "../hw/vfio/pci.h"
 #include "../guest/e1000e-regs.h"
+#include "../guest/nvme-drv.h"
+#include "../guest/virtio-drv.h"
 
 #define DRIVER_TIMEOUT_MS	10000
-#define DMA_PER_DEVICE		0x10000		/* rings and buffers of one device */
-#define VIRTQ_SIZE		16
-#define NVME_QSIZE		16
+
+/* the guest's drivers (virtio-drv.h) find virq's devices where virq puts them */
+_Static_assert(VDRV_BAR == VIRTIO_PCI_MODERN_BAR && VDRV_COMMON == VIRTIO_PCI_COMMON_OFF &&
+	       VDRV_NOTIFY == VIRTIO_PCI_NOTIFY_OFF, "virtio layout of virtio-drv.h");
 
 static int gcmd(struct run *run, uint32_t op, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3,
 		uint32_t *result)
@@ -138,67 +139,41 @@ static int driver_msix(struct run *run, struct run_device *d, const struct sc_st
 	}
 }
 
-/* ---- virtio: the sequence of virtio_pci_modern probe and virtio_dev_probe ---- */
+/* ---- virtio: the sequence of virtio-drv.h (virtio_pci_modern probe, virtio_dev_probe) ---- */
 
 static uint32_t vcommon(struct run *run, struct run_device *d, uint32_t off)
 {
-	return guest_dev(run, d)->bar[VIRTIO_PCI_MODERN_BAR] + VIRTIO_PCI_COMMON_OFF + off;
-}
-
-static uint64_t vring_desc(struct run_device *d) { return d->dma; }
-static uint64_t vring_avail(struct run_device *d) { return d->dma + 16 * VIRTQ_SIZE; }
-static uint64_t vring_used(struct run_device *d)
-{
-	return (vring_avail(d) + 6 + 2 * VIRTQ_SIZE + 3) & ~3ull;
+	return guest_dev(run, d)->bar[VDRV_BAR] + VDRV_COMMON + off;
 }
 
 static int vstatus(struct run *run, struct run_device *d, uint32_t status)
 {
-	return mmio_write(run, vcommon(run, d, VIRTIO_PCI_COMMON_STATUS), status, 1);
+	return mmio_write(run, vcommon(run, d, VDRV_STATUS), status, 1);
 }
 
 static int driver_virtio_setup(struct run *run, struct run_device *d, int vector)
 {
-	uint32_t ack = VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER, st;
-	/* features: VERSION_1 (bit 32) only; then queue 0 on `vector` */
-	const struct { uint32_t off, size, val; } seq[] = {
-		{ VIRTIO_PCI_COMMON_GFSELECT, 4, 1 }, { VIRTIO_PCI_COMMON_GF, 4, 1 },
-		{ VIRTIO_PCI_COMMON_GFSELECT, 4, 0 }, { VIRTIO_PCI_COMMON_GF, 4, 0 },
-		{ VIRTIO_PCI_COMMON_STATUS, 1, ack | VIRTIO_CONFIG_S_FEATURES_OK },
-		{ VIRTIO_PCI_COMMON_Q_SELECT, 2, 0 }, { VIRTIO_PCI_COMMON_Q_SIZE, 2, VIRTQ_SIZE },
-		{ VIRTIO_PCI_COMMON_Q_MSIX, 2, (uint32_t)vector },
-		{ VIRTIO_PCI_COMMON_Q_DESCLO, 4, (uint32_t)vring_desc(d) },
-		{ VIRTIO_PCI_COMMON_Q_DESCHI, 4, 0 },
-		{ VIRTIO_PCI_COMMON_Q_AVAILLO, 4, (uint32_t)vring_avail(d) },
-		{ VIRTIO_PCI_COMMON_Q_AVAILHI, 4, 0 },
-		{ VIRTIO_PCI_COMMON_Q_USEDLO, 4, (uint32_t)vring_used(d) },
-		{ VIRTIO_PCI_COMMON_Q_USEDHI, 4, 0 }, { VIRTIO_PCI_COMMON_Q_ENABLE, 2, 1 },
-	};
-	int r = vstatus(run, d, 0);
+	const struct vdrv_write seq[] = VDRV_SETUP_WRITES(vector, (uint32_t)d->dma);
+	uint32_t st;
+	int r = 0;
 
-	/* reset, ACKNOWLEDGE, DRIVER, as virtio_dev_probe */
-	if (!r)
-		r = vstatus(run, d, VIRTIO_CONFIG_S_ACKNOWLEDGE);
-	if (!r)
-		r = vstatus(run, d, ack);
 	for (size_t i = 0; i < ARRAY_SIZE(seq) && !r; i++)
 		r = mmio_write(run, vcommon(run, d, seq[i].off), seq[i].val, seq[i].size);
 	if (!r)
-		r = mmio_read(run, vcommon(run, d, VIRTIO_PCI_COMMON_STATUS), 1, &st);
-	if (!r && !(st & VIRTIO_CONFIG_S_FEATURES_OK))
+		r = mmio_read(run, vcommon(run, d, VDRV_STATUS), 1, &st);
+	if (!r && !(st & VDRV_S_FEATURES_OK))
 		return -EIO;
 	return r;
 }
 
 static int driver_virtio_kick(struct run *run, struct run_device *d, uint32_t count)
 {
-	uint32_t notify = guest_dev(run, d)->bar[VIRTIO_PCI_MODERN_BAR] + VIRTIO_PCI_NOTIFY_OFF;
+	uint32_t notify = guest_dev(run, d)->bar[VDRV_BAR] + VDRV_NOTIFY, dma = (uint32_t)d->dma;
 	uint32_t idx;
 
 	for (uint32_t i = 0; i < count; i++) {
-		uint64_t buf = d->dma + 0x1000 + 64 * (i % VIRTQ_SIZE);
-		int r = gcmd(run, VIRQ_OP_VIRTQ_ADD, (uint32_t)vring_desc(d), VIRTQ_SIZE,
-			     (uint32_t)buf, 64, &idx);
+		int r = gcmd(run, VIRQ_OP_VIRTQ_ADD, vdrv_desc(dma), VDRV_QUEUE_SIZE,
+			     vdrv_buf(dma, i), VDRV_BUF_LEN, &idx);
 
 		/* vp_notify: the queue index to queue 0's notify address */
 		if (!r)
@@ -215,10 +190,10 @@ static int driver_virtio_vector(struct run *run, struct run_device *d, bool conf
 	int r = 0;
 
 	if (!config)
-		r = mmio_write(run, vcommon(run, d, VIRTIO_PCI_COMMON_Q_SELECT), 0, 2);
+		r = mmio_write(run, vcommon(run, d, VDRV_Q_SELECT), 0, 2);
 	if (!r)
-		r = mmio_write(run, vcommon(run, d, config ? VIRTIO_PCI_COMMON_MSIX :
-					    VIRTIO_PCI_COMMON_Q_MSIX), (uint32_t)index, 2);
+		r = mmio_write(run, vcommon(run, d, config ? VDRV_MSIX : VDRV_Q_MSIX),
+			       (uint32_t)index, 2);
 	return r;
 }
 
@@ -233,27 +208,13 @@ static int driver_virtio(struct run *run, struct run_device *d, const struct sc_
 	case SC_GUEST_VIRTIO_RESET: return vstatus(run, d, 0);
 	case SC_GUEST_VIRTIO_KICK: return driver_virtio_kick(run, d, st->count);
 	default:
-		if (mmio_read(run, vcommon(run, d, VIRTIO_PCI_COMMON_STATUS), 1, &s) < 0)
+		if (mmio_read(run, vcommon(run, d, VDRV_STATUS), 1, &s) < 0)
 			return -EIO;
-		return vstatus(run, d, s | VIRTIO_CONFIG_S_DRIVER_OK);
+		return vstatus(run, d, s | VDRV_S_DRIVER_OK);
 	}
 }
 
-/* ---- NVMe: nvme_pci_configure_admin_queue, nvme_create_queue ---- */
-
-#define NVME_REG_CC	0x14
-#define NVME_REG_CSTS	0x1c
-#define NVME_REG_AQA	0x24
-#define NVME_REG_ASQ	0x28
-#define NVME_REG_ACQ	0x30
-#define NVME_SQ0_TAIL	0x1000
-#define NVME_SQ1_TAIL	0x1008
-
-static uint64_t nvme_asq(struct run_device *d) { return d->dma; }
-static uint64_t nvme_acq(struct run_device *d) { return d->dma + 0x1000; }
-static uint64_t nvme_iosq(struct run_device *d) { return d->dma + 0x2000; }
-static uint64_t nvme_iocq(struct run_device *d) { return d->dma + 0x3000; }
-static uint64_t nvme_buf(struct run_device *d, unsigned int i) { return d->dma + 0x4000 + 0x200 * (i % 16); }
+/* ---- NVMe: the commands of nvme-drv.h (nvme_pci_configure_admin_queue, nvme_create_queue) ---- */
 
 static uint32_t nreg(struct run *run, struct run_device *d, uint32_t off)
 {
@@ -264,42 +225,43 @@ static int nvme_submit(struct run *run, struct run_device *d, bool admin, uint32
 		       uint32_t prp1, uint32_t cdw10, uint32_t cdw11)
 {
 	uint16_t *tail = admin ? &d->asq_tail : &d->iosq_tail;
-	uint64_t sq = admin ? nvme_asq(d) : nvme_iosq(d);
-	uint32_t arg[8] = { (uint32_t)(sq + 64 * *tail), opcode | (uint32_t)++d->cid << 16,
+	uint32_t dma = (uint32_t)d->dma, sq = admin ? ndrv_asq(dma) : ndrv_iosq(dma);
+	uint32_t arg[8] = { sq + NDRV_SQE_SIZE * *tail, opcode | (uint32_t)++d->cid << 16,
 			    admin ? 0 : 1, prp1, cdw10, cdw11, 0 };
 	int r = guest_cmd(run, run->drv_cpu, VIRQ_OP_NVME_SQE, arg, NULL,
 			  run_timeout_ms(run, 0, DRIVER_TIMEOUT_MS));
 
-	*tail = (uint16_t)((*tail + 1) % NVME_QSIZE);
+	*tail = (uint16_t)((*tail + 1) % NDRV_QSIZE);
 	if (!r)
-		r = mmio_write(run, nreg(run, d, admin ? NVME_SQ0_TAIL : NVME_SQ1_TAIL), *tail, 4);
+		r = mmio_write(run, nreg(run, d, admin ? NDRV_SQ0_TAIL : NDRV_SQ1_TAIL), *tail, 4);
 	return r;
 }
 
 static int driver_nvme_init(struct run *run, struct run_device *d, int vector)
 {
-	uint32_t q = (NVME_QSIZE - 1) << 16 | 1, csts = 0;
-	int r = mmio_write(run, nreg(run, d, NVME_REG_CC), 0, 4);
+	uint32_t dma = (uint32_t)d->dma, csts = 0;
+	int r = mmio_write(run, nreg(run, d, NDRV_REG_CC), 0, 4);
 
 	if (!r)
-		r = mmio_write(run, nreg(run, d, NVME_REG_AQA), (NVME_QSIZE - 1) << 16 | (NVME_QSIZE - 1), 4);
+		r = mmio_write(run, nreg(run, d, NDRV_REG_AQA), NDRV_AQA, 4);
 	if (!r)
-		r = mmio_write(run, nreg(run, d, NVME_REG_ASQ), (uint32_t)nvme_asq(d), 4);
+		r = mmio_write(run, nreg(run, d, NDRV_REG_ASQ), ndrv_asq(dma), 4);
 	if (!r)
-		r = mmio_write(run, nreg(run, d, NVME_REG_ACQ), (uint32_t)nvme_acq(d), 4);
-	/* IOSQES 6 (64 bytes), IOCQES 4 (16 bytes), EN */
+		r = mmio_write(run, nreg(run, d, NDRV_REG_ACQ), ndrv_acq(dma), 4);
 	if (!r)
-		r = mmio_write(run, nreg(run, d, NVME_REG_CC), 0x00460001, 4);
+		r = mmio_write(run, nreg(run, d, NDRV_REG_CC), NDRV_CC_EN, 4);
 	if (!r)
-		r = mmio_read(run, nreg(run, d, NVME_REG_CSTS), 4, &csts);
-	if (!r && !(csts & 1))
+		r = mmio_read(run, nreg(run, d, NDRV_REG_CSTS), 4, &csts);
+	if (!r && !(csts & NDRV_CSTS_RDY))
 		return -EIO;
 	d->asq_tail = d->iosq_tail = 0;
 	/* Create I/O CQ 1 on MSI-X vector `vector`, interrupts enabled; then SQ 1 */
 	if (!r)
-		r = nvme_submit(run, d, true, 0x05, (uint32_t)nvme_iocq(d), q, (uint32_t)vector << 16 | 3);
+		r = nvme_submit(run, d, true, NDRV_CREATE_CQ, ndrv_iocq(dma), NDRV_Q1_CDW10,
+				ndrv_cq1_cdw11((uint32_t)vector));
 	if (!r)
-		r = nvme_submit(run, d, true, 0x01, (uint32_t)nvme_iosq(d), q, 1u << 16 | 1);
+		r = nvme_submit(run, d, true, NDRV_CREATE_SQ, ndrv_iosq(dma), NDRV_Q1_CDW10,
+				NDRV_SQ1_CDW11);
 	return r;
 }
 
@@ -308,7 +270,8 @@ static int driver_nvme(struct run *run, struct run_device *d, const struct sc_st
 	if (st->op == SC_GUEST_NVME_INIT)
 		return driver_nvme_init(run, d, st->index);
 	for (uint32_t i = 0; i < st->count; i++) {
-		int r = nvme_submit(run, d, false, 0x02, (uint32_t)nvme_buf(d, i), i % 64, 0);
+		int r = nvme_submit(run, d, false, NDRV_READ, ndrv_buf((uint32_t)d->dma, i),
+				    ndrv_lba(i), 0);
 
 		if (r < 0)
 			return r;

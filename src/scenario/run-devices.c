@@ -91,7 +91,7 @@ int run_devices_create(struct run *run)
 			run->status = VIRQ_EXIT_ENV;
 			return -ENODEV;
 		}
-		d->dma = VIRQ_DMA_GPA + 0x10000ull * n++;
+		d->dma = VIRQ_DMA_GPA + (uint64_t)VIRQ_DMA_PER_DEV * n++;
 		if (!strcmp(st->type, "vfio-pci"))
 			((VFIOPCIDevice *)d->dev)->skip_unchanged_commits =
 				run->opts->skip_unchanged_commits;
