@@ -256,7 +256,12 @@ static uint16_t nvme_check_queue(NvmeCtrl *n, const uint32_t *sqe, unsigned int 
 	return NVME_SUCCESS;
 }
 
-/* nvme_create_cq: the one I/O CQ, id 1, on a vector < 4 */
+/*
+ * nvme_create_cq: the one I/O CQ, id 1, on a vector < 4, and with MSI-X
+ * off on vector 0 only: pin-based interrupts have no other, and QEMU's
+ * nvme_create_cq (7.2 and 11.1 alike) refuses any other with Invalid
+ * Interrupt Vector while msix_enabled is false.
+ */
 static uint16_t nvme_create_cq(NvmeCtrl *n, const uint32_t *sqe)
 {
 	uint16_t vector = sqe[SQE_CDW11] >> 16, st;
@@ -265,7 +270,8 @@ static uint16_t nvme_create_cq(NvmeCtrl *n, const uint32_t *sqe)
 	if ((sqe[SQE_CDW10] & 0xffff) != 1 || cq->valid)
 		return NVME_INVALID_QID;
 	st = nvme_check_queue(n, sqe, NVME_CQE_SIZE);
-	if (st == NVME_SUCCESS && vector >= NVME_MSIX_VECTORS)
+	if (st == NVME_SUCCESS &&
+	    (vector >= NVME_MSIX_VECTORS || (vector && !msix_enabled(&n->parent_obj))))
 		st = NVME_INVALID_IRQ_VECTOR;
 	if (st != NVME_SUCCESS)
 		return st;
