@@ -33,7 +33,8 @@ static uint32_t port_in(uint32_t port, uint32_t size)
 	return inl(port);
 }
 
-static void mmio_write(uint32_t gpa, uint32_t size, uint32_t v)
+/* the mailbox's MMIO accesses, which the step program's device steps make too */
+void mmio_write(uint32_t gpa, uint32_t size, uint32_t v)
 {
 	if (size == 1)
 		*(volatile uint8_t *)gpa = v;
@@ -43,7 +44,7 @@ static void mmio_write(uint32_t gpa, uint32_t size, uint32_t v)
 		*(volatile uint32_t *)gpa = v;
 }
 
-static uint32_t mmio_read(uint32_t gpa, uint32_t size)
+uint32_t mmio_read(uint32_t gpa, uint32_t size)
 {
 	if (size == 1)
 		return *(volatile uint8_t *)gpa;

@@ -227,6 +227,8 @@ void log_print(void);
 /* cmd.c, selftest.c, selftest-dev.c, selftest-msix.c */
 void __noreturn cmd_loop(uint32_t me);
 int cmd_poll(uint32_t me);
+void mmio_write(uint32_t gpa, uint32_t size, uint32_t v);	/* size 1, 2 or 4 */
+uint32_t mmio_read(uint32_t gpa, uint32_t size);
 int selftest_run(uint32_t ncpus);
 int selftest_devices(void);
 int selftest_msix(void);
@@ -239,6 +241,11 @@ void pci_cfg_write16(uint32_t bdf, uint32_t reg, uint16_t v);
 /* prog.c: a step program from a multiboot module, run without a VMM */
 int prog_load(const struct multiboot_info *mbi);
 uint32_t prog_run(void);
+void delay_ms(uint32_t ms);
+/* prog-virtio.c, prog-nvme.c: its driver steps (struct virq_prog_step); 0, or -1 to stop */
+struct virq_prog_step;
+int prog_virtio_step(const struct virq_pci_dev *d, const struct virq_prog_step *s);
+int prog_nvme_step(const struct virq_pci_dev *d, uint32_t devno, const struct virq_prog_step *s);
 const struct virq_pci_dev *pci_find(uint16_t vendor, uint16_t device,
 				    uint32_t nth);
 

@@ -21,7 +21,8 @@ GUEST_LDFLAGS := -m elf_i386 -T $(GUEST_DIR)/guest.ld --build-id=none \
 
 GUEST_SRCS := $(addprefix $(GUEST_DIR)/, entry.S trampoline.S idt.S \
 	idt.c irq.c apic.c serial.c lib.c cmd.c pci.c virtq.c nvme.c \
-	selftest.c selftest-dev.c selftest-msix.c prog.c main.c)
+	selftest.c selftest-dev.c selftest-msix.c prog.c prog-virtio.c prog-nvme.c \
+	main.c)
 # idt.S and idt.c both exist: keep the source suffix in the object name
 GUEST_OBJS := $(patsubst $(GUEST_DIR)/%,$(BUILD)/guest/%.o,$(GUEST_SRCS))
 GUEST_ELF := $(BUILD)/guest/virq-guest.elf

@@ -8,8 +8,9 @@
  *
  * The device sequences are the ones src/scenario/driver.c composes from
  * mailbox commands under virq (an MSI-X entry as __pci_write_msi_msg
- * writes it, e1000e's interrupt registers), so both VMMs see the same
- * guest accesses. For now every step runs on the BSP.
+ * writes it, e1000e's interrupt registers; the virtio and NVMe drivers of
+ * prog-virtio.c and prog-nvme.c), so both VMMs see the same guest
+ * accesses. For now every step runs on the BSP.
  */
 #include "guest.h"
 #include "virq-prog.h"
@@ -28,7 +29,7 @@ static volatile uint32_t *mmio32(uint32_t addr)
 	return (volatile uint32_t *)addr;
 }
 
-static void delay_ms(uint32_t ms)
+void delay_ms(uint32_t ms)
 {
 	while (ms--)
 		delay_cycles(opts.tsc_khz);
@@ -202,6 +203,12 @@ static int prog_step(const struct virq_prog *p, const struct virq_prog_step *s)
 	case VIRQ_PROG_OUT: case VIRQ_PROG_IN: case VIRQ_PROG_WRITE: case VIRQ_PROG_READ:
 		prog_access(s);
 		break;
+	case VIRQ_PROG_VIRTIO_SETUP: case VIRQ_PROG_VIRTIO_DRIVER_OK: case VIRQ_PROG_VIRTIO_RESET:
+	case VIRQ_PROG_VIRTIO_KICK: case VIRQ_PROG_VIRTIO_QUEUE_VECTOR:
+	case VIRQ_PROG_VIRTIO_CONFIG_VECTOR:
+		return prog_virtio_step(d, s);
+	case VIRQ_PROG_NVME_INIT: case VIRQ_PROG_NVME_READ:
+		return prog_nvme_step(d, s->dev, s);
 	case VIRQ_PROG_WAIT: delay_ms(s->arg[0]); break;
 	case VIRQ_PROG_EXPECT_IRQ: expect_irq(s); break;
 	case VIRQ_PROG_EXPECT_NONE: expect_none(s); break;

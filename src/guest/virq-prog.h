@@ -24,7 +24,7 @@
 #include <stdint.h>
 
 #define VIRQ_PROG_MAGIC		0x47525056u	/* "VPRG" */
-#define VIRQ_PROG_VERSION	1u
+#define VIRQ_PROG_VERSION	2u	/* 2: the virtio and NVMe driver steps */
 #define VIRQ_PROG_MAX_DEVS	8u
 #define VIRQ_PROG_MAX_STEPS	4096u
 
@@ -77,6 +77,19 @@ enum virq_prog_op {
 					 * arg3 ms to wait for it */
 	VIRQ_PROG_EXPECT_NONE,		/* arg0 ms: nothing since the last irq expect */
 	VIRQ_PROG_EXPECT_PENDING,	/* dev, index: arg0 1 = set, 0 = clear */
+	/*
+	 * version 2: the driver steps of virtio-rng and NVMe (src/guest/virtio-drv.h,
+	 * nvme-drv.h), arg0 the device's DMA area (rings, queues, buffers): the
+	 * same guest-physical addresses virq's runner hands out
+	 */
+	VIRQ_PROG_VIRTIO_SETUP,		/* dev, index: queue 0's MSI-X vector; arg0 dma */
+	VIRQ_PROG_VIRTIO_DRIVER_OK,	/* dev */
+	VIRQ_PROG_VIRTIO_RESET,		/* dev */
+	VIRQ_PROG_VIRTIO_KICK,		/* dev: arg0 dma, arg1 times (a buffer, then the notify) */
+	VIRQ_PROG_VIRTIO_QUEUE_VECTOR,	/* dev, index: queue 0's queue_msix_vector */
+	VIRQ_PROG_VIRTIO_CONFIG_VECTOR,	/* dev, index: config_msix_vector */
+	VIRQ_PROG_NVME_INIT,		/* dev, index: I/O CQ 1's vector; arg0 dma */
+	VIRQ_PROG_NVME_READ,		/* dev: arg0 dma, arg1 times (a Read, its doorbell, its CQE) */
 	VIRQ_PROG_OP_MAX,
 };
 

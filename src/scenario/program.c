@@ -9,6 +9,14 @@
  * FILE:LINE. Expects only a VMM can judge (its route table, exits,
  * accounting) are left out and listed, so a report can call them not
  * applicable rather than passed.
+ *
+ * A device's raise maps to what makes a real device raise: the guest's
+ * kick (QEMU's virtio-rng fills the buffer and notifies, virtio_rng_process
+ * -> chr_read -> virtio_notify), or its Read (QEMU's NVMe completes it
+ * from the null-co drive and notifies, nvme_post_cqes -> nvme_irq_assert).
+ * Raises with no guest-side cause, virq's host raises (`signal`, `msi`)
+ * and its held completions (`device NAME hold` / `complete`), are refused
+ * with FILE:LINE and the reason.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +24,7 @@
 #include <string.h>
 
 #include "program.h"
+#include "../guest/virq-guest.h"
 
 /* the IDs virq's own devices carry, which QEMU's devices of the same kind share */
 static const struct { const char *type; uint16_t vendor, device; uint8_t kind; } prog_types[] = {
@@ -99,14 +108,42 @@ static uint16_t prog_op(enum sc_op op)
 		[SC_EXPECT_IRQ] = VIRQ_PROG_EXPECT_IRQ,
 		[SC_EXPECT_IRQ_NONE] = VIRQ_PROG_EXPECT_NONE,
 		[SC_EXPECT_PENDING] = VIRQ_PROG_EXPECT_PENDING,
+		[SC_GUEST_VIRTIO_SETUP] = VIRQ_PROG_VIRTIO_SETUP,
+		[SC_GUEST_VIRTIO_DRIVER_OK] = VIRQ_PROG_VIRTIO_DRIVER_OK,
+		[SC_GUEST_VIRTIO_RESET] = VIRQ_PROG_VIRTIO_RESET,
+		[SC_GUEST_VIRTIO_KICK] = VIRQ_PROG_VIRTIO_KICK,
+		[SC_GUEST_VIRTIO_QUEUE_VECTOR] = VIRQ_PROG_VIRTIO_QUEUE_VECTOR,
+		[SC_GUEST_VIRTIO_CONFIG_VECTOR] = VIRQ_PROG_VIRTIO_CONFIG_VECTOR,
+		[SC_GUEST_NVME_INIT] = VIRQ_PROG_NVME_INIT,
+		[SC_GUEST_NVME_READ] = VIRQ_PROG_NVME_READ,
 	};
 
 	return op < SC_OP_MAX ? ops[op] : 0;
 }
 
+/* why a step has no program op: the refusal after "FILE:LINE: 'STEP' " */
+static const char *prog_why_not(enum sc_op op)
+{
+	switch (op) {
+	case SC_DEVICE_HOLD: case SC_DEVICE_COMPLETE:
+		return "is the VMM's own device step: virq's device holds its completions "
+		       "host-side until 'complete'; a real device (QEMU's) completes on its own, "
+		       "so no guest step makes this raise";
+	case SC_SIGNAL: case SC_SIGNAL_MSI:
+		return "is not a step the guest can run on its own: a raise virq makes host-side "
+		       "(an irqfd write, KVM_SIGNAL_MSI); under another VMM only a device raises, "
+		       "when the guest kicks a queue or submits a command";
+	default:
+		return "is not a step the guest can run on its own (a host or VMM device step, "
+		       "or not in the step program yet)";
+	}
+}
+
 /* the arguments, with the runner's defaults where the line left them out */
 static void prog_args(const struct sc_step *st, struct virq_prog_step *s)
 {
+	uint32_t dma = VIRQ_DMA_GPA + VIRQ_DMA_PER_DEV * s->dev;	/* as run-devices.c */
+
 	switch (s->op) {
 	case VIRQ_PROG_MSIX_VECTOR:
 		s->cpu = 0;			/* vcpu= is the message's destination */
@@ -137,6 +174,13 @@ static void prog_args(const struct sc_step *st, struct virq_prog_step *s)
 		break;
 	case VIRQ_PROG_EXPECT_PENDING:
 		s->arg[0] = st->set;
+		break;
+	case VIRQ_PROG_VIRTIO_SETUP: case VIRQ_PROG_NVME_INIT:
+		s->arg[0] = dma;
+		break;
+	case VIRQ_PROG_VIRTIO_KICK: case VIRQ_PROG_NVME_READ:
+		s->arg[0] = dma;
+		s->arg[1] = st->count;
 		break;
 	}
 }
@@ -174,8 +218,7 @@ ssize_t program_compile(const struct scenario *sc, struct virq_prog **out,
 					      .dev = VIRQ_PROG_NO_DEV,
 					      .index = (uint16_t)(st->index < 0 ? 0 : st->index) };
 		if (!s->op) {
-			r = prog_err(sc, st, err, n, "is not a step the guest can run on its own "
-				     "(a host or VMM device step, or not in the step program yet)");
+			r = prog_err(sc, st, err, n, prog_why_not(st->op));
 			break;
 		}
 		if (st->dev >= 0)
