@@ -1,16 +1,20 @@
 #!/bin/sh
 # qemu-l2.sh - sourced inside L1 (busybox sh, cwd /lab): one L2 guest under
-# the QEMU lab/qemu.sh staged, with -accel kvm (nested SVM) and the lab's
-# e1000e passed through with vfio-pci, while the kernel's ftrace records
-# the seed's functions and kvm:kvm_pio (the guest's step marks, its exit).
+# the QEMU lab/qemu.sh staged, with -accel kvm (nested SVM) and the devices
+# its caller gives (the lab's e1000e passed through with vfio-pci, QEMU's
+# own virtio-rng or NVMe), while the kernel's ftrace records the seed's
+# functions and kvm:kvm_pio (the guest's step marks, its exit).
 # Used by qemu-smoke.sh (the smoke test) and vmm-qemu.sh (scenarios).
 #
-#   l2_prepare            check /dev/kvm, QEMU, the e1000e on vfio-pci (sets
-#                         L2_BDF); set up ftrace once. Returns 3 (after a
-#                         "verdict=LAB-LACKS ..." line) if the lab lacks one.
+#   l2_prepare            check /dev/kvm and QEMU, find the e1000e on
+#                         vfio-pci (L2_BDF, empty if none); set up ftrace
+#                         once. Returns 3 (after a "verdict=LAB-LACKS ..."
+#                         line) if the lab lacks one.
+#   l2_vfio_bdf VVVV:DDDD the first function with those IDs bound to
+#                         vfio-pci (echoed; nothing if there is none)
 #   l2_run DIR MACHINE SMP APPEND [QEMU ARGS...]
 #                         run the guest virq-guest.elf (in /lab) with that
-#                         command line; DIR gets guest-serial.txt,
+#                         command line and those devices; DIR gets guest-serial.txt,
 #                         qemu-trace.txt, qemu-stderr.txt, ftrace.txt and the
 #                         key=value lines (L2_KV: qemu, kernel, machine,
 #                         bdf, qemu_rc, seconds, guest_exit, ..., verdict).
@@ -30,12 +34,7 @@ l2_prepare() {
     [ -c /dev/kvm ] || { l2_kv verdict "LAB-LACKS no /dev/kvm in L1"; return 3; }
     command -v qemu-system-x86_64 >/dev/null ||
         { l2_kv verdict "LAB-LACKS no QEMU staged (mkinitrd.sh -q)"; return 3; }
-    L2_BDF=
-    for d in /sys/bus/pci/devices/*; do
-        [ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x8086:0x10d3 ] || continue
-        case $(readlink "$d/driver") in */vfio-pci) L2_BDF=${d##*/} ;; esac
-    done
-    [ -n "$L2_BDF" ] || { l2_kv verdict "LAB-LACKS no e1000e bound to vfio-pci"; return 3; }
+    L2_BDF=$(l2_vfio_bdf 8086:10d3)
     echo 0 > $T/tracing_on
     echo nop > $T/current_tracer
     : > $T/set_ftrace_filter
@@ -56,6 +55,14 @@ l2_prepare() {
     L2_PIO=yes
     echo 1 > $T/events/kvm/kvm_pio/enable 2>/dev/null || L2_PIO=no
     return 0
+}
+
+l2_vfio_bdf() {
+    for d in /sys/bus/pci/devices/*; do
+        [ "$(cat "$d/vendor"):$(cat "$d/device")" = "0x${1%%:*}:0x${1##*:}" ] || continue
+        case $(readlink "$d/driver") in */vfio-pci) echo "${d##*/}"; return 0 ;; esac
+    done
+    return 1
 }
 
 # the guest's exit code from its write to isa-debug-exit (kvm_pio) and
@@ -87,16 +94,19 @@ l2_run() {
     l2_kv qemu "$(head -n2 /opt/qemu/source | tr '\n' ' ' | sed 's/ *$//')"
     l2_kv kernel "$(uname -r)"
     l2_kv machine "$m"
-    l2_kv bdf "$L2_BDF"
+    [ -z "$L2_BDF" ] || l2_kv bdf "$L2_BDF"
+    l2_kv devices "$(echo "$@" | tr '\n' ' ')"
     l2_kv ftrace_functions "$L2_NFN"
     l2_kv trace_clock "$L2_CLOCK"
     [ "$L2_PIO" = yes ] || l2_kv ftrace_kvm_pio no
-    tr=${QEMU_L2_TRACE:-"vfio_msix* vfio_msi_* vfio_intx* vfio_pci_* vfio_realize* vfio_populate* kvm_irqchip*"}
+    tr=${QEMU_L2_TRACE:-"vfio_msix* vfio_msi_* vfio_intx* vfio_pci_* vfio_realize* vfio_populate* kvm_irqchip*
+        virtio_set_status virtio_queue_notify virtio_notify virtio_notify_irqfd virtio_rng_*
+        pci_nvme_irq_* pci_nvme_mmio_doorbell_sq pci_nvme_create_* pci_nvme_err_* msix_write_config"}
     targs=
     for p in $tr; do targs="$targs -trace $p"; done
     : > $T/trace
     echo 1 > $T/tracing_on
-    echo "qemu-l2: QEMU starts, machine $m, vfio-pci host=$L2_BDF" > $T/trace_marker
+    echo "qemu-l2: QEMU starts, machine $m, $*" > $T/trace_marker
     t0=$(l2_up)
     # shellcheck disable=SC2086
     timeout -k 5 "${QEMU_L2_T:-120}" qemu-system-x86_64 \
@@ -105,7 +115,6 @@ l2_run() {
         -name virq-l2,process=qemu-l2 \
         -serial "file:$dir/guest-serial.txt" \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-        -device "vfio-pci,host=$L2_BDF" \
         -kernel ./virq-guest.elf -append "$app" \
         $targs -msg timestamp=on -D "$dir/qemu-trace.txt" "$@" \
         > "$dir/qemu-stderr.txt" 2>&1

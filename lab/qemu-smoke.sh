@@ -21,6 +21,7 @@ QEMU_L2_T=${QEMU_SMOKE_T:-120} QEMU_L2_TRACE=${QEMU_SMOKE_TRACE:-}
 : > "$L2_KV"
 . ./qemu-l2.sh
 l2_prepare || exit 3
+[ -n "$L2_BDF" ] || { l2_kv verdict "LAB-LACKS no e1000e bound to vfio-pci"; exit 3; }
 # shellcheck disable=SC2086
 l2_run "$O" "${1:-q35}" "${QEMU_SMOKE_SMP:-2}" "${QEMU_SMOKE_APPEND:-ncpus=2 selftest}" \
-    ${QEMU_SMOKE_ARGS:-}
+    -device "vfio-pci,host=$L2_BDF" ${QEMU_SMOKE_ARGS:-}

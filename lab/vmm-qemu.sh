@@ -2,13 +2,16 @@
 # vmm-qemu.sh - runs inside L1 (busybox sh, cwd /lab): each scenario's step
 # program under the QEMU lab/qemu.sh staged, virq's test guest as QEMU's
 # -kernel and the program as its -initrd (multiboot module 0), one QEMU run
-# per scenario (qemu-l2.sh: q35, -accel kvm, vfio-pci on the lab's e1000e,
-# the kernel's ftrace around it). 'virq lab run --vmm qemu' and 'virq lab
+# per scenario (qemu-l2.sh: q35, -accel kvm, the program's devices, the
+# kernel's ftrace around it). 'virq lab run --vmm qemu' and 'virq lab
 # diff' make the programs and read what this leaves.
 #
 # usage (the lab's command): sh ./vmm-qemu.sh [--out DIR] NAME:NCPUS...
 #   NAME.prog in /lab is the program (virq program), NCPUS the scenario's
-#   vCPUs (-smp and the guest's ncpus=)
+#   vCPUs (-smp and the guest's ncpus=), NAME.qemu-args the devices it
+#   names as QEMU arguments, one a line (src/scenario/program.c
+#   program_qemu_args), "@VVVV:DDDD@" standing for the BDF of the first
+#   function with those IDs on vfio-pci in L1 (the lab's e1000e)
 #   --out DIR  where NAME/ goes (default $LAB_OUT)
 # Writes DIR/NAME/: guest-serial.txt, qemu-trace.txt, qemu-stderr.txt,
 #   ftrace.txt, qemu.txt (key=value, qemu-l2.sh).
@@ -31,8 +34,22 @@ for s in "$@"; do
         l2_prepare || exit 3
         first=no
     fi
-    echo "vmm-qemu: $n: $c vCPUs under $(head -n1 /opt/qemu/source)"
-    l2_run "$O/$n" q35 "$c" "ncpus=$c printlog${khz:+ tsc_khz=$khz}" -initrd "./$n.prog"
+    # the program's devices; a passed-through one must be on vfio-pci here
+    args=
+    while IFS= read -r a; do
+        case $a in
+        *@????:????@*)
+            id=${a#*@}
+            id=${id%%@*}
+            b=$(l2_vfio_bdf "$id") ||
+                { l2_kv verdict "LAB-LACKS no $id bound to vfio-pci"; exit 3; }
+            a=${a%%@*}$b${a##*@} ;;
+        esac
+        args="$args $a"
+    done < "./$n.qemu-args"
+    echo "vmm-qemu: $n: $c vCPUs under $(head -n1 /opt/qemu/source),$args"
+    # shellcheck disable=SC2086  # one QEMU argument a word: none has a blank
+    l2_run "$O/$n" q35 "$c" "ncpus=$c printlog${khz:+ tsc_khz=$khz}" -initrd "./$n.prog" $args
     # a guest whose expects failed exits 1 (EXIT_FAIL) and is still a
     # finished run; only a run without the guest's own exit is an error
     [ "$L2_CODE" != none ] || status=1

@@ -47,14 +47,15 @@ static int lab_write_filter(const char *path)
 }
 
 /*
- * lab_qemu_stage - into stage/: NAME.prog for each scenario, ftrace-filter;
+ * lab_qemu_stage - into stage/: NAME.prog and NAME.qemu-args (its devices)
+ * for each scenario, ftrace-filter;
  * files[] gets their paths (and the lab scripts and guest). A scenario with
  * a step only a VMM can take is refused with its FILE:LINE: exit 2.
  */
 int lab_qemu_stage(const char *lab, const char *stage, const struct scenario *sc, int n,
 		   const char *guest, struct lab_files *lf)
 {
-	char path[PATH_MAX], err[512];
+	char path[PATH_MAX], err[512], args[1024];
 
 	for (int i = 0; i < n; i++) {
 		struct program_info info;
@@ -69,9 +70,19 @@ int lab_qemu_stage(const char *lab, const char *stage, const struct scenario *sc
 		}
 		snprintf(path, sizeof(path), "%s/%s.prog", stage, sc[i].name);
 		r = lab_write_file(path, p, (size_t)len);
+		if (r >= 0 && lab_files_add(lf, path) < 0)
+			r = -ENOMEM;
+		/* beside it, the devices QEMU gets for it (vmm-qemu.sh) */
+		if (r >= 0) {
+			snprintf(path, sizeof(path), "%s/%s.qemu-args", stage, sc[i].name);
+			len = program_qemu_args(p, args, sizeof(args));
+			r = len < 0 ? (int)len : lab_write_file(path, args, (size_t)len);
+		}
+		if (r >= 0 && lab_files_add(lf, path) < 0)
+			r = -ENOMEM;
 		free(p);
-		if (r < 0 || lab_files_add(lf, path) < 0) {
-			fprintf(stderr, "virq: %s: %s\n", path, strerror(r < 0 ? -r : ENOMEM));
+		if (r < 0) {
+			fprintf(stderr, "virq: %s: %s\n", path, strerror(-r));
 			return VIRQ_EXIT_ENV;
 		}
 	}

@@ -362,7 +362,7 @@ static int cmd_program(int argc, char **argv)
 			     "The guest marks each step on port 0x1010, prints 'virq-expect LINE ok|FAIL'\n"
 			     "per expect and exits through isa-debug-exit (0xf4). A scenario with host\n"
 			     "steps is refused with FILE:LINE (exit 2); expects only a VMM can judge are\n"
-			     "left out and listed.\n",
+			     "left out and listed. The QEMU devices the program looks for are printed.\n",
 			     argc == 2 && !strcmp(argv[1], "--help") ? 0 : VIRQ_EXIT_USAGE);
 	if (scenario_parse_file(argv[1], &sc, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
@@ -383,6 +383,12 @@ static int cmd_program(int argc, char **argv)
 		r = VIRQ_EXIT_ENV;
 	else
 		printf("%s: %u steps, %u devices, %zd bytes\n", argv[2], p->nr_steps, p->nr_devs, n);
+	if (!r && p->nr_devs && program_qemu_args(p, err, sizeof(err)) > 0) {
+		for (char *c = strchr(err, '\n'); c; c = strchr(c, '\n'))
+			*c = ' ';
+		printf("QEMU devices: %s%s\n", err, strchr(err, '@') ?
+		       "(@VVVV:DDDD@: a host function with those IDs on vfio-pci)" : "");
+	}
 	free(p);
 	return r;
 }

@@ -235,3 +235,34 @@ ssize_t program_compile(const struct scenario *sc, struct virq_prog **out,
 	*out = p;
 	return (ssize_t)(sizeof(*p) + p->nr_steps * sizeof(p->steps[0]));
 }
+
+/*
+ * QEMU's devices of virq's kinds: virtio-rng-pci modern only, so its IDs are
+ * 1af4:1044 as virq's (disable-legacy=auto keeps the transitional 1af4:1005
+ * on q35's root bus), with virq's 4 MSI-X vectors (VIRTIO_PCI_MSIX_VECTORS;
+ * QEMU's default is 2, the scenarios use up to 3); NVMe on a null-co drive
+ * (1 GiB that reads without touching the buffer), one drive per controller.
+ */
+int program_qemu_args(const struct virq_prog *p, char *buf, size_t n)
+{
+	int len = 0, nvme = 0;
+
+	buf[0] = 0;
+	for (uint32_t i = 0; i < p->nr_devs && len < (int)n; i++) {
+		const struct virq_prog_dev *d = &p->devs[i];
+
+		if (d->kind == VIRQ_PROG_DEV_VIRTIO_RNG) {
+			len += snprintf(buf + len, n - len,
+					"-device\nvirtio-rng-pci,disable-legacy=on,vectors=4\n");
+		} else if (d->kind == VIRQ_PROG_DEV_NVME) {
+			len += snprintf(buf + len, n - len, "-drive\nif=none,id=nvm%d,"
+					"file=null-co://,format=raw\n-device\n"
+					"nvme,serial=virq%d,drive=nvm%d\n", nvme, nvme, nvme);
+			nvme++;
+		} else {
+			len += snprintf(buf + len, n - len, "-device\nvfio-pci,host=@%04x:%04x@\n",
+					d->vendor, d->device);
+		}
+	}
+	return len < (int)n ? len : -E2BIG;
+}

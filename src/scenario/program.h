@@ -32,4 +32,14 @@ bool program_vmm_only(enum sc_op op);
 ssize_t program_compile(const struct scenario *sc, struct virq_prog **out,
 			struct program_info *info, char *err, size_t n);
 
+/*
+ * program_qemu_args - the QEMU devices p's devs[] name, one argument a line,
+ * in devs[] order: QEMU places -device functions in command-line order, so
+ * the guest's instance-th function with some IDs is the instance-th given.
+ * A passed-through device is "vfio-pci,host=@VVVV:DDDD@", for the VMM's
+ * host to resolve (lab/vmm-qemu.sh: the first such function on vfio-pci).
+ * Returns the length written, or -E2BIG.
+ */
+int program_qemu_args(const struct virq_prog *p, char *buf, size_t n);
+
 #endif /* VIRQ_PROGRAM_H */
