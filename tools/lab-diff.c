@@ -5,7 +5,10 @@
  * calls are compared step by step (src/trace/steps.h), every difference is
  * either accepted by a line of lab/accepted-differences.txt (with QEMU's
  * reason) or reported, and the guest's interrupts per vCPU and vector must
- * be the same. out/NAME/diff.txt and diff.json.
+ * be the same. So must each expect both VMMs judge (the guest's, under
+ * QEMU): one that holds under one and fails under the other is a
+ * difference too, function "(expect)", 1 held and 0 failed, accepted only
+ * by its own line. out/NAME/diff.txt and diff.json.
  */
 #include <json-c/json.h>
 #include <limits.h>
@@ -33,13 +36,18 @@ struct lab_diff {
 	FILE *txt;
 	json_object *rows;
 	int differing, accepted;
+	int verdicts, verdicts_accepted;	/* expects judged otherwise, accepted */
 };
+
+#define LAB_DIFF_EXPECT		"(expect)"
 
 static const char *lab_json_str(json_object *o, const char *key)
 {
 	json_object *v;
 
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : "";
+	const char *s = json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
+
+	return s ? s : "";
 }
 
 static int lab_side_read(struct lab_side *s, const char *dir)
@@ -95,6 +103,10 @@ static void lab_diff_row(struct lab_diff *d, int line, const char *key, const ch
 		printf(" (accepted-differences.txt:%d)\n", r->line);
 	d->differing++;
 	d->accepted += r != NULL;
+	if (!strcmp(fn, LAB_DIFF_EXPECT)) {
+		d->verdicts++;
+		d->verdicts_accepted += r != NULL;
+	}
 	json_object_object_add(o, "line", json_object_new_int(line));
 	json_object_object_add(o, "step", json_object_new_string(key));
 	json_object_object_add(o, "function", json_object_new_string(fn));
@@ -122,6 +134,24 @@ static void lab_diff_step(struct lab_diff *d, int line, const char *key, const c
 	}
 }
 
+/* the expect at line in results.json: 1 held, 0 failed, -1 not judged there (a VMM's own) */
+static int lab_verdict(json_object *res, int line)
+{
+	json_object *a, *e, *v;
+
+	if (!json_object_object_get_ex(res, "expects", &a))
+		return -1;
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		e = json_object_array_get_idx(a, i);
+		if (!json_object_object_get_ex(e, "line", &v) || json_object_get_int(v) != line)
+			continue;
+		if (json_object_object_get_ex(e, "applicable", &v) && !json_object_get_boolean(v))
+			return -1;
+		return json_object_object_get_ex(e, "passed", &v) && json_object_get_boolean(v);
+	}
+	return -1;
+}
+
 static void lab_diff_steps(struct lab_diff *d)
 {
 	char key[48];
@@ -129,11 +159,16 @@ static void lab_diff_steps(struct lab_diff *d)
 	lab_diff_step(d, 0, "setup", "");
 	for (int i = 0; i < d->sc->nr_steps; i++) {
 		const struct sc_step *st = &d->sc->steps[i];
+		int v, q;
 
 		if (st->op == SC_DEVICE)
 			continue;
 		accept_step_key(st->text, key, sizeof(key));
 		lab_diff_step(d, st->line, key, st->text);
+		v = lab_verdict(d->virq.res, st->line);
+		q = lab_verdict(d->qemu.res, st->line);
+		if (v >= 0 && q >= 0 && v != q)
+			lab_diff_row(d, st->line, key, st->text, LAB_DIFF_EXPECT, v, q);
 	}
 	lab_diff_step(d, VIRQ_PROG_MARK_END, "end", "");
 }
@@ -200,7 +235,6 @@ static int lab_diff_one(const char *out, const struct scenario *sc, const struct
 	d.qemu_version = lab_qemu_version(d.qemu.res);
 	d.rows = json_object_new_array();
 	irqs_same = !strcmp(d.virq.irqs, d.qemu.irqs);
-	verdicts_same = lab_json_bool(d.virq.res, "passed") == lab_json_bool(d.qemu.res, "passed");
 	for (FILE *f = d.txt; f; f = f == d.txt ? stdout : NULL) {
 		fprintf(f, "%s on %s: virq %s, QEMU %s %s\n", sc->name,
 			lab_json_str(d.virq.res, "kernel"),
@@ -213,9 +247,17 @@ static int lab_diff_one(const char *out, const struct scenario *sc, const struct
 	fprintf(d.txt, "  %-44s %-34s %5s %5s\n", "step", "kernel function (calls)", "virq", "QEMU");
 	printf("  %-40s %-32s %5s %5s\n", "step", "kernel function (calls)", "virq", "QEMU");
 	lab_diff_steps(&d);
-	for (FILE *f = d.txt; f; f = f == d.txt ? stdout : NULL)
+	/* a run that stopped (not a failed expect) is never the same */
+	verdicts_same = d.verdicts == d.verdicts_accepted && !lab_json_str(d.virq.res, "error")[0] &&
+			!lab_json_str(d.qemu.res, "error")[0];
+	for (FILE *f = d.txt; f; f = f == d.txt ? stdout : NULL) {
+		if (lab_json_str(d.qemu.res, "error")[0] || lab_json_str(d.virq.res, "error")[0])
+			fprintf(f, "  run error: %s%s%s\n", lab_json_str(d.virq.res, "error"),
+				lab_json_str(d.virq.res, "error")[0] ? " (virq) " : "",
+				lab_json_str(d.qemu.res, "error"));
 		fprintf(f, "  %d difference%s: %d accepted, %d not\n\n", d.differing,
 			d.differing == 1 ? "" : "s", d.accepted, d.differing - d.accepted);
+	}
 	fclose(d.txt);
 	j = lab_diff_json(&d, irqs_same, verdicts_same);
 	snprintf(path, sizeof(path), "%s/diff.json", dir);

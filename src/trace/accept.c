@@ -33,7 +33,7 @@ static int accept_line(char *line, struct accept_rule *r)
 	char virq[16], other[16];
 	int off = 0;
 
-	if (sscanf(line, "%15s %63s %47s %47s %15s %15s %n", r->qemu, r->scenario, r->step, r->fn,
+	if (sscanf(line, "%15s %255s %47s %47s %15s %15s %n", r->qemu, r->scenario, r->step, r->fn,
 		   virq, other, &off) != 6 || !off || !line[off])
 		return -EINVAL;
 	if (accept_count(virq, &r->virq, NULL) || accept_count(other, &r->other, &r->other_rel))
@@ -116,6 +116,19 @@ static int accept_is(const char *pat, const char *s)
 	return !strcmp(pat, "*") || !strcmp(pat, s);
 }
 
+/* a scenario's name, "*", or names joined by ',' */
+static int accept_scenario_is(const char *pat, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!strcmp(pat, "*"))
+		return 1;
+	for (const char *p = pat; *p; p += strcspn(p, ","), p += *p == ',')
+		if (strcspn(p, ",") == n && !strncmp(p, s, n))
+			return 1;
+	return 0;
+}
+
 const struct accept_rule *accept_match(const struct accept_rules *rules, const char *qemu_version,
 				       const char *scenario, const char *step_key, const char *fn,
 				       int virq, int other)
@@ -124,7 +137,7 @@ const struct accept_rule *accept_match(const struct accept_rules *rules, const c
 		const struct accept_rule *r = &rules->r[i];
 
 		if ((strcmp(r->qemu, "*") && strncmp(qemu_version, r->qemu, strlen(r->qemu))) ||
-		    !accept_is(r->scenario, scenario) || !accept_is(r->step, step_key) ||
+		    !accept_scenario_is(r->scenario, scenario) || !accept_is(r->step, step_key) ||
 		    strcmp(r->fn, fn) || (r->virq >= 0 && r->virq != virq) ||
 		    (r->other_rel ? other != virq + r->other : r->other >= 0 && r->other != other))
 			continue;

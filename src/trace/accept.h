@@ -11,7 +11,7 @@
 
 struct accept_rule {
 	char qemu[16];		/* version prefix ("7.2", "11.") or "*" */
-	char scenario[64];	/* name or "*" */
+	char scenario[256];	/* name, names joined by ',', or "*" */
 	char step[48];		/* "setup", "end", a step key (accept_step_key) or "*" */
 	char fn[48];
 	int virq, other;	/* calls in the step; -1: any */
