@@ -2,7 +2,8 @@
 /*
  * test_program.c - scenarios compiled into the test guest's step program
  * (src/scenario/program.c): what each step becomes, what is left out as
- * VMM-only, and the scenarios refused with FILE:LINE.
+ * VMM-only, the scenarios refused with FILE:LINE, and the QEMU devices a
+ * program names.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 #include <cmocka.h>
 
 #include "scenario/program.h"
+#include "guest/virq-guest.h"
 
 #define PATH	"t.virq"
 #define VFIO	"vm vcpus=2\ndevice E vfio-pci host=8086:10d3\n"
@@ -135,31 +137,148 @@ static void test_program_refuses_a_host_bdf(void **state)
 			PATH ":2: 'device E vfio-pci host=0000:00:02.0' names a host BDF");
 }
 
-/* the passthrough scenarios issue 10 diffs against QEMU all compile */
-static void test_program_shipped_passthrough_scenarios_compile(void **state)
+/* a shipped scenario compiled: the program, or NULL with its refusal in err */
+static struct virq_prog *compile_shipped(const char *name, char *err, size_t n)
+{
+	struct program_info info;
+	struct virq_prog *p = NULL;
+	struct scenario sc;
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/scenarios/%s.virq", SRCDIR, name);
+	if (scenario_parse_file(path, &sc, err, n))
+		fail_msg("%s", err);
+	if (program_compile(&sc, &p, &info, err, n) < 0)
+		p = NULL;
+	scenario_free(&sc);
+	return p;
+}
+
+/* the scenarios issue 10 diffs against QEMU all compile: passthrough, virtio-rng, NVMe */
+static void test_program_shipped_guest_driven_scenarios_compile(void **state)
 {
 	static const char *const names[] = { "seed-affinity", "seed-trace", "rewrite-while-masked",
 					      "rewrite-while-unmasked", "affinity-storm",
-					      "msix-grow-masked", "msix-disable-pending" };
-	char path[512], err[512];
+					      "msix-grow-masked", "msix-disable-pending",
+					      "virtio-irqfd", "virtio-kick-exits", "virtio-masked",
+					      "virtio-vector", "msix-reunmask", "msix-coalesce",
+					      "msix-function-mask", "nvme-signal-msi",
+					      "nvme-unused-vector" };
+	char err[512];
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		struct scenario sc;
-		struct program_info info;
-		struct virq_prog *p = NULL;
-		ssize_t r;
+		struct virq_prog *p = compile_shipped(names[i], err, sizeof(err));
 
-		snprintf(path, sizeof(path), "%s/scenarios/%s.virq", SRCDIR, names[i]);
-		if (scenario_parse_file(path, &sc, err, sizeof(err)))
-			fail_msg("%s", err);
-		r = program_compile(&sc, &p, &info, err, sizeof(err));
-		scenario_free(&sc);
-		if (r < 0)
+		if (!p)
 			fail_msg("%s: wanted a program, got: %s", names[i], err);
+		assert_int_equal(p->version, VIRQ_PROG_VERSION);
 		assert_int_equal(p->steps[p->nr_steps - 1].op, VIRQ_PROG_END);
 		free(p);
 	}
+}
+
+/* held completions are virq's device's own: nothing the guest does makes them */
+static void test_program_refuses_held_completions(void **state)
+{
+	char err[512];
+
+	(void)state;
+	assert_null(compile_shipped("nvme-batch", err, sizeof(err)));
+	if (!strstr(err, "nvme-batch.virq:23: 'device N hold' is the VMM's own device step"))
+		fail_msg("wanted nvme-batch.virq:23's hold refused, got '%s'", err);
+	assert_null(compile_shipped("nvme-masked", err, sizeof(err)));
+	if (!strstr(err, "nvme-masked.virq:18: 'device N hold'"))
+		fail_msg("wanted nvme-masked.virq:18's hold refused, got '%s'", err);
+	compile_refused("vm vcpus=1\ndevice N nvme\nguest pci enum\ndevice N complete count=2\n",
+			PATH ":4: 'device N complete count=2' is the VMM's own device step");
+	/* a host raise has no guest-side cause either */
+	compile_refused("vm vcpus=1\nmsi vcpu=0 vector=0x41\n",
+			PATH ":2: 'msi vcpu=0 vector=0x41' is not a step the guest can run on its own: "
+			"a raise virq makes host-side");
+}
+
+#define DMA(n)	(VIRQ_DMA_GPA + (n) * VIRQ_DMA_PER_DEV)
+
+/* virtio steps: their device, vector and DMA slice (the runner's), kick's count */
+static void test_program_virtio_steps(void **state)
+{
+	struct program_info info;
+	ssize_t size;
+	struct virq_prog *p = compile_ok("vm vcpus=2\ndevice N nvme\ndevice R virtio-rng\n"
+		"guest pci enum\nguest virtio setup dev=R index=1\nguest virtio driver-ok dev=R\n"
+		"guest virtio kick dev=R count=3\nguest virtio queue-vector dev=R index=2\n"
+		"guest virtio config-vector dev=R index=3\nguest virtio reset dev=R\n"
+		"guest virtio kick dev=R\nexpect completions dev=R count=4\n", &info, &size);
+
+	(void)state;
+	assert_int_equal(p->nr_steps, 9);		/* 8 steps and END */
+	assert_int_equal(p->devs[1].kind, VIRQ_PROG_DEV_VIRTIO_RNG);
+	assert_int_equal(p->steps[1].op, VIRQ_PROG_VIRTIO_SETUP);
+	assert_int_equal(p->steps[1].dev, 1);
+	assert_int_equal(p->steps[1].index, 1);
+	assert_int_equal(p->steps[1].arg[0], DMA(1));	/* the second device line's slice */
+	assert_int_equal(p->steps[2].op, VIRQ_PROG_VIRTIO_DRIVER_OK);
+	assert_int_equal(p->steps[3].op, VIRQ_PROG_VIRTIO_KICK);
+	assert_int_equal(p->steps[3].arg[0], DMA(1));
+	assert_int_equal(p->steps[3].arg[1], 3);
+	assert_int_equal(p->steps[4].op, VIRQ_PROG_VIRTIO_QUEUE_VECTOR);
+	assert_int_equal(p->steps[4].index, 2);
+	assert_int_equal(p->steps[5].op, VIRQ_PROG_VIRTIO_CONFIG_VECTOR);
+	assert_int_equal(p->steps[5].index, 3);
+	assert_int_equal(p->steps[6].op, VIRQ_PROG_VIRTIO_RESET);
+	assert_int_equal(p->steps[7].op, VIRQ_PROG_VIRTIO_KICK);
+	assert_int_equal(p->steps[7].arg[1], 1);	/* count's default */
+	assert_int_equal(p->steps[7].line, 11);
+	/* completions are the device's accounting: the VMM's */
+	assert_int_equal(info.nr_vmm_only, 1);
+	assert_int_equal(info.vmm_only_line[0], 12);
+	free(p);
+}
+
+static void test_program_nvme_steps(void **state)
+{
+	struct program_info info;
+	ssize_t size;
+	struct virq_prog *p = compile_ok("vm vcpus=2\ndevice N nvme\nguest pci enum\n"
+		"guest msix enable dev=N\nguest nvme init dev=N index=1\n"
+		"guest nvme read dev=N count=3\nguest nvme read dev=N\n", &info, &size);
+
+	(void)state;
+	assert_int_equal(p->nr_steps, 6);
+	assert_int_equal(p->steps[2].op, VIRQ_PROG_NVME_INIT);
+	assert_int_equal(p->steps[2].dev, 0);
+	assert_int_equal(p->steps[2].index, 1);
+	assert_int_equal(p->steps[2].arg[0], DMA(0));
+	assert_int_equal(p->steps[3].op, VIRQ_PROG_NVME_READ);
+	assert_int_equal(p->steps[3].arg[0], DMA(0));
+	assert_int_equal(p->steps[3].arg[1], 3);
+	assert_int_equal(p->steps[4].arg[1], 1);
+	free(p);
+}
+
+/* the QEMU devices for the program: in devs[] order, virq's IDs and vector count */
+static void test_program_qemu_args_name_the_devices(void **state)
+{
+	struct program_info info;
+	char buf[512];
+	ssize_t size;
+	int len;
+	struct virq_prog *p = compile_ok("vm vcpus=1\ndevice E vfio-pci host=8086:10d3\n"
+					 "device R virtio-rng\ndevice A nvme\ndevice B nvme\n"
+					 "guest pci enum\n", &info, &size);
+
+	(void)state;
+	len = program_qemu_args(p, buf, sizeof(buf));
+	assert_int_equal(len, (int)strlen(buf));
+	assert_string_equal(buf, "-device\nvfio-pci,host=@8086:10d3@\n"
+			    "-device\nvirtio-rng-pci,disable-legacy=on,vectors=4\n"
+			    "-drive\nif=none,id=nvm0,file=null-co://,format=raw\n"
+			    "-device\nnvme,serial=virq0,drive=nvm0\n"
+			    "-drive\nif=none,id=nvm1,file=null-co://,format=raw\n"
+			    "-device\nnvme,serial=virq1,drive=nvm1\n");
+	assert_int_equal(program_qemu_args(p, buf, 40), -E2BIG);
+	free(p);
 }
 
 int main(void)
@@ -169,7 +288,11 @@ int main(void)
 		cmocka_unit_test(test_program_same_ids_get_instances),
 		cmocka_unit_test(test_program_refuses_host_steps),
 		cmocka_unit_test(test_program_refuses_a_host_bdf),
-		cmocka_unit_test(test_program_shipped_passthrough_scenarios_compile),
+		cmocka_unit_test(test_program_shipped_guest_driven_scenarios_compile),
+		cmocka_unit_test(test_program_refuses_held_completions),
+		cmocka_unit_test(test_program_virtio_steps),
+		cmocka_unit_test(test_program_nvme_steps),
+		cmocka_unit_test(test_program_qemu_args_name_the_devices),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -98,6 +98,42 @@ static void test_qemu_results_fail_without_the_guests_verdict(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * a guest that ran every step and exited 1 for a failed expect: that expect
+ * fails, the run has no error (lab diff compares the verdicts); one that
+ * stopped before its end has one
+ */
+static void test_qemu_results_a_failed_expect_is_no_run_error(void **state)
+{
+	char dir[] = "/tmp/virq-test-qemu-run.XXXXXX", cmd[1024];
+	struct scenario sc;
+	struct results r = { 0 };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "cp %s/seed-affinity-7.2/ftrace.txt %s && "
+		 "sed 's/^guest_exit=.*/guest_exit=0x01/; s/^verdict=.*/verdict=FAIL qemu_rc=3 "
+		 "guest_exit=0x01: virq-expect 39 FAIL irq seen=0/' %s/seed-affinity-7.2/qemu.txt > "
+		 "%s/qemu.txt && sed 's/virq-expect 39 ok irq seen=1/virq-expect 39 FAIL irq seen=0/; "
+		 "s/done, 0 expects failed/done, 1 expect failed/' %s/seed-affinity-7.2/guest-serial.txt "
+		 "> %s/guest-serial.txt", DATA, dir, DATA, dir, DATA, dir);
+	assert_int_equal(system(cmd), 0);
+	parse(SRCDIR "/scenarios/seed-affinity.virq", &sc);
+	assert_int_equal(guest_results_fill(&sc, dir, &r), VIRQ_EXIT_FAIL);
+	assert_false(expect_at(&r, 39)->passed);
+	assert_true(expect_at(&r, 40)->passed);
+	assert_string_equal(r.error, "");
+	/* without the guest's "done" line it stopped: a run error */
+	snprintf(cmd, sizeof(cmd), "sed -i '/virq-prog: done/d' %s/guest-serial.txt", dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(guest_results_fill(&sc, dir, &r), VIRQ_EXIT_FAIL);
+	assert_non_null(strstr(r.error, "FAIL qemu_rc=3"));
+	results_free(&r);
+	scenario_free(&sc);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* both VMMs' traces cut at the same marks: the guest's port writes, virq's markers */
 static void test_steps_cut_at_marks_under_both_vmms(void **state)
 {
@@ -151,6 +187,27 @@ static void test_accepted_differences_file_parses_and_matches(void **state)
 	/* a commit that differs is never accepted */
 	assert_null(accept_match(&rules, "7.2.22", "x", "guest-msix-unmask", "kvm_set_irq_routing",
 				 1, 2));
+	/* virtio-rng's guest notifiers: QEMU's has none, in the scenarios listed only */
+	assert_non_null(accept_match(&rules, "7.2.22", "x", "guest-virtio-driver-ok",
+				     "kvm_set_irq_routing", 2, 0));
+	assert_null(accept_match(&rules, "7.2.22", "x", "guest-virtio-driver-ok",
+				 "kvm_set_irq_routing", 2, 1));
+	assert_non_null(accept_match(&rules, "7.2.22", "msix-reunmask", "guest-msix-unmask",
+				     "kvm_irqfd", 1, 0));
+	assert_non_null(accept_match(&rules, "7.2.22", "virtio-irqfd", "guest-msix-mask",
+				     "kvm_irqfd", 1, 0));
+	assert_null(accept_match(&rules, "7.2.22", "seed-affinity", "guest-msix-mask",
+				 "kvm_irqfd", 1, 0));
+	assert_null(accept_match(&rules, "7.2.22", "virtio", "guest-msix-mask", "kvm_irqfd", 1, 0));
+	/* an expect judged otherwise: that scenario's, held under virq, failed under QEMU */
+	r = accept_match(&rules, "7.2.22", "virtio-masked", "expect-pending", "(expect)", 1, 0);
+	assert_non_null(r);
+	assert_non_null(strstr(r->why, "msix_notify"));
+	assert_null(accept_match(&rules, "7.2.22", "virtio-masked", "expect-pending", "(expect)",
+				 0, 1));
+	assert_null(accept_match(&rules, "7.2.22", "virtio-irqfd", "expect-pending", "(expect)",
+				 1, 0));
+	assert_null(accept_match(&rules, "7.2.22", "virtio-masked", "expect-irq", "(expect)", 1, 0));
 	accept_free(&rules);
 }
 
@@ -187,6 +244,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_qemu_results_from_the_guest_log_and_ftrace),
 		cmocka_unit_test(test_qemu_results_fail_without_the_guests_verdict),
+		cmocka_unit_test(test_qemu_results_a_failed_expect_is_no_run_error),
 		cmocka_unit_test(test_steps_cut_at_marks_under_both_vmms),
 		cmocka_unit_test(test_accepted_differences_file_parses_and_matches),
 		cmocka_unit_test(test_accepted_differences_bad_line_names_file_and_line),
