@@ -205,6 +205,7 @@ labdiff() {  # $1 = era, $2... = scenarios; LABDIFF_PROGRAM=1: virq runs them wi
         ko "lab diff on $k${p:+ $p}: rc=$rc, $n of $# without unexplained differences, $same with the same interrupts: $(grep -m3 'DIFFERENT\|no results\|lab error' "$L" | tr '\n' ' ') ($L)"
     fi
 }
+labdiff 6.1 scenarios/virtio-*.virq scenarios/msix-[rcf]*.virq scenarios/nvme-[su]*.virq  # virtio-rng, NVMe
 # shellcheck disable=SC2086
 labdiff 6.1 $PT
 # shellcheck disable=SC2086
