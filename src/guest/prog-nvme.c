@@ -19,8 +19,6 @@
 #include "virq-prog.h"
 #include "nvme-drv.h"
 
-#define NVME_CQE_WAIT_MS	5000
-
 /* a CQ as the driver tracks it: the next entry and the phase it will carry */
 struct prog_cq {
 	uint32_t head, phase;
@@ -31,11 +29,11 @@ static struct prog_nvme {
 	struct prog_cq acq, iocq;
 } nvme[VIRQ_PROG_MAX_DEVS];
 
-/* one CQE at cq's head, within NVME_CQE_WAIT_MS: its status (SCT << 8 | SC), or -1 */
+/* one CQE at cq's head, within VIRQ_PROG_NVME_CQE_MS: its status (SCT << 8 | SC), or -1 */
 static int nvme_wait_cqe(uint32_t base, struct prog_cq *cq)
 {
 	volatile uint32_t *e = (volatile uint32_t *)(base + cq->head * NDRV_CQE_SIZE);
-	uint32_t ms = NVME_CQE_WAIT_MS;
+	uint32_t ms = VIRQ_PROG_NVME_CQE_MS;
 
 	while ((e[3] >> 16 & 1) != cq->phase && ms--)
 		delay_ms(1);
@@ -65,7 +63,7 @@ static int nvme_cmd(const struct virq_pci_dev *d, struct prog_nvme *n, const str
 	st = nvme_wait_cqe(admin ? ndrv_acq(dma) : ndrv_iocq(dma), admin ? &n->acq : &n->iocq);
 	if (st < 0)
 		kprintf("virq-prog: line %u: no completion of opcode 0x%x (cid %u) in %u ms\n",
-			s->line, opcode, n->cid, NVME_CQE_WAIT_MS);
+			s->line, opcode, n->cid, VIRQ_PROG_NVME_CQE_MS);
 	else if (st)
 		kprintf("virq-prog: line %u: opcode 0x%x (cid %u) failed: status 0x%x\n",
 			s->line, opcode, n->cid, st);

@@ -41,6 +41,8 @@
  * step under either VMM.
  */
 #define VIRQ_PROG_MARK_END	0xffffu
+/* how long the guest waits for each NVMe command's completion before it stops */
+#define VIRQ_PROG_NVME_CQE_MS	2000u
 
 enum virq_prog_dev_kind {
 	VIRQ_PROG_DEV_E1000E = 1,	/* a passed-through (or emulated) e1000e */

@@ -160,6 +160,28 @@ static void gr_steps(const struct scenario *sc, struct results *res)
 }
 
 /*
+ * the guest's own word that it stopped before its last step (a step it
+ * could not take, a device it did not find, a bad program) or never said
+ * it was done: 1 and the reason in res->error, else 0
+ */
+static int gr_stopped(struct results *res, char (*lines)[160], int nr)
+{
+	bool done = false;
+
+	for (int i = 0; i < nr; i++) {
+		if (!strncmp(lines[i], "virq-prog: line ", 16) ||
+		    strstr(lines[i], "not found") || strstr(lines[i], "bad program")) {
+			snprintf(res->error, sizeof(res->error), "the guest: %s", lines[i] + 11);
+			return 1;
+		}
+		done |= !strncmp(lines[i], "virq-prog: done, ", 17);
+	}
+	if (!done)
+		snprintf(res->error, sizeof(res->error), "the guest never finished its program");
+	return !done;
+}
+
+/*
  * why the run is not a pass, from qemu-l2.sh's verdict and the guest's own
  * lines; none when the guest ran every step and exited 1 (EXIT_FAIL) for a
  * failed expect: that expect says so
@@ -167,19 +189,12 @@ static void gr_steps(const struct scenario *sc, struct results *res)
 static void gr_error(struct results *res, const char *dir, char (*lines)[160], int nr)
 {
 	char verdict[256], code[16];
-	bool done = false;
 
 	gr_key(dir, "verdict", verdict, sizeof(verdict));
 	gr_key(dir, "guest_exit", code, sizeof(code));
-	for (int i = 0; i < nr; i++) {
-		if (!strncmp(lines[i], "virq-prog: line ", 16) ||
-		    strstr(lines[i], "not found") || strstr(lines[i], "bad program")) {
-			snprintf(res->error, sizeof(res->error), "the guest: %s", lines[i] + 11);
-			return;
-		}
-		done |= !strncmp(lines[i], "virq-prog: done, ", 17);
-	}
-	if (strcmp(verdict, "PASS") && !(done && !strcmp(code, "0x01")))
+	if (!strcmp(verdict, "PASS") || (!gr_stopped(res, lines, nr) && !strcmp(code, "0x01")))
+		return;
+	if (!res->error[0] || strncmp(res->error, "the guest: ", 11))
 		snprintf(res->error, sizeof(res->error), "%s", verdict[0] ? verdict :
 			 "no qemu.txt: QEMU did not run");
 }
@@ -199,6 +214,8 @@ int guest_results_verdicts(const struct scenario *sc, const char *serial, struct
 	res->expects = NULL;
 	res->nr_expects = 0;
 	r = gr_expects(sc, res, lines, nr);
+	if (!res->error[0])
+		gr_stopped(res, lines, nr);
 	free(lines);
 	return r;
 }

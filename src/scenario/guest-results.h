@@ -21,8 +21,9 @@ int guest_results_fill(const struct scenario *sc, const char *dir, struct result
 
 /*
  * guest_results_verdicts - only res->expects, from the guest's serial log
- * (virq running the step program, whose own tables fill the rest); the
- * number of expects that failed, or -errno if the log cannot be read
+ * (virq running the step program, whose own tables fill the rest), and
+ * res->error if the guest stopped before its end; the number of expects
+ * that failed, or -errno if the log cannot be read
  */
 int guest_results_verdicts(const struct scenario *sc, const char *serial, struct results *res);
 

@@ -123,11 +123,23 @@ static void test_qemu_results_a_failed_expect_is_no_run_error(void **state)
 	assert_false(expect_at(&r, 39)->passed);
 	assert_true(expect_at(&r, 40)->passed);
 	assert_string_equal(r.error, "");
+	/* the same log under virq --program: one failed, no error */
+	results_free(&r);
+	r = (struct results){ 0 };
+	snprintf(cmd, sizeof(cmd), "%s/guest-serial.txt", dir);
+	assert_int_equal(guest_results_verdicts(&sc, cmd, &r), 1);
+	assert_string_equal(r.error, "");
+	results_free(&r);
 	/* without the guest's "done" line it stopped: a run error */
 	snprintf(cmd, sizeof(cmd), "sed -i '/virq-prog: done/d' %s/guest-serial.txt", dir);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(guest_results_fill(&sc, dir, &r), VIRQ_EXIT_FAIL);
 	assert_non_null(strstr(r.error, "FAIL qemu_rc=3"));
+	results_free(&r);
+	r = (struct results){ 0 };
+	snprintf(cmd, sizeof(cmd), "%s/guest-serial.txt", dir);
+	assert_int_equal(guest_results_verdicts(&sc, cmd, &r), 1);
+	assert_non_null(strstr(r.error, "never finished"));
 	results_free(&r);
 	scenario_free(&sc);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
