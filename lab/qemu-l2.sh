@@ -17,7 +17,8 @@
 #                         command line and those devices; DIR gets guest-serial.txt,
 #                         qemu-trace.txt, qemu-stderr.txt, ftrace.txt and the
 #                         key=value lines (L2_KV: qemu, kernel, machine,
-#                         bdf, qemu_rc, seconds, guest_exit, ..., verdict).
+#                         bdf, devices, qemu_rc, seconds, guest_exit, ...,
+#                         verdict).
 #                         Returns 0 if the guest exited with code 0.
 # Files in /lab: virq-guest.elf, ftrace-filter (one function a line, from
 #   src/trace/trace.c trace_seed_functions; '|' separates alternatives).

@@ -44,10 +44,9 @@ struct lab_diff {
 static const char *lab_json_str(json_object *o, const char *key)
 {
 	json_object *v;
-
 	const char *s = json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
 
-	return s ? s : "";
+	return s ? s : "";		/* "error": null when there was none */
 }
 
 static int lab_side_read(struct lab_side *s, const char *dir)
@@ -251,10 +250,10 @@ static int lab_diff_one(const char *out, const struct scenario *sc, const struct
 	verdicts_same = d.verdicts == d.verdicts_accepted && !lab_json_str(d.virq.res, "error")[0] &&
 			!lab_json_str(d.qemu.res, "error")[0];
 	for (FILE *f = d.txt; f; f = f == d.txt ? stdout : NULL) {
-		if (lab_json_str(d.qemu.res, "error")[0] || lab_json_str(d.virq.res, "error")[0])
-			fprintf(f, "  run error: %s%s%s\n", lab_json_str(d.virq.res, "error"),
-				lab_json_str(d.virq.res, "error")[0] ? " (virq) " : "",
-				lab_json_str(d.qemu.res, "error"));
+		for (int q = 0; q < 2; q++)
+			if (lab_json_str(q ? d.qemu.res : d.virq.res, "error")[0])
+				fprintf(f, "  run error (%s): %s\n", q ? "QEMU" : "virq",
+					lab_json_str(q ? d.qemu.res : d.virq.res, "error"));
 		fprintf(f, "  %d difference%s: %d accepted, %d not\n\n", d.differing,
 			d.differing == 1 ? "" : "s", d.accepted, d.differing - d.accepted);
 	}
