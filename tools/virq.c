@@ -40,6 +40,7 @@ static const char usage_main[] =
 	"  lab linux-move      the seed's move by real QEMU and a Linux guest, beside virq's\n"
 	"  trace-compare FILE  find the seed's release, commit and use blocks in an ftrace.txt\n"
 	"  trace-diff A B      two ftrace.txt of one scenario (virq, another VMM) step by step\n"
+	"  trace-steps FILE    an ftrace.txt cut at its step marks: wall ms and kernel calls a step\n"
 	"  program FILE PROG [ELF]  FILE's guest steps as the guest's step program, to run\n"
 	"                      the test guest under another VMM (qemu -kernel ELF -initrd PROG)\n"
 	"\n"
@@ -331,6 +332,7 @@ static int cmd_check(int argc, char **argv)
 }
 
 int cmd_lab(int argc, char **argv, const char *usage_text);
+int cmd_trace_steps(int argc, char **argv);	/* trace-steps.c */
 
 static int write_file(const char *path, const void *buf, size_t len)
 {
@@ -453,6 +455,8 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "trace-diff"))
 		return cmd_trace_diff(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "trace-steps"))
+		return cmd_trace_steps(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "program"))
 		return cmd_program(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "trace-compare"))

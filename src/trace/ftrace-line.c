@@ -17,7 +17,9 @@ bool ftrace_call(const char *line, char *fn, size_t fn_len, char *caller, size_t
 {
 	const char *arrow = strstr(line, " <-"), *s;
 
-	if (line[0] == '#' || !arrow || strstr(line, "tracing_mark_write"))
+	/* the function tracer prints "fn <-caller"; a kretprobe event's
+	 * "(caller+0x1/0x2 <- fn)" has a blank after the arrow and is no call */
+	if (line[0] == '#' || !arrow || arrow[3] == ' ' || strstr(line, "tracing_mark_write"))
 		return false;
 	for (s = arrow; s > line && s[-1] != ' '; s--)
 		;
@@ -41,4 +43,15 @@ bool ftrace_time(const char *line, double *sec)
 		p = strchr(p, ' ');
 	}
 	return false;
+}
+
+int ftrace_pid(const char *line)
+{
+	const char *br = strstr(line, " [");
+	const char *d = br;
+
+	/* "  CPU 0/KVM-151     [000]": the task's name may hold blanks and dashes */
+	while (d && d > line && *d != '-')
+		d--;
+	return d && *d == '-' ? atoi(d + 1) : -1;
 }

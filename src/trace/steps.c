@@ -5,6 +5,7 @@
  * serves a trace taken under virq and one taken under QEMU.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,75 @@ static int steps_mark(const char *line)
 	return -1;
 }
 
+/* the handlers of enum trace_timed, called from kvm_vm_ioctl */
+static const char *const steps_timed_fn[TRACE_TIMED_NR] = {
+	[TRACE_TIMED_COMMIT] = "kvm_set_irq_routing",
+	[TRACE_TIMED_IRQFD] = "kvm_irqfd",
+};
+
+/*
+ * An ioctl in flight: the step it began in, its task and entry time. A
+ * task is in one ioctl at a time; a few tasks (QEMU's main thread and
+ * vCPUs) may each be in one.
+ */
+#define STEPS_IN_FLIGHT	8
+struct steps_call {
+	struct trace_step *step;	/* NULL: a free slot */
+	int pid;
+	double t;
+};
+
+/* the kretprobe's "NAME: (kvm_vm_ioctl+0x5/0x9 [kvm] <- kvm_irqfd)": its handler, or -1 */
+static int steps_ret_of(const char *line)
+{
+	const char *m = strstr(line, " <- ");
+
+	for (int i = 0; m && i < TRACE_TIMED_NR; i++) {
+		size_t l = strlen(steps_timed_fn[i]);
+
+		if (!strncmp(m + 4, steps_timed_fn[i], l) && (m[4 + l] == ')' || m[4 + l] == '.'))
+			return i;
+	}
+	return -1;
+}
+
+static int steps_timed_of(const char *fn, const char *caller)
+{
+	for (int i = 0; i < TRACE_TIMED_NR; i++)
+		if (!strcmp(fn, steps_timed_fn[i]) && !strcmp(caller, "kvm_vm_ioctl"))
+			return i;
+	return -1;
+}
+
+/* a timed ioctl's entry (function tracer) or return (kretprobe): pair them by task */
+static void steps_call_time(struct trace_steps *t, struct steps_call *c, int k,
+			    struct trace_step *cur, const char *line, bool entry)
+{
+	int pid = ftrace_pid(line), slot = -1;
+	double ts;
+
+	if (!ftrace_time(line, &ts))
+		return;
+	t->rets[k] += !entry;
+	for (int i = 0; i < STEPS_IN_FLIGHT && slot < 0; i++)
+		if (c[i].step && c[i].pid == pid)
+			slot = i;
+	if (entry) {
+		/* a new entry on the task replaces one whose return went unseen */
+		for (int i = 0; i < STEPS_IN_FLIGHT && slot < 0; i++)
+			if (!c[i].step)
+				slot = i;
+		if (slot >= 0)
+			c[slot] = (struct steps_call){ .step = cur, .pid = pid, .t = ts };
+		return;
+	}
+	if (slot < 0 || ts < c[slot].t)
+		return;
+	c[slot].step->timed[k]++;
+	c[slot].step->in_s[k] += ts - c[slot].t;
+	c[slot].step = NULL;
+}
+
 static void steps_time(struct trace_step *s, const char *line)
 {
 	double t;
@@ -70,8 +140,10 @@ static void steps_time(struct trace_step *s, const char *line)
 int trace_steps_read(const char *path, struct trace_steps *t)
 {
 	FILE *f = fopen(path, "r");
+	struct steps_call calls[TRACE_TIMED_NR][STEPS_IN_FLIGHT] = { 0 };
 	struct trace_step *cur;
 	char line[512], fn[TRACE_STEP_FN_LEN], caller[TRACE_STEP_FN_LEN];
+	int k;
 
 	*t = (struct trace_steps){ 0 };
 	if (!f)
@@ -91,6 +163,10 @@ int trace_steps_read(const char *path, struct trace_steps *t)
 			t->marks++;
 		} else if (ftrace_call(line, fn, sizeof(fn), caller, sizeof(caller))) {
 			steps_count(cur, fn, caller);
+			if ((k = steps_timed_of(fn, caller)) >= 0)
+				steps_call_time(t, calls[k], k, cur, line, true);
+		} else if ((k = steps_ret_of(line)) >= 0) {
+			steps_call_time(t, calls[k], k, cur, line, false);
 		}
 		steps_time(cur, line);
 	}

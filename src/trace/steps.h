@@ -5,7 +5,11 @@
  * LINE to VIRQ_PORT_STEP, which the kvm_pio event shows under any VMM. The
  * traced calls of each step are counted, so two VMMs' traces of one
  * scenario can be compared step by step (diff.c) and a run's results can
- * say what each step cost in the kernel.
+ * say what each step cost in the kernel. Where the trace also has
+ * kretprobe events on the ioctls' handlers ("NAME: (kvm_vm_ioctl+0x../0x..
+ * [kvm] <- kvm_set_irq_routing)", set up by bench/lab-bench.sh), each
+ * KVM_SET_GSI_ROUTING's and KVM_IRQFD's time inside the kernel is summed
+ * per step: from the function tracer's entry line to that return.
  */
 #ifndef VIRQ_TRACE_STEPS_H
 #define VIRQ_TRACE_STEPS_H
@@ -15,12 +19,21 @@
 #define TRACE_STEP_FNS		64
 #define TRACE_STEP_FN_LEN	48
 
+/* the ioctls a step's kernel time is measured for (kretprobes permitting) */
+enum trace_timed {
+	TRACE_TIMED_COMMIT,		/* kvm_set_irq_routing <-kvm_vm_ioctl */
+	TRACE_TIMED_IRQFD,		/* kvm_irqfd <-kvm_vm_ioctl */
+	TRACE_TIMED_NR,
+};
+
 struct trace_step {
 	int line;			/* scenario line; 0 before the first mark, VIRQ_PROG_MARK_END after the last */
 	double t0, t1;			/* first and last timestamp seen in the step (s) */
 	int commits;			/* kvm_set_irq_routing <-kvm_vm_ioctl: KVM_SET_GSI_ROUTING */
 	int irqfds;			/* kvm_irqfd <-kvm_vm_ioctl: KVM_IRQFD, assign or deassign */
 	int set_irqs;			/* vfio_pci_set_msi_trigger: MSI/MSI-X VFIO_DEVICE_SET_IRQS */
+	int timed[TRACE_TIMED_NR];	/* of commits, irqfds: those whose return was traced */
+	double in_s[TRACE_TIMED_NR];	/* their time inside the handler (s) */
 	int nr_fns;
 	char fn[TRACE_STEP_FNS][TRACE_STEP_FN_LEN];
 	int count[TRACE_STEP_FNS];
@@ -29,7 +42,8 @@ struct trace_step {
 struct trace_steps {
 	struct trace_step *steps;	/* by first appearance; steps[0] = before any mark */
 	int nr_steps;
-	int marks;			/* step marks seen */
+	int marks;			/* step marks seen (virq --program: two a step, kvm_pio's and its own) */
+	int rets[TRACE_TIMED_NR];	/* kretprobe returns seen (0: none set up) */
 };
 
 /* trace_steps_read - read an ftrace.txt into *t; 0 or -errno. Free with trace_steps_free. */

@@ -2,7 +2,8 @@
 /*
  * trace.c - virq's trace events, written into the kernel's ftrace buffer
  * through trace_marker while the function tracer runs (the lab), so the
- * VMM's steps and the kernel's calls read as one timeline.
+ * VMM's steps and the kernel's calls read as one timeline; the kvm_pio
+ * event beside them (the guest's port writes, its step marks among them).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -163,6 +164,13 @@ int trace_ftrace_setup(const char *const *functions)
 	tracefs_write("buffer_size_kb", "16384", false);
 	if (tracefs_write("current_tracer", "function", false))
 		return -EIO;
+	/*
+	 * kvm_pio shows the test guest's step marks (VIRQ_PORT_STEP) as the
+	 * kernel saw the exit, as in a trace of QEMU (lab/qemu-l2.sh), so
+	 * both VMMs' steps are timed from the same kind of line; a kernel
+	 * without it still has virq's own markers
+	 */
+	tracefs_write("events/kvm/kvm_pio/enable", "1", false);
 	snprintf(path, sizeof(path), "%s/trace_marker", tracefs);
 	marker_fd = open(path, O_WRONLY | O_CLOEXEC);
 	return marker_fd < 0 ? -errno : n;
@@ -208,5 +216,6 @@ void trace_ftrace_teardown(void)
 		return;
 	close(marker_fd);
 	marker_fd = -1;
+	tracefs_write("events/kvm/kvm_pio/enable", "0", false);
 	tracefs_write("current_tracer", "nop", false);
 }

@@ -173,6 +173,70 @@ static void test_steps_cut_at_marks_under_both_vmms(void **state)
 	trace_steps_free(&v);
 }
 
+/*
+ * virq --program marks each step twice, the guest's port write (kvm_pio) and
+ * its own trace_marker: one step, timed from the first. kretprobe returns
+ * (bench/lab-bench.sh) time each KVM_SET_GSI_ROUTING and KVM_IRQFD by task
+ * and are no function calls. Lines as the lab's 6.1 traces have them.
+ */
+static void test_steps_double_marks_and_kretprobe_times(void **state)
+{
+	static const char trace[] =
+		"# tracer: function\n"
+		"            virq-148     [000] .....    10.983354: kvm_set_irq_routing <-kvm_arch_vm_ioctl\n"
+		"            virq-148     [000] .....    10.983900: routing_ret: (kvm_arch_vm_ioctl+0x74b/0xcb0 [kvm] <- kvm_set_irq_routing)\n"
+		"       CPU 0/KVM-151     [000] .....    12.000000: kvm_pio: pio_write at 0x1010 size 4 count 1 val 0x13 \n"
+		"       CPU 0/KVM-151     [000] .....    12.000100: tracing_mark_write: virq: step msix-enable:19 guest msix unmask dev=E index=0\n"
+		"       CPU 0/KVM-151     [000] ...1.    12.001000: kvm_set_irq_routing <-kvm_vm_ioctl\n"
+		"       CPU 0/KVM-151     [000] .....    12.001010: kvm_irq_routing_update <-kvm_set_irq_routing\n"
+		"     kworker/0:2-47      [000] .....    12.002000: routing_ret: (kvm_vm_ioctl+0x44c/0x1010 [kvm] <- kvm_set_irq_routing)\n"
+		"       CPU 0/KVM-151     [000] .....    12.003000: routing_ret: (kvm_vm_ioctl+0x44c/0x1010 [kvm] <- kvm_set_irq_routing)\n"
+		"       CPU 0/KVM-151     [000] .....    12.004000: kvm_irqfd <-kvm_vm_ioctl\n"
+		"       CPU 0/KVM-151     [000] .....    12.004500: irqfd_ret: (kvm_vm_ioctl+0x1a/0x1010 [kvm] <- kvm_irqfd)\n"
+		"       CPU 0/KVM-151     [000] .....    12.005000: vfio_pci_set_msi_trigger <-vfio_pci_core_ioctl\n"
+		"       CPU 0/KVM-151     [000] .....    12.010000: kvm_pio: pio_write at 0x1010 size 4 count 1 val 0x14 \n"
+		"       CPU 0/KVM-151     [000] .....    12.010100: tracing_mark_write: virq: step msix-enable:20 guest msix unmask dev=E index=1\n"
+		"       CPU 0/KVM-151     [000] .....    12.011000: kvm_set_irq_routing <-kvm_vm_ioctl\n";
+	char path[] = "/tmp/virq-test-steps.XXXXXX";
+	int fd = mkstemp(path);
+	const struct trace_step *s19, *s20;
+	struct trace_steps t;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, trace, sizeof(trace) - 1), (ssize_t)(sizeof(trace) - 1));
+	close(fd);
+	assert_int_equal(trace_steps_read(path, &t), 0);
+	unlink(path);
+	/* setup, 19, 20: neither step split by its second mark */
+	assert_int_equal(t.nr_steps, 3);
+	assert_int_equal(t.marks, 4);
+	s19 = trace_steps_find(&t, 19);
+	s20 = trace_steps_find(&t, 20);
+	assert_non_null(s19);
+	assert_non_null(s20);
+	assert_true(s19->t0 > 11.9999995 && s19->t0 < 12.0000005);
+	assert_int_equal(s19->commits, 1);
+	assert_int_equal(s19->irqfds, 1);
+	assert_int_equal(s19->set_irqs, 1);
+	/* kvm_set_irq_routing, kvm_irq_routing_update, kvm_irqfd, vfio_pci_set_msi_trigger */
+	assert_int_equal(s19->nr_fns, 4);
+	/* the worker's return is another task's: the commit took 2 ms, the irqfd 0.5 */
+	assert_int_equal(s19->timed[TRACE_TIMED_COMMIT], 1);
+	assert_true(s19->in_s[TRACE_TIMED_COMMIT] > 0.0019995 && s19->in_s[TRACE_TIMED_COMMIT] < 0.0020005);
+	assert_int_equal(s19->timed[TRACE_TIMED_IRQFD], 1);
+	assert_true(s19->in_s[TRACE_TIMED_IRQFD] > 0.0004995 && s19->in_s[TRACE_TIMED_IRQFD] < 0.0005005);
+	/* KVM_CREATE_IRQCHIP's default routing is no commit, and it is not timed */
+	assert_int_equal(t.steps[0].commits, 0);
+	assert_int_equal(t.steps[0].timed[TRACE_TIMED_COMMIT], 0);
+	/* a commit whose return the trace does not hold is counted, not timed */
+	assert_int_equal(s20->commits, 1);
+	assert_int_equal(s20->timed[TRACE_TIMED_COMMIT], 0);
+	assert_int_equal(t.rets[TRACE_TIMED_COMMIT], 3);
+	assert_int_equal(t.rets[TRACE_TIMED_IRQFD], 1);
+	trace_steps_free(&t);
+}
+
 static void test_accepted_differences_file_parses_and_matches(void **state)
 {
 	struct accept_rules rules;
@@ -258,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_qemu_results_fail_without_the_guests_verdict),
 		cmocka_unit_test(test_qemu_results_a_failed_expect_is_no_run_error),
 		cmocka_unit_test(test_steps_cut_at_marks_under_both_vmms),
+		cmocka_unit_test(test_steps_double_marks_and_kretprobe_times),
 		cmocka_unit_test(test_accepted_differences_file_parses_and_matches),
 		cmocka_unit_test(test_accepted_differences_bad_line_names_file_and_line),
 		cmocka_unit_test(test_step_key_is_the_words_before_the_arguments),

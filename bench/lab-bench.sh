@@ -1,0 +1,69 @@
+#!/bin/sh
+# lab-bench.sh - runs inside L1 (busybox sh, cwd /lab) for bench/run.sh:
+# one bench file's step program, round after round, under each VMM variant
+# in turn, so what drifts in the boot touches them alike:
+#   virq       virq run --program (QEMU's commit on every vector use)
+#   virq-skip  the same with --skip-unchanged-commits
+#   qemu       the QEMU lab/qemu.sh staged, through vmm-qemu.sh (q35,
+#              vfio-pci on the e1000e, the same guest ELF and program)
+# Every run is traced by the kernel the same way: the function tracer on the
+# seed's filter, kvm:kvm_pio (the guest's step marks on port 0x1010) and
+# kretprobes on kvm_set_irq_routing and kvm_irqfd, so each
+# KVM_SET_GSI_ROUTING's and KVM_IRQFD's time in the kernel can be read off
+# (from its function-trace entry to the return).
+# Round 0 is a warm-up (TCG translates the L1 kernel's KVM and VFIO paths
+# the first time they run): bench/run.sh leaves it out of the figures.
+#
+# usage (the lab's command): sh ./lab-bench.sh RUNS NAME NCPUS
+#   /lab holds NAME.virq, NAME.prog (virq program), virq, virq-guest.elf,
+#   ftrace-filter, qemu-l2.sh and vmm-qemu.sh
+# Writes $LAB_OUT/VARIANT/ROUND/NAME/ (each run's files, ftrace.txt among
+#   them), $LAB_OUT/VARIANT/ROUND.log (the run's output) and
+#   $LAB_OUT/bench.txt: "kretprobe=yes|no", then "run=VARIANT ROUND STATUS".
+# Exit: 0 every run passed (virq: exit 0; QEMU: verdict=PASS); 1 one did not
+#   (bench.txt says which); 2 usage; 3 the lab lacks QEMU, /dev/kvm or the
+#   e1000e on vfio-pci.
+O=${LAB_OUT:-/lab-out}
+T=/sys/kernel/tracing
+[ $# = 3 ] || { echo "usage: lab-bench.sh RUNS NAME NCPUS" >&2; exit 2; }
+runs=$1 name=$2 cpus=$3
+: > "$O/bench.txt"
+
+# kretprobes on the handlers of KVM_SET_GSI_ROUTING and KVM_IRQFD; their
+# lines: "routing_ret: (kvm_vm_ioctl+0x44c/0x1010 [kvm] <- kvm_set_irq_routing)"
+kp=yes
+for f in routing:kvm_set_irq_routing irqfd:kvm_irqfd; do
+    e=${f%%:*}_ret
+    { echo "r:virq/$e ${f#*:}" >> $T/kprobe_events &&
+      echo 1 > $T/events/virq/$e/enable; } 2>/dev/null || kp=no
+done
+echo "kretprobe=$kp" >> "$O/bench.txt"
+echo "lab-bench: kretprobes on kvm_set_irq_routing and kvm_irqfd: $kp"
+
+bench_run() {  # $1 variant, $2 round
+    d=$O/$1/$2
+    mkdir -p "$d"
+    case $1 in
+        virq) ./virq run --ftrace --scale 4 --program --out "$d" "./$name.virq" ;;
+        virq-skip) ./virq run --ftrace --scale 4 --program --skip-unchanged-commits \
+                       --out "$d" "./$name.virq" ;;
+        # vmm-qemu.sh's 0 is any guest exit: the bench wants the guest's 0
+        qemu) sh ./vmm-qemu.sh --out "$d" "$name:$cpus" &&
+              grep -q '^verdict=PASS' "$d/$name/qemu.txt" ;;
+    esac > "$d.log" 2>&1
+}
+
+status=0
+r=0
+while [ $r -le "$runs" ]; do
+    for v in virq virq-skip qemu; do
+        bench_run $v $r
+        st=$?
+        echo "run=$v $r $st" >> "$O/bench.txt"
+        echo "lab-bench: round $r $v: exit $st"
+        [ $st != 3 ] || { cat "$O/$v/$r.log"; exit 3; }
+        [ $st = 0 ] || status=1
+    done
+    r=$((r + 1))
+done
+exit $status
