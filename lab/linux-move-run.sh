@@ -89,10 +89,7 @@ l2_initrd=$(secs "$t1")
 ln -s "$CACHE/kernels/$l2/vmlinuz" "$ST/l2-vmlinuz"
 ln -s "$(readlink -f "$VIRQ")" "$ST/virq"
 ln -s "$(readlink -f "$SCEN")" "$ST/seed-affinity.virq"
-# the seed's filter, from the one list virq itself uses (as qemu-smoke-run.sh)
-sed -n '/trace_seed_functions\[\] = {/,/NULL/p' "$LAB_DIR/../src/trace/trace.c" |
-    grep -o '"[^"]*"' | tr -d '"' > "$ST/ftrace-filter"
-[ -s "$ST/ftrace-filter" ] || die "no trace_seed_functions in src/trace/trace.c"
+sh "$LAB_DIR/seed-filter.sh" "$ST/ftrace-filter" || die "no seed filter"
 
 mkdir -p "$OUT"
 envs=
@@ -105,7 +102,7 @@ set +e
 "$LAB_DIR/run.sh" --kernel "$K" --qemu "$Q" --timeout "$T" --log "$OUT/console.log" \
     --outdir "$OUT" --cmd "${envs# } sh ./linux-move.sh" \
     "$LAB_DIR/linux-move.sh" "$ST/virq" "$ST/seed-affinity.virq" "$ST/l2-vmlinuz" \
-    "$ST/l2-initrd" "$ST/ftrace-filter"
+    "$ST/l2-initrd" "$ST/ftrace-filter" "$LAB_DIR/qemu-l2.sh"
 rc=$?
 set -e
 {

@@ -8,7 +8,7 @@
 # functions and kvm:kvm_pio (port 0x1010 only: L2's marks of the move).
 #
 # usage (the lab's command): sh ./linux-move.sh
-# Files in /lab: virq, seed-affinity.virq, l2-vmlinuz, l2-initrd,
+# Files in /lab: virq, seed-affinity.virq, l2-vmlinuz, l2-initrd, qemu-l2.sh,
 #   ftrace-filter (as for qemu-smoke.sh: one function a line, '|' between
 #   the names of one function in other eras).
 # Writes to $LAB_OUT: virq/seed-affinity/ (virq's run: results.txt,
@@ -32,15 +32,12 @@ up() { cut -d' ' -f1 /proc/uptime; }
 since() { awk -v a="$1" -v b="$(up)" 'BEGIN {printf "%.2f", b - a}'; }
 lack() { kv verdict "LAB-LACKS $*"; exit 3; }
 
-[ -c /dev/kvm ] || lack "no /dev/kvm in L1"
-command -v qemu-system-x86_64 >/dev/null || lack "no QEMU staged (mkinitrd.sh -q)"
-kv qemu "$(head -n2 /opt/qemu/source | tr '\n' ' ' | sed 's/ *$//')"
-BDF=
-for d in /sys/bus/pci/devices/*; do
-    [ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x8086:0x10d3 ] || continue
-    case $(readlink "$d/driver") in */vfio-pci) BDF=${d##*/} ;; esac
-done
+L2_KV=$R L2_TAG=linux-move
+. ./qemu-l2.sh
+l2_check || exit 3
+BDF=$L2_BDF
 [ -n "$BDF" ] || lack "no e1000e bound to vfio-pci"
+kv qemu "$(head -n2 /opt/qemu/source | tr '\n' ' ' | sed 's/ *$//')"
 kv bdf "$BDF"
 
 # 1. virq's run of the scenario, as 'virq lab run' does it (tools/lab.c)
@@ -51,23 +48,11 @@ kv virq_seconds "$(since "$t0")"
 
 # 2. ftrace for QEMU: the seed's filter (names this kernel lacks skipped),
 # kvm_pio filtered to L2's marks (its console is port I/O too)
-echo 0 > $T/tracing_on
-echo nop > $T/current_tracer
-: > $T/set_ftrace_filter
-n=0
-while read -r f; do
-    for a in $(echo "$f" | tr '|' ' '); do
-        echo "$a" >> $T/set_ftrace_filter 2>/dev/null && n=$((n + 1))
-    done
-done < ./ftrace-filter
-kv ftrace_functions "$n"
-echo 8192 > $T/buffer_size_kb
-clk=tai
-echo tai > $T/trace_clock 2>/dev/null || clk=$(sed 's/.*\[\(.*\)\].*/\1/' $T/trace_clock)
-kv trace_clock "$clk"
-echo function > $T/current_tracer
+l2_ftrace
+kv ftrace_functions "$L2_NFN"
+kv trace_clock "$L2_CLOCK"
+[ "$L2_PIO" = yes ] || kv ftrace_kvm_pio no
 echo 'port == 4112' > $T/events/kvm/kvm_pio/filter 2>/dev/null
-echo 1 > $T/events/kvm/kvm_pio/enable 2>/dev/null || kv ftrace_kvm_pio no
 : > $T/trace
 echo 1 > $T/tracing_on
 echo "linux-move: QEMU starts, Linux L2, vfio-pci host=$BDF" > $T/trace_marker

@@ -32,10 +32,22 @@ l2_kv() { echo "$1=$2" >> "$L2_KV"; echo "${L2_TAG:-qemu-l2}: $1=$2"; }
 l2_up() { cut -d' ' -f1 /proc/uptime; }
 
 l2_prepare() {
+    l2_check || return 3
+    l2_ftrace
+}
+
+# /dev/kvm and a QEMU; L2_BDF: the lab's e1000e if it is on vfio-pci
+l2_check() {
     [ -c /dev/kvm ] || { l2_kv verdict "LAB-LACKS no /dev/kvm in L1"; return 3; }
     command -v qemu-system-x86_64 >/dev/null ||
         { l2_kv verdict "LAB-LACKS no QEMU staged (mkinitrd.sh -q)"; return 3; }
     L2_BDF=$(l2_vfio_bdf 8086:10d3)
+    return 0
+}
+
+# the function tracer on the seed's filter (L2_NFN functions), kvm:kvm_pio
+# (L2_PIO yes|no), the clock QEMU's trace uses (L2_CLOCK)
+l2_ftrace() {
     echo 0 > $T/tracing_on
     echo nop > $T/current_tracer
     : > $T/set_ftrace_filter

@@ -42,10 +42,7 @@ done
 G=${GUEST:-$LAB_DIR/../build/guest/virq-guest.elf}
 [ -f "$G" ] || { echo "lab: no test guest $G (make)" >&2; exit 3; }
 ST=$(mktemp -d "${TMPDIR:-/tmp}/lab-smoke.XXXXXX")
-# the seed's filter, from the one list virq itself uses
-sed -n '/trace_seed_functions\[\] = {/,/NULL/p' "$LAB_DIR/../src/trace/trace.c" |
-    grep -o '"[^"]*"' | tr -d '"' > "$ST/ftrace-filter"
-[ -s "$ST/ftrace-filter" ] || { echo "lab: no trace_seed_functions in src/trace/trace.c" >&2; exit 3; }
+sh "$LAB_DIR/seed-filter.sh" "$ST/ftrace-filter" || exit 3
 mkdir -p "$OUT"
 # the L1 command: settings for qemu-smoke.sh travel in it
 envs=
