@@ -87,10 +87,12 @@ boot_watched() {
     pidf=$RCF.pid
     rm -f "$pidf"
     : > "$LOG"
+    # sed -u, not tr: tr holds up to 4 KB before writing, and a quiet run
+    # (bench/lab-bench.sh) then looks stuck to the LAB-BOOT check below
     if [ "${LAB_VERBOSE:-0}" = 1 ]; then
-        qemu "$@" -pidfile "$pidf" | tr -d '\r' | tee "$LOG" >&2 &
+        qemu "$@" -pidfile "$pidf" | sed -u 's/\r//g' | tee "$LOG" >&2 &
     else
-        qemu "$@" -pidfile "$pidf" | tr -d '\r' > "$LOG" &
+        qemu "$@" -pidfile "$pidf" | sed -u 's/\r//g' > "$LOG" &
     fi
     bg=$! n=0 stuck=0
     while kill -0 "$bg" 2>/dev/null; do
