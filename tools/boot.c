@@ -177,13 +177,17 @@ int cmd_boot(int argc, char **argv)
 			fputs(usage_boot, stdout);
 			return 0;
 		}
-		if (c == 'v')
+		if (c == 'v') {
 			o.verbose = true;
-		else if (boot_parse_opt(&o, c, optarg) < 0)
-			return fputs(usage_boot, stderr), VIRQ_BOOT_USAGE;
+		} else if (boot_parse_opt(&o, c, optarg) < 0) {
+			fputs(usage_boot, stderr);
+			return VIRQ_BOOT_USAGE;
+		}
 	}
-	if (optind != argc - 1)
-		return fputs(usage_boot, stderr), VIRQ_BOOT_USAGE;
+	if (optind != argc - 1) {
+		fputs(usage_boot, stderr);
+		return VIRQ_BOOT_USAGE;
+	}
 	o.kernel = argv[optind];
 	if (multiboot_read_file(o.kernel, &img, &len) < 0 ||
 	    (o.initrd && multiboot_read_file(o.initrd, &initrd, &initrd_len) < 0)) {
