@@ -15,10 +15,11 @@ VMM_OBJS := $(VMM_SRCS:%.c=$(BUILD)/obj/%.o)
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(BUILD)/obj/%.o)
 
 .PHONY: all deps demo check bench clean
-all: $(BUILD)/virq
+all: $(BUILD)/virq kernels
 
 include src/guest/guest.mk
 include tests/unit/unit.mk
+include tests/kernels/kernels.mk
 
 $(BUILD)/obj/%.o: %.c Makefile
 	@mkdir -p $(@D)
@@ -49,6 +50,6 @@ bench: deps
 	@sh bench/run.sh
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/guest $(BUILD)/tests $(BUILD)/asan $(BUILD)/virq
+	rm -rf $(BUILD)/obj $(BUILD)/guest $(BUILD)/tests $(BUILD)/asan $(BUILD)/kernels $(BUILD)/virq
 
 -include $(VMM_OBJS:.o=.d) $(TOOL_OBJS:.o=.d)

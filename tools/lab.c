@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "lab.h"
+#include "boot.h"
 
 #define LAB_SCALE	"4"	/* TCG and nested KVM: timeouts x4 */
 
@@ -354,6 +355,8 @@ int cmd_lab(int argc, char **argv, const char *usage_text)
 
 	if (argc >= 2 && !strcmp(argv[1], "linux-move"))
 		return lab_linux_move(argc - 1, argv + 1, usage_text);
+	if (argc >= 2 && !strcmp(argv[1], "boot"))
+		return lab_boot_main(argc - 1, argv + 1);
 	if (argc < 2 || (strcmp(argv[1], "run") && strcmp(argv[1], "setup") &&
 			 strcmp(argv[1], "diff"))) {
 		fputs(usage_text, argc >= 2 && !strcmp(argv[1], "--help") ? stdout : stderr);

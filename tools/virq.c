@@ -23,6 +23,7 @@
 #include "../src/trace/diff.h"
 #include "../src/scenario/program.h"
 #include "../src/trace/timeline.h"
+#include "boot.h"
 
 extern const uint8_t virq_guest_image[], virq_guest_image_end[];
 
@@ -38,6 +39,8 @@ static const char usage_main[] =
 	"  lab diff FILE...    run them under virq and under real QEMU in the lab, compare\n"
 	"  lab setup           install the lab's packages and fetch its kernel(s) ahead\n"
 	"  lab linux-move      the seed's move by real QEMU and a Linux guest, beside virq's\n"
+	"  boot KERNEL         boot a test kernel (kvm-unit-tests) as QEMU's -kernel does\n"
+	"  lab boot KERNEL     the same inside the lab\n"
 	"  trace-compare FILE  find the seed's release, commit and use blocks in an ftrace.txt\n"
 	"  trace-diff A B      two ftrace.txt of one scenario (virq, another VMM) step by step\n"
 	"  trace-steps FILE    an ftrace.txt cut at its step marks: wall ms and kernel calls a step\n"
@@ -453,6 +456,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "check"))
 		return cmd_check(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "boot"))
+		return cmd_boot(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "trace-diff"))
 		return cmd_trace_diff(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "trace-steps"))

@@ -89,6 +89,12 @@ static int host_munmap(void *priv, void *addr, size_t len)
 	return munmap(addr, len) < 0 ? -errno : 0;
 }
 
+static int host_mprotect(void *priv, void *addr, size_t len, int prot)
+{
+	(void)priv;
+	return mprotect(addr, len, prot) < 0 ? -errno : 0;
+}
+
 static int host_poll(void *priv, struct pollfd *fds, nfds_t n, int timeout_ms)
 {
 	int r = poll(fds, n, timeout_ms);
@@ -130,6 +136,7 @@ const struct sys_ops sys_ops_host = {
 	.pwrite = host_pwrite,
 	.mmap = host_mmap,
 	.munmap = host_munmap,
+	.mprotect = host_mprotect,
 	.poll = host_poll,
 	.readlink = host_readlink,
 	.getdents = host_getdents,

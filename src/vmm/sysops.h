@@ -2,7 +2,7 @@
 /*
  * sysops.h - the kernel seam. The VMM reaches the kernel only through this
  * table (open, close, ioctl, eventfd, read, write, pread, pwrite, mmap,
- * munmap, poll, readlink, getdents), held in KVMState. pread/pwrite reach
+ * munmap, mprotect, poll, readlink, getdents), held in KVMState. pread/pwrite reach
  * VFIO regions; readlink and getdents read sysfs (drivers, IOMMU groups).
  * sys_ops_host calls the system; a userspace model or a unit test's fake
  * can stand behind it instead.
@@ -28,6 +28,8 @@ struct sys_ops {
 	ssize_t (*pwrite)(void *priv, int fd, const void *buf, size_t n, off_t off);
 	int (*mmap)(void *priv, void **addr, size_t len, int prot, int flags, int fd, off_t off);
 	int (*munmap)(void *priv, void *addr, size_t len);
+	/* of guest RAM: pc-testdev's page flush (the MMU notifier drops KVM's mapping) */
+	int (*mprotect)(void *priv, void *addr, size_t len, int prot);
 	int (*poll)(void *priv, struct pollfd *fds, nfds_t n, int timeout_ms);
 	/* the link's target, NUL-terminated (truncated to n - 1); returns its length */
 	ssize_t (*readlink)(void *priv, const char *path, char *buf, size_t n);

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 
 #include "vm.h"
+#include "cpuid.h"
 #include "util.h"
 
 static const char *const exit_kind_names[VM_EXIT_MAX] = {
@@ -48,7 +49,20 @@ int vcpu_create(struct vm *vm, struct vcpu *v, int id)
 		return (int)r;
 	}
 	v->run = run;
+	/* the vCPU id is its APIC id; CPUID before the first KVM_RUN */
+	r = kvm_arch_init_vcpu_cpuid(s, vm->supported_cpuid, v->fd, (uint32_t)id,
+				     vm->tsc_deadline);
+	if (r < 0)
+		goto err_run;
+	vcpu_sync_regs_enable(v);
 	return 0;
+
+err_run:
+	s->sys->munmap(s->sys->priv, v->run, s->vcpu_mmap_size);
+	v->run = NULL;
+	s->sys->close(s->sys->priv, v->fd);
+	v->fd = -1;
+	return (int)r;
 }
 
 static void vcpu_handle_io(struct vcpu *v)
@@ -86,6 +100,7 @@ static int vcpu_handle_exit(struct vcpu *v)
 {
 	struct kvm_run *run = v->run;
 
+	vcpu_exit_state_save(v);
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
 		v->exits[VM_EXIT_IO]++;
@@ -104,8 +119,7 @@ static int vcpu_handle_exit(struct vcpu *v)
 		return 0;
 	case KVM_EXIT_SHUTDOWN:
 		v->exits[VM_EXIT_SHUTDOWN]++;
-		vm_fatal(v->vm, "%s: KVM_EXIT_SHUTDOWN (triple fault in the guest) at rip 0x%llx",
-			 v->name, vcpu_rip(v));
+		vcpu_report_shutdown(v);
 		return -1;
 	case KVM_EXIT_FAIL_ENTRY:
 		v->exits[VM_EXIT_OTHER]++;

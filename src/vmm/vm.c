@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
 
 #include "vm.h"
+#include "cpuid.h"
 #include "util.h"
 
 int vm_create(struct vm *vm, const struct sys_ops *sys, int nr_vcpus, uint64_t ram_size)
@@ -37,6 +39,11 @@ int vm_create(struct vm *vm, const struct sys_ops *sys, int nr_vcpus, uint64_t r
 	r = kvm_irqchip_create(&vm->kvm);
 	if (r < 0)
 		goto err_kvm;
+	/* every vCPU gets CPUID before it runs, as QEMU's kvm_arch_init_vcpu */
+	r = kvm_get_supported_cpuid(&vm->kvm, &vm->supported_cpuid);
+	if (r < 0)
+		goto err_kvm;
+	vm->tsc_deadline = kvm_check_extension(&vm->kvm, KVM_CAP_TSC_DEADLINE_TIMER) > 0;
 	r = sys->mmap(sys->priv, &ram, ram_size, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (r < 0) {
@@ -64,6 +71,8 @@ err_ram:
 	sys->munmap(sys->priv, ram, ram_size);
 	vm->ram = NULL;
 err_kvm:
+	free(vm->supported_cpuid);
+	vm->supported_cpuid = NULL;
 	kvm_destroy(&vm->kvm);
 	return r;
 }
@@ -110,6 +119,8 @@ void vm_destroy(struct vm *vm)
 	if (vm->ram)
 		sys->munmap(sys->priv, vm->ram, vm->ram_size);
 	vm->ram = NULL;
+	free(vm->supported_cpuid);
+	vm->supported_cpuid = NULL;
 	kvm_destroy(&vm->kvm);
 }
 

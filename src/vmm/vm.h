@@ -34,10 +34,22 @@ struct vcpu {
 	char name[16];			/* "CPU N/KVM", as QEMU names the thread */
 	uint64_t exits[VM_EXIT_MAX];	/* this vCPU's thread only */
 	unsigned int eagain;		/* KVM_RUN -EAGAIN: an AP waiting for INIT/SIPI */
+
+	/* the state at the last exit to userspace, for a triple fault's report
+	 * (vcpu-state.c); vCPU thread only */
+	bool sync_regs;			/* KVM_CAP_SYNC_REGS: kvm_run has regs and sregs */
+	uint64_t nr_exits;		/* KVM_RUN returns with an exit */
+	uint64_t exit_seq;		/* which of them exit_regs/exit_sregs are from (0: none) */
+	uint32_t exit_reason_saved;
+	uint64_t exit_addr_saved;	/* its port or MMIO address */
+	struct kvm_regs exit_regs;
+	struct kvm_sregs exit_sregs;
 };
 
 struct vm {
 	KVMState kvm;
+	struct kvm_cpuid2 *supported_cpuid;	/* KVM_GET_SUPPORTED_CPUID, for each vCPU */
+	bool tsc_deadline;		/* KVM_CAP_TSC_DEADLINE_TIMER: CPUID.1:ECX[24] */
 	uint8_t *ram;
 	uint64_t ram_size;
 	struct bus bus;
@@ -62,6 +74,7 @@ struct vm {
 	uint32_t online_mask;
 	int fatal;			/* a vCPU hit an error: -errno or 1 */
 	char fatal_msg[256];
+	bool triple_fault;		/* a vCPU saw KVM_EXIT_SHUTDOWN (with fatal set) */
 	bool guest_exited;		/* the guest wrote the exit port */
 	int guest_exit_code;		/* (code << 1) | 1, as isa-debug-exit */
 	FILE *serial_out;		/* the guest's COM1 lines, as QEMU's -serial file: (or NULL) */
@@ -89,5 +102,11 @@ int vcpu_create(struct vm *vm, struct vcpu *v, int id);
 int vcpu_start(struct vcpu *v);
 void vcpu_kick_stop(struct vcpu *v);
 const char *vm_exit_kind_name(enum vm_exit_kind k);
+
+/* vcpu-state.c: the state a triple fault is reported with */
+void vcpu_sync_regs_enable(struct vcpu *v);	/* at creation, if the kernel can */
+void vcpu_exit_state_save(struct vcpu *v);	/* each exit, before it is handled */
+/* KVM_EXIT_SHUTDOWN: vm_fatal with the state before the fault, as far as it is known */
+void vcpu_report_shutdown(struct vcpu *v);
 
 #endif /* VIRQ_VM_H */

@@ -20,13 +20,28 @@
 #define MULTIBOOT_SEARCH		8192	/* the header lies in the first 8 KiB */
 #define MULTIBOOT_AOUT_KLUDGE		(1u << 16)
 #define MBI_FLAG_MEM			(1u << 0)
+#define MBI_FLAG_BOOT_DEVICE		(1u << 1)
 #define MBI_FLAG_CMDLINE		(1u << 2)
 #define MBI_FLAG_MODS			(1u << 3)
+#define MBI_FLAG_MMAP			(1u << 6)
+#define MBI_FLAG_BOOTLOADER		(1u << 9)
 
-/* after the info (0x7000) and the command line (0x7100): the module list, its strings */
+/*
+ * Around the info (0x7000, 88 bytes): the loader's name, the memory map,
+ * the command line (0x7100), the module list, its strings. QEMU puts its
+ * e820 map at 0x9000 and the info at 0x9500 (hw/i386/multiboot.c); virq's
+ * places are its guest's ABI (virq-guest.h) and below both.
+ */
+#define MBI_LOADER_GPA			0x7060u
+#define MBI_MMAP_GPA			0x7080u		/* up to 0x70e0: 4 entries */
 #define MBI_MODS_GPA			0x7200u
 #define MBI_MOD_STRINGS_GPA		0x7300u
 #define MBI_MOD_STRINGS_END		VIRQ_TRAMPOLINE_GPA
+#define MBI_LOADER_NAME			"virq"
+
+/* the PC's low memory, as SeaBIOS's e820 shows it under QEMU: 639 KiB below the EBDA */
+#define MBI_EBDA_GPA			0x9fc00u
+#define MBI_BIOS_GPA			0xf0000u
 
 struct multiboot_mod {
 	uint32_t mod_start, mod_end, string, reserved;
@@ -35,7 +50,15 @@ struct multiboot_mod {
 struct multiboot_info {
 	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
 	uint32_t mods_count, mods_addr, syms[4], mmap_length, mmap_addr;
+	uint32_t drives_length, drives_addr, config_table, boot_loader_name;
 };
+
+/* a memory map entry; size counts the bytes after itself (20) */
+struct multiboot_mmap {
+	uint32_t size;
+	uint64_t base, len;
+	uint32_t type;
+} __attribute__((packed));
 
 static int read_file(const char *path, uint8_t **buf, size_t *len)
 {
@@ -119,7 +142,7 @@ static int multiboot_load_elf(struct vm *vm, const char *path, const uint8_t *im
  * image on (QEMU's load_multiboot puts them after the kernel the same way);
  * they must end below the guest's DMA area.
  */
-static int multiboot_load_mods(struct vm *vm, const char *name, uint64_t at,
+static int multiboot_load_mods(struct vm *vm, const char *name, uint64_t at, uint64_t limit,
 			       const struct multiboot_module *mods, int nr_mods)
 {
 	struct multiboot_mod *list = vm_gpa(vm, MBI_MODS_GPA);
@@ -133,9 +156,9 @@ static int multiboot_load_mods(struct vm *vm, const char *name, uint64_t at,
 		size_t sl = strlen(mods[i].cmdline ? mods[i].cmdline : "") + 1;
 
 		at = (at + 0xfff) & ~0xfffull;
-		if (at + mods[i].len > VIRQ_DMA_GPA || str + sl > MBI_MOD_STRINGS_END) {
-			pr_err("%s: module %d (%zu bytes) does not fit below 0x%x", name, i,
-			       mods[i].len, VIRQ_DMA_GPA);
+		if (at + mods[i].len > limit || str + sl > MBI_MOD_STRINGS_END) {
+			pr_err("%s: module %d (%zu bytes) does not fit below 0x%llx", name, i,
+			       mods[i].len, (unsigned long long)limit);
 			return -E2BIG;
 		}
 		memcpy(vm_gpa(vm, at), mods[i].data, mods[i].len);
@@ -149,20 +172,43 @@ static int multiboot_load_mods(struct vm *vm, const char *name, uint64_t at,
 	return 0;
 }
 
+/* RAM from 0 to the EBDA, the BIOS area reserved, RAM from 1 MiB to the end */
+static uint32_t multiboot_write_mmap(struct vm *vm)
+{
+	const struct multiboot_mmap map[] = {
+		{ 20, 0, MBI_EBDA_GPA, 1 },
+		{ 20, MBI_EBDA_GPA, 0xa0000u - MBI_EBDA_GPA, 2 },
+		{ 20, MBI_BIOS_GPA, 0x100000u - MBI_BIOS_GPA, 2 },
+		{ 20, 0x100000u, vm->ram_size - 0x100000u, 1 },
+	};
+
+	memcpy(vm_gpa(vm, MBI_MMAP_GPA), map, sizeof(map));
+	return (uint32_t)sizeof(map);
+}
+
+/*
+ * What QEMU's load_multiboot and its option ROM (pc-bios/optionrom/
+ * multiboot.S) give: flags MEMORY, BOOT_DEVICE (0x8000ffff), CMDLINE,
+ * MODULES, MMAP, BOOTLOADER; mem_lower from int 0x12 (639 under SeaBIOS),
+ * mem_upper the KiB of RAM from 1 MiB to the first hole, the e820 map.
+ */
 static void multiboot_write_info(struct vm *vm, const char *cmdline, int nr_mods)
 {
 	struct multiboot_info *mbi = vm_gpa(vm, VIRQ_MBINFO_GPA);
 
 	memset(mbi, 0, sizeof(*mbi));
-	mbi->flags = MBI_FLAG_MEM | MBI_FLAG_CMDLINE;
-	mbi->mem_lower = 640;
+	mbi->flags = MBI_FLAG_MEM | MBI_FLAG_BOOT_DEVICE | MBI_FLAG_CMDLINE | MBI_FLAG_MODS |
+		     MBI_FLAG_MMAP | MBI_FLAG_BOOTLOADER;
+	mbi->mem_lower = MBI_EBDA_GPA >> 10;
 	mbi->mem_upper = (uint32_t)((vm->ram_size - 0x100000) >> 10);
+	mbi->boot_device = 0x8000ffff;
 	mbi->cmdline = VIRQ_CMDLINE_GPA;
-	if (nr_mods) {
-		mbi->flags |= MBI_FLAG_MODS;
-		mbi->mods_count = (uint32_t)nr_mods;
-		mbi->mods_addr = MBI_MODS_GPA;
-	}
+	mbi->mods_count = (uint32_t)nr_mods;
+	mbi->mods_addr = MBI_MODS_GPA;
+	mbi->mmap_addr = MBI_MMAP_GPA;
+	mbi->mmap_length = multiboot_write_mmap(vm);
+	mbi->boot_loader_name = MBI_LOADER_GPA;
+	memcpy(vm_gpa(vm, MBI_LOADER_GPA), MBI_LOADER_NAME, sizeof(MBI_LOADER_NAME));
 	snprintf(vm_gpa(vm, VIRQ_CMDLINE_GPA), VIRQ_CMDLINE_MAX, "%s", cmdline);
 }
 
@@ -199,22 +245,34 @@ static int multiboot_set_bsp(struct vm *vm, uint32_t entry)
 				 entry);
 }
 
-int multiboot_load_image(struct vm *vm, const char *name, const uint8_t *img, size_t len,
-			 const char *cmdline, const struct multiboot_module *mods, int nr_mods)
+int multiboot_load(struct vm *vm, const char *name, const uint8_t *img, size_t len,
+		   const char *cmdline, const struct multiboot_module *mods, int nr_mods,
+		   uint64_t mods_limit)
 {
 	uint64_t end = 0;
 	uint32_t entry;
 	int r;
 
+	if (strlen(cmdline) >= VIRQ_CMDLINE_MAX) {
+		pr_err("%s: the command line has %zu bytes, at most %u", name, strlen(cmdline),
+		       VIRQ_CMDLINE_MAX - 1);
+		return -E2BIG;
+	}
 	r = multiboot_check_header(name, img, len);
 	if (!r)
 		r = multiboot_load_elf(vm, name, img, len, &entry, &end);
 	if (!r)
-		r = multiboot_load_mods(vm, name, end, mods, nr_mods);
+		r = multiboot_load_mods(vm, name, end, mods_limit, mods, nr_mods);
 	if (r < 0)
 		return r;
 	multiboot_write_info(vm, cmdline, nr_mods);
 	return multiboot_set_bsp(vm, entry);
+}
+
+int multiboot_load_image(struct vm *vm, const char *name, const uint8_t *img, size_t len,
+			 const char *cmdline, const struct multiboot_module *mods, int nr_mods)
+{
+	return multiboot_load(vm, name, img, len, cmdline, mods, nr_mods, VIRQ_DMA_GPA);
 }
 
 int multiboot_read_file(const char *path, uint8_t **img, size_t *len)

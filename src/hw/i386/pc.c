@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pc.c - the board: which fixed devices a VM has, in realize order. An
- * explicit list, as kvmtool's dev_init levels but without constructors:
- * the console, QEMU's isa-debug-exit, the test guest's report ports.
+ * explicit list, as kvmtool's dev_init levels but without constructors.
+ * Two boards: a scenario's (the console, QEMU's isa-debug-exit, the test
+ * guest's report ports) and a test kernel's under 'virq boot', which gets
+ * what QEMU's "-machine pc -kernel K -device pc-testdev -device
+ * isa-debug-exit,iobase=0xf4,iosize=4" gives such a kernel: COM1, fw_cfg,
+ * the in-kernel PIT, pc-testdev, isa-debug-exit.
  */
 #include "pc.h"
 #include "../../vmm/util.h"
@@ -13,31 +17,52 @@ static const struct device_type *const pc_devices[] = {
 	&testdev_device,
 };
 
+static const struct device_type *const pc_test_devices[] = {
+	&serial_device,
+	&fw_cfg_device,
+	&kvm_pit_device,
+	&pc_testdev_device,
+	&debugexit_device,
+};
+
 _Static_assert(ARRAY_SIZE(pc_devices) <= PC_MAX_DEVICES, "PC_MAX_DEVICES");
+_Static_assert(ARRAY_SIZE(pc_test_devices) <= PC_MAX_DEVICES, "PC_MAX_DEVICES");
 
 void pc_board_unrealize(struct pc_board *pc)
 {
 	while (pc->nr_realized > 0) {
 		int i = --pc->nr_realized;
 
-		if (pc_devices[i]->unrealize)
-			pc_devices[i]->unrealize(pc->vm, pc->state[i]);
+		if (pc->devices[i]->unrealize)
+			pc->devices[i]->unrealize(pc->vm, pc->state[i]);
 		pc->state[i] = NULL;
 	}
 }
 
-int pc_board_realize(struct pc_board *pc, struct vm *vm)
+static int pc_board_realize_list(struct pc_board *pc, struct vm *vm,
+				 const struct device_type *const *devices, int n)
 {
 	pc->vm = vm;
-	for (int i = 0; i < (int)ARRAY_SIZE(pc_devices); i++) {
-		int r = pc_devices[i]->realize(vm, &pc->state[i]);
+	pc->devices = devices;
+	for (int i = 0; i < n; i++) {
+		int r = devices[i]->realize(vm, &pc->state[i]);
 
 		if (r < 0) {
-			pr_err("device %s: realize failed", pc_devices[i]->name);
+			pr_err("device %s: realize failed", devices[i]->name);
 			pc_board_unrealize(pc);
 			return r;
 		}
 		pc->nr_realized = i + 1;
 	}
 	return 0;
+}
+
+int pc_board_realize(struct pc_board *pc, struct vm *vm)
+{
+	return pc_board_realize_list(pc, vm, pc_devices, (int)ARRAY_SIZE(pc_devices));
+}
+
+int pc_test_board_realize(struct pc_board *pc, struct vm *vm)
+{
+	return pc_board_realize_list(pc, vm, pc_test_devices, (int)ARRAY_SIZE(pc_test_devices));
 }

@@ -21,12 +21,16 @@ struct device_type {
 extern const struct device_type serial_device;		/* hw/char/serial.c */
 extern const struct device_type debugexit_device;	/* hw/misc/debugexit.c */
 extern const struct device_type testdev_device;		/* hw/misc/virq-testdev.c */
+extern const struct device_type fw_cfg_device;		/* hw/nvram/fw_cfg.c */
+extern const struct device_type kvm_pit_device;		/* hw/i386/kvm-i8254.c */
+extern const struct device_type pc_testdev_device;	/* hw/misc/pc-testdev.c */
 
 #define PC_MAX_DEVICES	8
 
 /* one VM's board; zeroed before realize */
 struct pc_board {
 	struct vm *vm;
+	const struct device_type *const *devices;	/* the list realized */
 	void *state[PC_MAX_DEVICES];	/* each device's, by its place in the list */
 	int nr_realized;
 };
@@ -34,6 +38,8 @@ struct pc_board {
 /* pc_board_realize - every board device, in order; on failure the ones done
  * are unrealized in reverse. 0 or -errno (reported). No vCPU may run. */
 int pc_board_realize(struct pc_board *pc, struct vm *vm);
+/* pc_test_board_realize - the same for a test kernel's board ('virq boot') */
+int pc_test_board_realize(struct pc_board *pc, struct vm *vm);
 /* pc_board_unrealize - the realized ones in reverse; again is a no-op. No vCPU may run. */
 void pc_board_unrealize(struct pc_board *pc);
 
