@@ -62,6 +62,10 @@ $(eval $(call unit_test,qemu_run,$(addprefix $(UNIT_SRCDIR)/src/,scenario/guest-
 	trace/steps.c trace/ftrace-line.c trace/accept.c scenario/guest-results.h \
 	scenario/program.h trace/results.h trace/steps.h trace/accept.h guest/virq-prog.h)))
 
+$(eval $(call unit_test,intx,$(addprefix $(UNIT_SRCDIR)/src/,hw/isa/lpc_ich9.c hw/i386/kvm-ioapic.c \
+	vmm/kvm.c vmm/util.c trace/trace.c ../tests/unit/fake-kvm.h hw/isa/lpc_ich9.h \
+	hw/i386/kvm-ioapic.h guest/ioapic-rte.h vmm/kvm.h vmm/sysops.h trace/trace.h)))
+
 .PHONY: unit-build check-unit
 unit-build: $(UNIT_TESTS) $(UNIT_ASAN_TESTS)
 
