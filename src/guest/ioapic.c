@@ -59,20 +59,37 @@ uint32_t level_ack_op(const volatile uint32_t *arg)
 	l->every = 0;		/* the handler ignores it while it changes */
 	barrier();
 	l->gsi = arg[1];
+	l->flags = arg[3];
 	l->since = 0;
 	barrier();
 	l->every = arg[2];
 	return VIRQ_ST_OK;
 }
 
-/* in the handler, interrupts off, before the EOI */
-void level_ack(uint32_t vec)
+/*
+ * In the handler, interrupts off, before the EOI. Returns whether the
+ * handler EOIs: one deferring it leaves the vector in the LAPIC's ISR (and
+ * a level entry's Remote IRR set) until VIRQ_OP_EOI; the mailbox vector
+ * 0xf0 has a higher priority class than any the scenarios give a line, so
+ * commands still get through meanwhile.
+ */
+int level_ack(uint32_t vec)
 {
 	struct virq_level_ack *l = &SHARED->level[vec];
 
-	if (!l->every || ++l->since < l->every)
-		return;
-	outl(VIRQ_PORT_INTX_ACK, l->gsi);
-	l->since = 0;
-	l->acks++;
+	if (l->every && ++l->since >= l->every) {
+		outl(VIRQ_PORT_INTX_ACK, l->gsi);
+		l->since = 0;
+		l->acks++;
+	}
+	if (!(l->flags & VIRQ_LEVEL_DEFER_EOI))
+		return 1;
+	l->deferred++;
+	return 0;
+}
+
+uint32_t eoi_op(void)
+{
+	lapic_eoi();
+	return VIRQ_ST_OK;
 }

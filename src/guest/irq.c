@@ -44,8 +44,8 @@ void irq_handle(struct trap_frame *f, uint32_t cpu)
 	e->seq1 = seq + 1;
 
 	/* a level interrupt: the device is acked before the EOI, or it re-delivers */
-	level_ack(vec);
-	lapic_eoi();
+	if (level_ack(vec))
+		lapic_eoi();
 }
 
 /*

@@ -82,9 +82,12 @@ enum virq_op {
 				 * through IOREGSEL/IOWIN, high first -> result = the
 				 * low dword read back */
 	VIRQ_OP_IOAPIC_READ,	/* arg0 pin -> result = the RTE's low dword */
-	VIRQ_OP_LEVEL_ACK,	/* arg0 vector, arg1 GSI, arg2 every (0 = never): the
-				 * handler of vector acks GSI's line on every N-th
-				 * interrupt, before its EOI (virq_level_ack) */
+	VIRQ_OP_LEVEL_ACK,	/* arg0 vector, arg1 GSI, arg2 every (0 = never), arg3
+				 * flags (VIRQ_LEVEL_DEFER_EOI): the handler of vector
+				 * acks GSI's line on every N-th interrupt, before its
+				 * EOI (virq_level_ack) */
+	VIRQ_OP_EOI,		/* a LAPIC EOI now: ends the interrupt a deferring
+				 * handler left in service */
 	VIRQ_OP_MAX,
 };
 
@@ -155,9 +158,13 @@ struct virq_pci_dev {
  * them), writing gsi to VIRQ_PORT_INTX_ACK before the EOI; so one
  * assertion gives exactly N interrupts, the last N - 1 re-deliveries.
  */
+#define VIRQ_LEVEL_DEFER_EOI	1u	/* no EOI in the handler: VIRQ_OP_EOI ends it */
+
 struct virq_level_ack {
 	uint32_t gsi;			/* VMM (by VIRQ_OP_LEVEL_ACK) */
 	uint32_t every;			/* 0: never ack (an edge, or the host lowers it) */
+	uint32_t flags;			/* VIRQ_LEVEL_* */
+	volatile uint32_t deferred;	/* guest: interrupts whose EOI it left to VIRQ_OP_EOI */
 	volatile uint32_t since;	/* guest: interrupts since the last ack */
 	volatile uint32_t acks;		/* guest: acks written */
 };
