@@ -260,7 +260,7 @@ uint32_t virtq_add(const volatile uint32_t *arg, uint32_t *result);
 uint32_t ioapic_write_op(const volatile uint32_t *arg, uint32_t *result);
 uint32_t ioapic_read_op(const volatile uint32_t *arg, uint32_t *result);
 uint32_t level_ack_op(const volatile uint32_t *arg);
-int level_ack(uint32_t vec);
+int level_ack(uint32_t vec, uint32_t cpu);
 uint32_t eoi_op(void);
 uint32_t nvme_sqe(const volatile uint32_t *arg);
 

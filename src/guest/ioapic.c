@@ -73,11 +73,13 @@ uint32_t level_ack_op(const volatile uint32_t *arg)
  * 0xf0 has a higher priority class than any the scenarios give a line, so
  * commands still get through meanwhile.
  */
-int level_ack(uint32_t vec)
+int level_ack(uint32_t vec, uint32_t cpu)
 {
 	struct virq_level_ack *l = &SHARED->level[vec];
 
 	if (l->every && ++l->since >= l->every) {
+		l->acked_cpu = cpu;
+		l->acked_at = SHARED->counts[cpu][vec];
 		outl(VIRQ_PORT_INTX_ACK, l->gsi);
 		l->since = 0;
 		l->acks++;

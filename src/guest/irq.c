@@ -44,7 +44,7 @@ void irq_handle(struct trap_frame *f, uint32_t cpu)
 	e->seq1 = seq + 1;
 
 	/* a level interrupt: the device is acked before the EOI, or it re-delivers */
-	if (level_ack(vec))
+	if (level_ack(vec, cpu))
 		lapic_eoi();
 }
 

@@ -167,6 +167,10 @@ struct virq_level_ack {
 	volatile uint32_t deferred;	/* guest: interrupts whose EOI it left to VIRQ_OP_EOI */
 	volatile uint32_t since;	/* guest: interrupts since the last ack */
 	volatile uint32_t acks;		/* guest: acks written */
+	volatile uint32_t acked_cpu;	/* guest: the CPU of the last ack, ... */
+	volatile uint32_t acked_at;	/* ... and its counts[][vector] then: any
+					 * interrupt after it while the line stays
+					 * down is a duplicate */
 };
 
 struct virq_shared {

@@ -68,6 +68,8 @@ struct run_obj {
 	int assert_target;		/* index in target_*[], -1: none (masked, no pin) */
 	bool assert_delivered;		/* the guest took the current assertion */
 	uint64_t delivered, dropped;	/* assertions: reached the guest / lowered unseen */
+	uint64_t acks_seen;		/* the line's acks already checked for duplicates */
+	uint64_t duplicates;		/* interrupts taken while it was down after an ack */
 };
 
 /* one row of the per-vector table: a route (irqfd) or a KVM_SIGNAL_MSI target */
