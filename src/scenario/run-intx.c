@@ -210,6 +210,45 @@ static void line_count_duplicates(struct run *run, struct run_obj *o)
 		o->duplicates += now - h->acked_at;
 }
 
+struct ack_wait {
+	int gsi;
+	uint64_t acked;
+};
+
+static bool ack_reached(struct run *run, void *arg)
+{
+	struct ack_wait *w = arg;
+	struct intx_line l;
+
+	intx_line_get(&run->intx, w->gsi, &l);
+	return l.st.acked > w->acked || !l.level;
+}
+
+/*
+ * After the first interrupt, the handler that acks the line on its N-th
+ * ends the assertion; the next step may raise it again only then (else it
+ * would find the line still up and raise nothing). The re-deliveries in
+ * between are the kernel's (KVM_IRQ_LINE) or the resampler's: one that
+ * never comes is lost. A plain irqfd's level entry never re-delivers and a
+ * deferred EOI holds the next one back: no wait for those.
+ */
+static int line_wait_ack(struct run *run, const struct sc_step *st, struct run_obj *o,
+			 unsigned int tmo)
+{
+	const struct virq_level_ack *h = line_handler(run, o);
+	struct ack_wait w = { .gsi = o->gsi, .acked = o->acks_at_raise };
+	int r;
+
+	if (!h || (h->flags & VIRQ_LEVEL_DEFER_EOI) ||
+	    intx_line_path(&run->intx, o->gsi) == INTX_PATH_IRQFD)
+		return 0;
+	r = run_poll(run, ack_reached, &w, tmo);
+	if (r == -ETIMEDOUT)
+		run_fail(run, st, "lost interrupt: line %s (GSI %d) taken %u of the %u times its handler acks it on, then no re-delivery within %u ms",
+			 obj_name(run, st), o->gsi, h->since, h->every, tmo);
+	return r;
+}
+
 /*
  * The wait for an assertion's first interrupt, as for an MSI: none if the
  * entry (rte, as it was before the assertion) is masked or a level
@@ -231,9 +270,10 @@ static int line_wait_first(struct run *run, const struct sc_step *st, struct run
 			 obj_name(run, st), o->gsi, o->target_vcpu[t], o->target_vector[t], tmo);
 		return r;
 	}
-	if (r == 0)
-		o->assert_delivered = true;
-	return r;
+	if (r < 0)
+		return r;
+	o->assert_delivered = true;
+	return line_wait_ack(run, st, o, tmo);
 }
 
 static void line_note_status(struct run *run, struct run_obj *o)
@@ -244,6 +284,7 @@ static void line_note_status(struct run *run, struct run_obj *o)
 /* line NAME high: a new assertion, waited for if it can be delivered */
 static int line_raise(struct run *run, const struct sc_step *st, struct run_obj *o)
 {
+	struct intx_line l;
 	uint64_t rte;
 	int t = line_target(run, o, obj_name(run, st), &rte);
 	uint32_t base = target_count(run, o, t);
@@ -255,6 +296,7 @@ static int line_raise(struct run *run, const struct sc_step *st, struct run_obj 
 		return -EINVAL;
 	}
 	line_count_duplicates(run, o);
+	intx_line_get(&run->intx, o->gsi, &l);
 	r = intx_line_set(&run->intx, o->gsi, 1, &run->line_status);
 	if (r < 0)
 		return r;
@@ -264,6 +306,7 @@ static int line_raise(struct run *run, const struct sc_step *st, struct run_obj 
 	o->assert_target = t;
 	o->assert_base = base;
 	o->assert_delivered = false;
+	o->acks_at_raise = l.st.acked;
 	return line_wait_first(run, st, o, rte);
 }
 
