@@ -211,40 +211,56 @@ static void line_count_duplicates(struct run *run, struct run_obj *o)
 }
 
 struct ack_wait {
-	int gsi;
-	uint64_t acked;
+	struct run *run;
+	int gsi, pin;
+	uint64_t acked, resamples;	/* what the assertion must pass */
+	bool resample;
 };
 
+/* acked, and the acking interrupt's EOI done: its resample read, or Remote IRR clear */
 static bool ack_reached(struct run *run, void *arg)
 {
 	struct ack_wait *w = arg;
+	struct kvm_ioapic_state io;
 	struct intx_line l;
 
 	intx_line_get(&run->intx, w->gsi, &l);
-	return l.st.acked > w->acked || !l.level;
+	if (l.st.acked <= w->acked && l.level)
+		return false;
+	if (w->resample)
+		return l.st.resamples >= w->resamples;
+	return w->pin < 0 || kvm_ioapic_get(&run->vm.kvm, &io) < 0 ||
+	       !ioapic_rte_remote_irr(io.redirtbl[w->pin].bits);
 }
 
 /*
  * After the first interrupt, the handler that acks the line on its N-th
- * ends the assertion; the next step may raise it again only then (else it
- * would find the line still up and raise nothing). The re-deliveries in
- * between are the kernel's (KVM_IRQ_LINE) or the resampler's: one that
- * never comes is lost. A plain irqfd's level entry never re-delivers and a
- * deferred EOI holds the next one back: no wait for those.
+ * ends the assertion, and its EOI completes it; the next step may raise
+ * the line again only then. Sooner, it would find the line still up and
+ * raise nothing, or (resampler) raise it while the kernel still holds the
+ * last one, which the coming EOI's resample then has to re-assert: right,
+ * but not the count a scenario can state. The re-deliveries in between
+ * are the kernel's (KVM_IRQ_LINE) or the resampler's, N - 1 of them and N
+ * resamples: one that never comes is lost. A plain irqfd's level entry
+ * never re-delivers and a deferred EOI holds the next one back: no wait
+ * for those.
  */
 static int line_wait_ack(struct run *run, const struct sc_step *st, struct run_obj *o,
 			 unsigned int tmo)
 {
 	const struct virq_level_ack *h = line_handler(run, o);
-	struct ack_wait w = { .gsi = o->gsi, .acked = o->acks_at_raise };
+	enum intx_path path = intx_line_path(&run->intx, o->gsi);
+	struct ack_wait w = { .gsi = o->gsi, .pin = kvm_pc_gsi_to_ioapic_pin(o->gsi),
+			      .acked = o->acks_at_raise,
+			      .resample = path == INTX_PATH_IRQFD_RESAMPLE };
 	int r;
 
-	if (!h || (h->flags & VIRQ_LEVEL_DEFER_EOI) ||
-	    intx_line_path(&run->intx, o->gsi) == INTX_PATH_IRQFD)
+	if (!h || (h->flags & VIRQ_LEVEL_DEFER_EOI) || path == INTX_PATH_IRQFD)
 		return 0;
+	w.resamples = o->resamples_at_raise + h->every;
 	r = run_poll(run, ack_reached, &w, tmo);
 	if (r == -ETIMEDOUT)
-		run_fail(run, st, "lost interrupt: line %s (GSI %d) taken %u of the %u times its handler acks it on, then no re-delivery within %u ms",
+		run_fail(run, st, "lost interrupt: line %s (GSI %d) taken %u of the %u times its handler acks it on, its EOI not seen within %u ms",
 			 obj_name(run, st), o->gsi, h->since, h->every, tmo);
 	return r;
 }
@@ -307,6 +323,7 @@ static int line_raise(struct run *run, const struct sc_step *st, struct run_obj 
 	o->assert_base = base;
 	o->assert_delivered = false;
 	o->acks_at_raise = l.st.acked;
+	o->resamples_at_raise = l.st.resamples;
 	return line_wait_first(run, st, o, rte);
 }
 

@@ -69,7 +69,8 @@ struct run_obj {
 	bool assert_delivered;		/* the guest took the current assertion */
 	uint64_t delivered, dropped;	/* assertions: reached the guest / lowered unseen */
 	uint64_t acks_seen;		/* the line's acks already checked for duplicates */
-	uint64_t acks_at_raise;		/* its acks when the current assertion began */
+	uint64_t acks_at_raise;		/* its acks and resamples when the current */
+	uint64_t resamples_at_raise;	/* ... assertion began */
 	uint64_t duplicates;		/* interrupts taken while it was down after an ack */
 };
 
