@@ -40,9 +40,11 @@ static enum intx_path line_path(const struct intx_line *l)
 static int line_trigger(struct intx_lines *x, struct intx_line *l, int gsi)
 {
 	uint64_t one = 1;
-	ssize_t r = intx_sys(x)->write(intx_sys(x)->priv, l->trigger_fd, &one, sizeof(one));
+	ssize_t r;
 
+	/* the mark first: the kernel's inject may run before write() returns */
 	trace_event("event_notifier_set", "fd=%d gsi=%d", l->trigger_fd, gsi);
+	r = intx_sys(x)->write(intx_sys(x)->priv, l->trigger_fd, &one, sizeof(one));
 	if (r < 0)
 		return (int)r;
 	l->st.triggers++;
