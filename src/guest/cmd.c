@@ -71,6 +71,14 @@ static uint32_t run_op(volatile struct virq_mailbox *mb, uint32_t *result)
 		return virtq_add(mb->arg, result);
 	case VIRQ_OP_NVME_SQE:
 		return nvme_sqe(mb->arg);
+	case VIRQ_OP_IOAPIC_WRITE:
+		return ioapic_write_op(mb->arg, result);
+	case VIRQ_OP_IOAPIC_READ:
+		return ioapic_read_op(mb->arg, result);
+	case VIRQ_OP_LEVEL_ACK:
+		return level_ack_op(mb->arg);
+	case VIRQ_OP_EOI:
+		return eoi_op();
 	case VIRQ_OP_EXIT:
 		exit_port(addr);
 		return VIRQ_ST_OK;

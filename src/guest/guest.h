@@ -255,6 +255,13 @@ static inline volatile uint32_t *msix_entry(const struct virq_pci_dev *d, uint32
 	return (volatile uint32_t *)(d->msix_table + i * MSIX_ENTRY_SIZE);
 }
 uint32_t virtq_add(const volatile uint32_t *arg, uint32_t *result);
+
+/* ioapic.c: mailbox ops, and the level handler's ack */
+uint32_t ioapic_write_op(const volatile uint32_t *arg, uint32_t *result);
+uint32_t ioapic_read_op(const volatile uint32_t *arg, uint32_t *result);
+uint32_t level_ack_op(const volatile uint32_t *arg);
+int level_ack(uint32_t vec, uint32_t cpu);
+uint32_t eoi_op(void);
 uint32_t nvme_sqe(const volatile uint32_t *arg);
 
 #endif /* __ASSEMBLER__ */

@@ -20,7 +20,7 @@ GUEST_LDFLAGS := -m elf_i386 -T $(GUEST_DIR)/guest.ld --build-id=none \
 	-z noexecstack
 
 GUEST_SRCS := $(addprefix $(GUEST_DIR)/, entry.S trampoline.S idt.S \
-	idt.c irq.c apic.c serial.c lib.c cmd.c pci.c virtq.c nvme.c \
+	idt.c irq.c apic.c ioapic.c serial.c lib.c cmd.c pci.c virtq.c nvme.c \
 	selftest.c selftest-dev.c selftest-msix.c prog.c prog-virtio.c prog-nvme.c \
 	main.c)
 # idt.S and idt.c both exist: keep the source suffix in the object name

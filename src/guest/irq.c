@@ -43,7 +43,9 @@ void irq_handle(struct trap_frame *f, uint32_t cpu)
 	barrier();
 	e->seq1 = seq + 1;
 
-	lapic_eoi();
+	/* a level interrupt: the device is acked before the EOI, or it re-delivers */
+	if (level_ack(vec, cpu))
+		lapic_eoi();
 }
 
 /*

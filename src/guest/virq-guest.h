@@ -54,6 +54,9 @@
 #define VIRQ_PORT_EXIT		0xf4	/* isa-debug-exit: status (code << 1) | 1 */
 #define VIRQ_PORT_ONLINE	0x700	/* outl: APIC id of a CPU now online */
 #define VIRQ_PORT_DONE		0x704	/* outl: APIC id that finished a command */
+#define VIRQ_PORT_INTX_ACK	0x708	/* outl: GSI: the driver acks its device, which
+					 * lowers that INTx line (as a status read that
+					 * clears it would) */
 
 #define VIRQ_VEC_MAILBOX	0xf0	/* VMM -> guest: a command is waiting */
 #define VIRQ_VEC_SPURIOUS	0xff	/* SVR spurious vector, never EOIed */
@@ -75,6 +78,16 @@ enum virq_op {
 	VIRQ_OP_NVME_SQE,	/* arg0 SQE gpa, arg1 CDW0 (opcode | cid << 16), arg2 NSID,
 				 * arg3 PRP1, arg4 CDW10, arg5 CDW11, arg6 CDW12: a 64-byte
 				 * submission queue entry, the other dwords zero */
+	VIRQ_OP_IOAPIC_WRITE,	/* arg0 pin, arg1 RTE low dword, arg2 high dword: written
+				 * through IOREGSEL/IOWIN, high first -> result = the
+				 * low dword read back */
+	VIRQ_OP_IOAPIC_READ,	/* arg0 pin -> result = the RTE's low dword */
+	VIRQ_OP_LEVEL_ACK,	/* arg0 vector, arg1 GSI, arg2 every (0 = never), arg3
+				 * flags (VIRQ_LEVEL_DEFER_EOI): the handler of vector
+				 * acks GSI's line on every N-th interrupt, before its
+				 * EOI (virq_level_ack) */
+	VIRQ_OP_EOI,		/* a LAPIC EOI now: ends the interrupt a deferring
+				 * handler left in service */
 	VIRQ_OP_MAX,
 };
 
@@ -137,6 +150,29 @@ struct virq_pci_dev {
 #define VIRQ_DMA_SIZE		0x00200000u
 #define VIRQ_DMA_PER_DEV	0x00010000u	/* the n-th device line's slice: + n * this */
 
+/*
+ * A level-triggered interrupt's handler, as a driver's: the line stays
+ * asserted until the driver acks its device, and KVM's IOAPIC delivers
+ * again at the EOI of every interrupt taken while it still is. The handler
+ * of a vector with every = N acks on its N-th interrupt (since counts
+ * them), writing gsi to VIRQ_PORT_INTX_ACK before the EOI; so one
+ * assertion gives exactly N interrupts, the last N - 1 re-deliveries.
+ */
+#define VIRQ_LEVEL_DEFER_EOI	1u	/* no EOI in the handler: VIRQ_OP_EOI ends it */
+
+struct virq_level_ack {
+	uint32_t gsi;			/* VMM (by VIRQ_OP_LEVEL_ACK) */
+	uint32_t every;			/* 0: never ack (an edge, or the host lowers it) */
+	uint32_t flags;			/* VIRQ_LEVEL_* */
+	volatile uint32_t deferred;	/* guest: interrupts whose EOI it left to VIRQ_OP_EOI */
+	volatile uint32_t since;	/* guest: interrupts since the last ack */
+	volatile uint32_t acks;		/* guest: acks written */
+	volatile uint32_t acked_cpu;	/* guest: the CPU of the last ack, ... */
+	volatile uint32_t acked_at;	/* ... and its counts[][vector] then: any
+					 * interrupt after it while the line stays
+					 * down is a duplicate */
+};
+
 struct virq_shared {
 	volatile uint32_t magic;	/* guest: VIRQ_SHARED_MAGIC once the BSP is up */
 	volatile uint32_t ncpus;	/* guest: CPUs asked for on the command line */
@@ -150,6 +186,7 @@ struct virq_shared {
 	struct virq_mailbox mbox[VIRQ_GUEST_MAX_CPUS];
 	struct virq_pci_dev pci[VIRQ_PCI_MAX_DEVS];
 	volatile uint32_t counts[VIRQ_GUEST_MAX_CPUS][256];	/* [apic id][vector] */
+	struct virq_level_ack level[256];			/* by vector */
 };
 
 struct virq_log_ent {

@@ -3,7 +3,8 @@
  * names.c - the names a scenario gives its routes, ioeventfds and devices.
  * A step defines a name; later steps use it, as the step table says
  * (enum name_use). "route NAME release" and "ioeventfd NAME remove" retire
- * one, which may then be defined again; a device is never retired.
+ * one, which may then be defined again; a device or a line never is. An
+ * irqfd step takes a route or a line.
  */
 #include <ctype.h>
 #include <string.h>
@@ -22,12 +23,16 @@ static const struct {
 	[N_ANY_IOEVENTFD] = { SC_KIND_IOEVENTFD, false, true },
 	[N_NEW_DEVICE] = { SC_KIND_DEVICE, true, false },
 	[N_DEVICE] = { SC_KIND_DEVICE, false, false },
+	[N_NEW_LINE] = { SC_KIND_LINE, true, false },
+	[N_LINE] = { SC_KIND_LINE, false, false },
+	[N_ROUTE_OR_LINE] = { SC_KIND_ROUTE, false, false },	/* or a line: use_name */
 };
 
 static const struct { const char *what, *a, *gone; } kind_info[] = {
 	[SC_KIND_ROUTE] = { "route", "a route", "released" },
 	[SC_KIND_IOEVENTFD] = { "ioeventfd", "an ioeventfd", "removed" },
 	[SC_KIND_DEVICE] = { "device", "a device", "released" },
+	[SC_KIND_LINE] = { "line", "a line", "released" },
 };
 
 static int find_name(const struct scenario *sc, const char *s)
@@ -85,6 +90,12 @@ static int use_name(struct parser *p, enum name_use use, const char *s)
 
 	if (check_name_syntax(p, s))
 		return -1;
+	/* an irqfd binds to a route's GSI or to a line's */
+	if (use == N_ROUTE_OR_LINE && n && n->kind == SC_KIND_LINE)
+		return idx;
+	if (use == N_ROUTE_OR_LINE && n && n->kind != kind)
+		return parse_err(p, "'%s' is %s (line %d), wanted a route or a line", s,
+				 kind_info[n->kind].a, n->line);
 	if (n && n->kind != kind)
 		return parse_err(p, "'%s' is %s (line %d), wanted %s", s, kind_info[n->kind].a,
 				 n->line, kind_info[kind].a);

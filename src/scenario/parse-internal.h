@@ -19,7 +19,8 @@
 
 enum field { F_VCPUS, F_VCPU, F_VECTOR, F_GSI, F_COUNT, F_MS, F_ADDR, F_LEN, F_SIZE,
 	     F_VALUE, F_DATAMATCH, F_DEV, F_INDEX, F_RAISED, F_DELIVERED, F_PENDING, F_DROPPED,
-	     F_HOST };
+	     F_HOST, F_PIN, F_SLOT, F_MASKED, F_EVERY, F_ACKED, F_TAKEN, F_RESAMPLES, F_REASSERTS,
+	     F_LEVEL, F_RESAMPLE, F_DEFER_EOI };
 
 /* what the NAME word (or dev=) of a step must be */
 enum name_use {
@@ -31,6 +32,9 @@ enum name_use {
 	N_ANY_IOEVENTFD,	/* an ioeventfd, removed or not: its count outlives it */
 	N_NEW_DEVICE,		/* unused: a device is never released */
 	N_DEVICE,		/* a device */
+	N_NEW_LINE,		/* unused: a line is never released */
+	N_LINE,			/* a line */
+	N_ROUTE_OR_LINE,	/* a live route or a line: what an irqfd binds to */
 };
 
 struct key_spec {

@@ -134,6 +134,17 @@ static int set_key(struct parser *p, const struct key_spec *ks, const char *s,
 	case F_DELIVERED: st->delivered = v; break;
 	case F_PENDING:	st->pending = v; break;
 	case F_DROPPED:	st->dropped = v; break;
+	case F_PIN:	st->pin = v; break;
+	case F_SLOT:	st->slot = v; break;
+	case F_MASKED:	st->masked = v; break;
+	case F_EVERY:	st->every = v; break;
+	case F_ACKED:	st->acked = v; break;
+	case F_TAKEN:	st->taken = v; break;
+	case F_RESAMPLES: st->resamples = v; break;
+	case F_REASSERTS: st->reasserts = v; break;
+	case F_LEVEL:	st->level = v; break;
+	case F_RESAMPLE: st->value = v; break;
+	case F_DEFER_EOI: st->defer_eoi = v; break;
 	}
 	return 0;
 }
@@ -204,7 +215,29 @@ static int parse_keys(struct parser *p, const struct step_kind *k, char **w, int
 	return 0;
 }
 
-/* the placeholder words: NAME, N (expect commits/routes), RESULT */
+/* expect status: "ignored" (-1), "coalesced" (0) or N > 0 vCPUs, as kvm_set_irq returns */
+static int parse_status(struct parser *p, const char *s, struct sc_step *st)
+{
+	uint64_t v;
+
+	if (!strcmp(s, "ignored")) {
+		st->status = -1;
+		return 0;
+	}
+	if (!strcmp(s, "coalesced")) {
+		st->status = 0;
+		return 0;
+	}
+	if (!isdigit((unsigned char)s[0]))
+		return parse_err(p, "unknown status '%s': wanted ignored, coalesced or a vCPU count",
+				 s);
+	if (parse_num(p, "status", s, 1, 255, false, &v))
+		return -1;
+	st->status = (int)v;
+	return 0;
+}
+
+/* the placeholder words: NAME, N (expect commits/routes), RESULT, STATUS */
 static int parse_positionals(struct parser *p, const struct step_kind *k, char **w,
 			     struct sc_step *st)
 {
@@ -218,6 +251,9 @@ static int parse_positionals(struct parser *p, const struct step_kind *k, char *
 			if (parse_num(p, k->words[i - 1], w[i], 0, UINT32_MAX, false, &v))
 				return -1;
 			st->count = v;
+		} else if (!strcmp(k->words[i], "STATUS")) {
+			if (parse_status(p, w[i], st))
+				return -1;
 		} else if (!strcmp(k->words[i], "RESULT")) {
 			st->err = sc_errno_parse(w[i]);
 			if (st->err < 0)
@@ -289,6 +325,18 @@ static int check_step(struct parser *p, const struct step_kind *k, struct sc_ste
 	case SC_EXPECT_VECTOR:
 		if (st->raised < 0 && st->delivered < 0 && st->pending < 0 && st->dropped < 0)
 			return parse_err(p, "'expect vector' needs at least one of raised=, delivered=, pending=, dropped=");
+		return 0;
+	case SC_EXPECT_LINE:
+		if (st->raised < 0 && st->acked < 0 && st->taken < 0 && st->resamples < 0 &&
+		    st->reasserts < 0 && st->level < 0)
+			return parse_err(p, "'expect line' needs at least one of raised=, acked=, taken=, resamples=, reasserts=, level=");
+		return 0;
+	case SC_LINE_DEFINE:
+		if ((st->gsi >= 0) == (st->slot >= 0 || st->pin >= 0))
+			return parse_err(p, "'line' needs gsi=, or slot= and pin= (a device's INTx pin through the q35 routing)");
+		if (st->gsi < 0 && (st->slot < 0 || st->pin < 0))
+			return parse_err(p, "'line' with %s= needs %s= too", st->slot < 0 ? "pin" : "slot",
+					 st->slot < 0 ? "slot" : "pin");
 		return 0;
 	default:
 		return 0;
@@ -363,7 +411,9 @@ static int parse_step(struct parser *p, const char *text, char **w, int nw)
 	st = (struct sc_step){ .op = k->op, .line = p->line, .name = -1, .vcpu = -1,
 			       .vector = -1, .gsi = -1, .mmio = k->mmio, .size = 1, .count = 1,
 			       .dev = -1, .index = -1, .raised = -1, .delivered = -1, .dropped = -1,
-			       .pending = -1 };
+			       .pending = -1, .pin = -1, .slot = -1, .masked = -1, .every = -1,
+			       .acked = -1, .taken = -1, .resamples = -1, .reasserts = -1,
+			       .level = -1, .defer_eoi = -1 };
 	memcpy(st.text, text, strnlen(text, SC_TEXT_LEN - 1));
 	n = steps_nr_words(k);
 	if (parse_positionals(p, k, w, &st) || parse_keys(p, k, w + n, nw - n, &st))

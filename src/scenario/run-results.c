@@ -64,6 +64,7 @@ static void fill_vectors(struct results *res, const struct run *run)
 			.guest_vector = v->guest_vector, .vcpu = v->vcpu,
 			.raised = v->raised, .delivered = v->delivered,
 			.pending = v->pending, .coalesced = v->coalesced, .dropped = v->dropped,
+			.taken = v->level ? v->taken : v->delivered,
 		};
 		snprintf(res->vectors[i].device, sizeof(res->vectors[i].device), "%s", v->device);
 		snprintf(res->vectors[i].path, sizeof(res->vectors[i].path), "%s", v->path);

@@ -20,6 +20,7 @@
 #include "../hw/pci/pci.h"
 #include "../trace/results.h"
 #include "../guest/virq-prog.h"
+#include "../hw/misc/intx-lines.h"
 
 /* exit codes of virq run / virq lab run */
 enum {
@@ -55,6 +56,22 @@ struct run_obj {
 	uint32_t len;
 	bool has_datamatch;
 	uint64_t ioev_total;		/* eventfd counts read so far */
+	/* a resampling irqfd (route or line) */
+	int rfd;			/* its resamplefd, -1 if none */
+	uint64_t resamples_total;	/* a route's resamplefd counts read so far */
+	/* line: a device INTx line on GSI gsi (run-intx.c) */
+	bool is_line;
+	int gsi;
+	int nr_targets;			/* the (vCPU, vector) pairs its assertions reached */
+	int target_vcpu[4], target_vector[4];
+	uint32_t assert_base;		/* the target's count when the line went up */
+	int assert_target;		/* index in target_*[], -1: none (masked, no pin) */
+	bool assert_delivered;		/* the guest took the current assertion */
+	uint64_t delivered, dropped;	/* assertions: reached the guest / lowered unseen */
+	uint64_t acks_seen;		/* the line's acks already checked for duplicates */
+	uint64_t acks_at_raise;		/* its acks and resamples when the current */
+	uint64_t resamples_at_raise;	/* ... assertion began */
+	uint64_t duplicates;		/* interrupts taken while it was down after an ack */
 };
 
 /* one row of the per-vector table: a route (irqfd) or a KVM_SIGNAL_MSI target */
@@ -67,6 +84,8 @@ struct run_vector {
 	const char *path;		/* "irqfd", "signal-msi" */
 	uint64_t raised, delivered, pending, coalesced;
 	uint64_t dropped;		/* raised, and nothing will deliver it (vector unused, reset) */
+	bool level;			/* an INTx line: the guest may take one assertion more than once */
+	uint64_t taken;			/* ... the interrupts it took for this row */
 };
 
 #define RUN_MAX_VECTORS	64
@@ -116,6 +135,11 @@ struct run {
 	char gv_owner[256][SC_NAME_LEN + 8];	/* who raises each guest vector */
 	uint64_t t_start, t_end;
 	struct results results;		/* filled by run_scenario at the end */
+	/* the level-triggered half (run-intx.c) */
+	struct intx_lines intx;
+	uint64_t rte[24];		/* each IOAPIC entry as the guest last wrote it */
+	struct gsi_status line_status;	/* the last line step's kernel answers */
+	bool has_line_status;
 	/* --program: the step program the guest runs, the step it is in */
 	struct virq_prog *prog;
 	size_t prog_len;
@@ -164,6 +188,15 @@ void run_device_vectors(struct run *run);
 int run_device_step(struct run *run, const struct sc_step *st);
 /* one device vector's accounting now */
 void run_device_vector(struct run *run, struct run_device *d, unsigned int v, struct run_vector *row);
+
+/* run-intx.c: INTx lines, the guest's IOAPIC, resampling irqfds, probes */
+int run_intx_init(struct run *run);
+void run_intx_destroy(struct run *run);
+bool run_intx_step_is_host(enum sc_op op);
+bool run_intx_handles(const struct run *run, const struct sc_step *st);
+int run_intx_step(struct run *run, const struct sc_step *st);
+bool run_intx_expect(struct run *run, const struct sc_step *st, char *got, size_t n);
+void run_intx_vectors(struct run *run, bool check);	/* rows for the lines; check: their rules */
 
 /* run-results.c: copy what the run produced into run->results (the report's input) */
 void run_results_fill(struct run *run);

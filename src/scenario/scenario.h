@@ -23,6 +23,7 @@ enum sc_kind {
 	SC_KIND_ROUTE,		/* an MSI route (KVMState virq), optionally with an irqfd */
 	SC_KIND_IOEVENTFD,	/* an ioeventfd */
 	SC_KIND_DEVICE,		/* an emulated PCI device (device NAME TYPE) */
+	SC_KIND_LINE,		/* a device INTx line on a GSI (line NAME gsi=G) */
 };
 
 struct sc_name {
@@ -90,6 +91,25 @@ enum sc_op {
 	SC_EXPECT_PENDING,	/* expect pending dev=NAME index=I set|clear */
 	SC_EXPECT_VECTOR,	/* expect vector dev=NAME index=I [raised=N] [delivered=N] [pending=N] [dropped=N] */
 	SC_EXPECT_COMPLETIONS,	/* expect completions dev=NAME count=N   (used ring / CQ entries seen) */
+	/* the level-triggered half (issue 11): INTx lines, the IOAPIC, resampling irqfds */
+	SC_LINE_DEFINE,		/* line NAME gsi=G | line NAME slot=S pin=P  (q35 routing) */
+	SC_LINE_HIGH,		/* line NAME high     the device asserts its INTx */
+	SC_LINE_LOW,		/* line NAME low */
+	SC_LINE_PULSE,		/* line NAME pulse    high, then low */
+	SC_IRQFD_RESAMPLE,	/* irqfd NAME resample  (KVM_IRQFD_FLAG_RESAMPLE, a resamplefd) */
+	SC_PROBE_IRQFD,		/* probe irqfd no-irqchip|split-irqchip [resample=1]  (a scratch VM) */
+	SC_PROBE_IRQ_LINE,	/* probe irq-line no-irqchip|split-irqchip */
+	SC_GUEST_IOAPIC_RTE,	/* guest ioapic pin=N vector=X vcpu=V edge|level [masked=1] */
+	SC_GUEST_IOAPIC_MASK,	/* guest ioapic mask pin=N */
+	SC_GUEST_IOAPIC_UNMASK,	/* guest ioapic unmask pin=N */
+	SC_GUEST_IOAPIC_READ,	/* guest ioapic read pin=N */
+	SC_GUEST_LEVEL_ACK,	/* guest level-ack vector=X gsi=G every=N [defer-eoi=1] */
+	SC_GUEST_EOI,		/* guest eoi [vcpu=C]  (ends a deferred EOI) */
+	SC_EXPECT_REMOTE_IRR,	/* expect remote-irr pin=N set|clear  (KVM_GET_IRQCHIP) */
+	SC_EXPECT_LINE,		/* expect line NAME [raised=] [acked=] [taken=] [resamples=] [reasserts=] [level=] */
+	SC_EXPECT_STATUS_IOAPIC,	/* expect status ioapic STATUS  (the last line step's kvm_set_irq) */
+	SC_EXPECT_STATUS_PIC,	/* expect status pic STATUS */
+	SC_EXPECT_RESAMPLES,	/* expect resamples NAME count=N  (a route's resamplefd) */
 	SC_OP_MAX,
 };
 
@@ -121,6 +141,14 @@ struct sc_step {
 	char host[32];			/* vfio-pci: host=BDF or VENDOR:DEVICE */
 	bool set;			/* expect pending: set (true) or clear */
 	int64_t raised, delivered, pending, dropped;	/* expect vector: -1 if absent */
+	/* lines and the IOAPIC: -1 if absent */
+	int pin;			/* IOAPIC pin (guest ioapic, expect remote-irr); line pin= 1..4 */
+	int slot;			/* line slot= */
+	int masked;			/* guest ioapic masked= */
+	int every;			/* guest level-ack every= */
+	int defer_eoi;			/* guest level-ack defer-eoi= */
+	int64_t acked, taken, resamples, reasserts, level;	/* expect line */
+	int status;			/* expect status: kvm_set_irq's, -1 ignored */
 };
 
 struct scenario {

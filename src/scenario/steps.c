@@ -37,6 +37,7 @@ static const char vfio_pci[] = "vfio-pci";
 #define DEV		{ "dev", F_DEV, 0, 0, REQ }
 #define INDEX		{ "index", F_INDEX, 0, 2047, REQ }	/* an MSI-X vector number */
 #define TALLY(k, f)	{ k, f, 0, UINT32_MAX, OPT }
+#define IOAPIC_PIN	{ "pin", F_PIN, 0, 23, REQ }	/* KVM_IOAPIC_NUM_PINS */
 
 #define W(...)		.words = { __VA_ARGS__ }
 #define HOST		.host = true
@@ -57,8 +58,19 @@ static const struct step_kind kinds[] = {
 	{ SC_COMMIT, W("commit"), HOST },
 	{ SC_ROUTES_COMMIT_RAW, W("routes", "commit-raw"), { COUNT(1, 8192, REQ), VCPU(REQ), VECTOR },
 	  HOST },
-	{ SC_IRQFD_ADD, W("irqfd", "NAME"), .use = N_ROUTE, HOST },
-	{ SC_IRQFD_REMOVE, W("irqfd", "NAME", "remove"), .use = N_ROUTE, HOST },
+	{ SC_IRQFD_ADD, W("irqfd", "NAME"), .use = N_ROUTE_OR_LINE, HOST },
+	{ SC_IRQFD_REMOVE, W("irqfd", "NAME", "remove"), .use = N_ROUTE_OR_LINE, HOST },
+	{ SC_IRQFD_RESAMPLE, W("irqfd", "NAME", "resample"), .use = N_ROUTE_OR_LINE, HOST },
+	{ SC_LINE_DEFINE, W("line", "NAME"),
+	  { { "gsi", F_GSI, 0, 23, OPT }, { "slot", F_SLOT, 0, 31, OPT }, { "pin", F_PIN, 1, 4, OPT } },
+	  .use = N_NEW_LINE },
+	{ SC_LINE_HIGH, W("line", "NAME", "high"), .use = N_LINE, HOST },
+	{ SC_LINE_LOW, W("line", "NAME", "low"), .use = N_LINE, HOST },
+	{ SC_LINE_PULSE, W("line", "NAME", "pulse"), .use = N_LINE, HOST },
+	{ SC_PROBE_IRQFD, W("probe", "irqfd"), { { "resample", F_RESAMPLE, 0, 1, OPT } }, HOST,
+	  .flag = { "no-irqchip", "split-irqchip" } },
+	{ SC_PROBE_IRQ_LINE, W("probe", "irq-line"), HOST,
+	  .flag = { "no-irqchip", "split-irqchip" } },
 	{ SC_SIGNAL, W("signal", "NAME"), { COUNT(1, NR_SIGNALS, OPT) }, .use = N_ROUTE, HOST },
 	{ SC_SIGNAL_MSI, W("msi"), { VCPU(REQ), VECTOR, COUNT(1, NR_SIGNALS, OPT) }, HOST },
 	{ SC_IOEVENTFD_ADD, W("ioeventfd", "NAME", "pio"),
@@ -130,6 +142,26 @@ static const struct step_kind kinds[] = {
 	  { DEV, INDEX, TALLY("raised", F_RAISED), TALLY("delivered", F_DELIVERED),
 	    TALLY("pending", F_PENDING), TALLY("dropped", F_DROPPED) } },
 	{ SC_EXPECT_COMPLETIONS, W("expect", "completions"), { DEV, ECOUNT } },
+	/* vcpu= is the entry's destination; the guest's IOAPIC steps run on vCPU 0 */
+	{ SC_GUEST_IOAPIC_MASK, W("guest", "ioapic", "mask"), { IOAPIC_PIN }, GUEST },
+	{ SC_GUEST_IOAPIC_UNMASK, W("guest", "ioapic", "unmask"), { IOAPIC_PIN }, GUEST },
+	{ SC_GUEST_IOAPIC_READ, W("guest", "ioapic", "read"), { IOAPIC_PIN }, GUEST },
+	{ SC_GUEST_IOAPIC_RTE, W("guest", "ioapic"),
+	  { IOAPIC_PIN, VECTOR, VCPU(REQ), { "masked", F_MASKED, 0, 1, OPT } }, GUEST,
+	  .flag = { "level", "edge" } },
+	{ SC_GUEST_LEVEL_ACK, W("guest", "level-ack"),
+	  { VECTOR, { "gsi", F_GSI, 0, 23, REQ }, { "every", F_EVERY, 0, 1000, REQ },
+	    { "defer-eoi", F_DEFER_EOI, 0, 1, OPT }, VCPU(OPT) }, GUEST },
+	{ SC_GUEST_EOI, W("guest", "eoi"), { VCPU(OPT) }, GUEST },
+	{ SC_EXPECT_REMOTE_IRR, W("expect", "remote-irr"), { IOAPIC_PIN },
+	  .flag = { "set", "clear" } },
+	{ SC_EXPECT_LINE, W("expect", "line", "NAME"),
+	  { TALLY("raised", F_RAISED), TALLY("acked", F_ACKED), TALLY("taken", F_TAKEN),
+	    TALLY("resamples", F_RESAMPLES), TALLY("reasserts", F_REASSERTS),
+	    { "level", F_LEVEL, 0, 1, OPT } }, .use = N_LINE },
+	{ SC_EXPECT_STATUS_IOAPIC, W("expect", "status", "ioapic", "STATUS") },
+	{ SC_EXPECT_STATUS_PIC, W("expect", "status", "pic", "STATUS") },
+	{ SC_EXPECT_RESAMPLES, W("expect", "resamples", "NAME"), { ECOUNT }, .use = N_ROUTE },
 };
 
 static const char *const op_names[SC_OP_MAX + 1] = {
@@ -167,6 +199,18 @@ static const char *const op_names[SC_OP_MAX + 1] = {
 	[SC_GUEST_NVME_INIT] = "guest nvme init",	[SC_GUEST_NVME_READ] = "guest nvme read",
 	[SC_EXPECT_PENDING] = "expect pending",	[SC_EXPECT_VECTOR] = "expect vector",
 	[SC_EXPECT_COMPLETIONS] = "expect completions",
+	[SC_LINE_DEFINE] = "line",		[SC_LINE_HIGH] = "line high",
+	[SC_LINE_LOW] = "line low",		[SC_LINE_PULSE] = "line pulse",
+	[SC_IRQFD_RESAMPLE] = "irqfd resample",	[SC_PROBE_IRQFD] = "probe irqfd",
+	[SC_PROBE_IRQ_LINE] = "probe irq-line",	[SC_GUEST_IOAPIC_RTE] = "guest ioapic",
+	[SC_GUEST_IOAPIC_MASK] = "guest ioapic mask",
+	[SC_GUEST_IOAPIC_UNMASK] = "guest ioapic unmask",
+	[SC_GUEST_IOAPIC_READ] = "guest ioapic read",
+	[SC_GUEST_LEVEL_ACK] = "guest level-ack",	[SC_GUEST_EOI] = "guest eoi",
+	[SC_EXPECT_REMOTE_IRR] = "expect remote-irr",	[SC_EXPECT_LINE] = "expect line",
+	[SC_EXPECT_STATUS_IOAPIC] = "expect status ioapic",
+	[SC_EXPECT_STATUS_PIC] = "expect status pic",
+	[SC_EXPECT_RESAMPLES] = "expect resamples",
 };
 
 static const struct { const char *name; int err; } errnos[] = {

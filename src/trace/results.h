@@ -35,6 +35,8 @@ struct results_vector {
 	char path[16];			/* "irqfd", "signal-msi", "relay" */
 	uint64_t raised, delivered, pending, coalesced;
 	uint64_t dropped;		/* nothing will deliver them: vector unused, pending bit cleared */
+	uint64_t taken;			/* interrupts the guest took for the row: delivered, or
+					 * more for a level line re-delivered while up */
 };
 
 /* user exits of one kind ("io", "mmio", ...), all vCPUs together */

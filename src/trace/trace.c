@@ -33,7 +33,28 @@ const char *const trace_seed_functions[] = {
 	"vfio_msihandler", "vfio_msi_set_vector_signal", "vfio_pci_set_msi_trigger",
 	/* not the seed's: the 5.16-6.16 route filter (trace-compare counts it apart) */
 	"kvm_arch_irqfd_route_changed",
+	/*
+	 * not the seed's: the level-triggered path's EOI (docs/intx.md), only
+	 * ones that run for a level IOAPIC entry and nothing else, so the
+	 * MSI scenarios' traces and QEMU's (its PIT ticking through
+	 * kvm_ioapic_set_irq) keep their calls: the broadcast EOI reaching
+	 * the IOAPIC, the resampler's ack, and (6.4 on) the unmask that
+	 * signals resamplers instead of injecting
+	 */
+	"kvm_ioapic_update_eoi", "irqfd_resampler_ack", "kvm_notify_irqfd_resampler",
 	NULL,
+};
+
+/*
+ * Tracepoints, which ftrace prints as events rather than calls (no trace
+ * reader counts them): kvm_pio shows the test guest's step marks
+ * (VIRQ_PORT_STEP) as the kernel saw the exit, as in a trace of QEMU
+ * (lab/qemu-l2.sh), so both VMMs' steps are timed from the same kind of
+ * line; kvm_set_irq ("gsi level source": source 1 is the resamplers'),
+ * kvm_ioapic_set_irq and kvm_ack_irq show a level line's changes and acks.
+ */
+static const char *const trace_events[] = {
+	"kvm/kvm_pio", "kvm/kvm_set_irq", "kvm/kvm_ioapic_set_irq", "kvm/kvm_ack_irq",
 };
 
 #define TRACE_MAX_FUNCTIONS	32
@@ -54,6 +75,16 @@ static int tracefs_write(const char *file, const char *s, bool append)
 	r = write(fd, s, strlen(s)) < 0 ? -errno : 0;
 	close(fd);
 	return r;
+}
+
+static void trace_events_enable(const char *on)
+{
+	char file[96];
+
+	for (size_t i = 0; i < sizeof(trace_events) / sizeof(trace_events[0]); i++) {
+		snprintf(file, sizeof(file), "events/%s/enable", trace_events[i]);
+		tracefs_write(file, on, false);
+	}
 }
 
 bool trace_ftrace_on(void)
@@ -164,13 +195,8 @@ int trace_ftrace_setup(const char *const *functions)
 	tracefs_write("buffer_size_kb", "16384", false);
 	if (tracefs_write("current_tracer", "function", false))
 		return -EIO;
-	/*
-	 * kvm_pio shows the test guest's step marks (VIRQ_PORT_STEP) as the
-	 * kernel saw the exit, as in a trace of QEMU (lab/qemu-l2.sh), so
-	 * both VMMs' steps are timed from the same kind of line; a kernel
-	 * without it still has virq's own markers
-	 */
-	tracefs_write("events/kvm/kvm_pio/enable", "1", false);
+	/* a kernel without them still has virq's own markers */
+	trace_events_enable("1");
 	snprintf(path, sizeof(path), "%s/trace_marker", tracefs);
 	marker_fd = open(path, O_WRONLY | O_CLOEXEC);
 	return marker_fd < 0 ? -errno : n;
@@ -216,6 +242,6 @@ void trace_ftrace_teardown(void)
 		return;
 	close(marker_fd);
 	marker_fd = -1;
-	tracefs_write("events/kvm/kvm_pio/enable", "0", false);
+	trace_events_enable("0");
 	tracefs_write("current_tracer", "nop", false);
 }

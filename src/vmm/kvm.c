@@ -138,6 +138,9 @@ int kvm_init(KVMState *s, const struct sys_ops *sys)
 		goto err_close_vm;
 	s->vcpu_mmap_size = (int)r;
 	s->max_vcpus = kvm_check_extension(s, KVM_CAP_MAX_VCPUS) ?: 4;
+	/* QEMU's kvm_init: x86 has had the status variant since 2.6.29 */
+	s->irq_set_ioctl = kvm_check_extension(s, KVM_CAP_IRQ_INJECT_STATUS) > 0 ?
+			   KVM_IRQ_LINE_STATUS : KVM_IRQ_LINE;
 	r = kvm_arch_init(s);
 	if (r < 0)
 		goto err_close_vm;
@@ -490,6 +493,23 @@ int kvm_irqchip_commit_route_changes(KVMRouteChange *c)
 		r = kvm_irqchip_commit_routes(c->s);
 	c->changes = 0;
 	return r;
+}
+
+int kvm_set_irq(KVMState *s, int irq, int level)
+{
+	struct kvm_irq_level event = { .irq = (uint32_t)irq, .level = (uint32_t)level };
+	bool status = s->irq_set_ioctl == KVM_IRQ_LINE_STATUS;
+	long r;
+
+	r = kvm_do_ioctl(s, s->vmfd, s->irq_set_ioctl,
+			 status ? "KVM_IRQ_LINE_STATUS" : "KVM_IRQ_LINE", &event, "irq=%d level=%d",
+			 irq, level);
+	if (r < 0)
+		return (int)r;
+	/* _STATUS copies the struct back: status shares a union with irq */
+	r = status ? event.status : 1;
+	trace_event("kvm_set_irq", "irq=%d level=%d status=%ld", irq, level, r);
+	return (int)r;
 }
 
 /* kvm_irqchip_assign_irqfd: one private helper for add and remove */

@@ -41,6 +41,9 @@ typedef struct KVMState {
 
 	unsigned int commits;		/* KVM_SET_GSI_ROUTING issued */
 	unsigned int commit_errors;	/* ... of which the kernel refused */
+
+	/* KVM_IRQ_LINE_STATUS where KVM_CAP_IRQ_INJECT_STATUS, else KVM_IRQ_LINE (kvm_init) */
+	unsigned long irq_set_ioctl;
 } KVMState;
 
 /* batches route adds into one commit, as QEMU's KVMRouteChange */
@@ -100,6 +103,20 @@ int kvm_irqchip_commit_route_changes(KVMRouteChange *c);
  * table already has more than nr entries.
  */
 int kvm_set_gsi_routing_raw(KVMState *s, unsigned int nr, MSIMessage msg);
+
+/*
+ * kvm_set_irq - drive GSI irq to level (1 asserted, 0 not), as QEMU's
+ * accel/kvm/kvm-all.c kvm_set_irq: one KVM_IRQ_LINE_STATUS (KVM_IRQ_LINE
+ * without KVM_CAP_IRQ_INJECT_STATUS). Returns the kernel's status, its
+ * kvm_set_irq summed over the GSI's routing entries: > 0 delivered to that
+ * many vCPUs (for a GSI below 16 the PIC's answer is added to the
+ * IOAPIC's), 0 coalesced, KVM_IRQ_STATUS_IGNORED masked, remote IRR pending
+ * or no entry; with KVM_IRQ_LINE, 1, as QEMU. A failing ioctl is reported
+ * and returned as -errno: ENXIO without an in-kernel irqchip, EFAULT; never
+ * EPERM, which would read as "ignored".
+ */
+#define KVM_IRQ_STATUS_IGNORED	(-1)
+int kvm_set_irq(KVMState *s, int irq, int level);
 
 int kvm_irqchip_add_irqfd_notifier_gsi(KVMState *s, int fd, int rfd, int virq);
 int kvm_irqchip_remove_irqfd_notifier_gsi(KVMState *s, int fd, int virq);

@@ -25,6 +25,9 @@ struct fake {
 	unsigned int last_nr;		/* entries in the last one */
 	struct kvm_irq_routing_entry last[4200];
 	struct kvm_irqfd last_irqfd;
+	struct kvm_irq_level last_irq;	/* KVM_IRQ_LINE(_STATUS) as it came in */
+	int irq_status;			/* what KVM_IRQ_LINE_STATUS writes back */
+	long irq_line_err;		/* -errno from either, 0 = ok */
 	/* VM ioctls in order: request and its argument (a value, or what it points at) */
 	unsigned long req[16];
 	uint64_t arg[16];
@@ -82,6 +85,16 @@ static long fake_ioctl(void *p, int fd, unsigned long req, void *arg)
 	}
 	case KVM_IRQFD:
 		fk.last_irqfd = *(struct kvm_irqfd *)arg;
+		return 0;
+	case KVM_IRQ_LINE_STATUS:
+	case KVM_IRQ_LINE:
+		fake_log(req, 0);
+		fk.last_irq = *(struct kvm_irq_level *)arg;
+		if (fk.irq_line_err)
+			return fk.irq_line_err;
+		/* only _STATUS (_IOWR) copies the struct back, status over irq */
+		if (req == KVM_IRQ_LINE_STATUS)
+			((struct kvm_irq_level *)arg)->status = fk.irq_status;
 		return 0;
 	default: return 0;
 	}
@@ -364,6 +377,45 @@ static void test_fake_kvm_irqfd_assign_and_deassign_flags(void **state)
 	assert_int_equal(fk.last_irqfd.flags, KVM_IRQFD_FLAG_DEASSIGN);
 }
 
+static void test_fake_kvm_set_irq_returns_line_status(void **state)
+{
+	KVMState *s = *state;
+	int st[] = { 2, 1, 0, KVM_IRQ_STATUS_IGNORED };
+
+	for (unsigned int i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
+		fk.nr_req = 0;
+		fk.irq_status = st[i];
+		assert_int_equal(kvm_set_irq(s, 20, 1), st[i]);
+		assert_int_equal(fk.nr_req, 1);
+		assert_int_equal(fk.req[0], KVM_IRQ_LINE_STATUS);
+		assert_int_equal(fk.last_irq.irq, 20);
+		assert_int_equal(fk.last_irq.level, 1);
+	}
+}
+
+static void test_fake_kvm_set_irq_without_inject_status_is_irq_line_returning_1(void **state)
+{
+	KVMState *s = calloc(1, sizeof(*s));
+
+	(void)state;
+	fk.missing_cap = KVM_CAP_IRQ_INJECT_STATUS;
+	assert_int_equal(kvm_init(s, &fake_ops), 0);
+	fk.nr_req = 0;
+	fk.irq_status = 0;
+	assert_int_equal(kvm_set_irq(s, 5, 0), 1);
+	assert_int_equal(fk.req[0], KVM_IRQ_LINE);
+	assert_int_equal(fk.last_irq.irq, 5);
+	assert_int_equal(fk.last_irq.level, 0);
+	kvm_destroy(s);
+	free(s);
+}
+
+static void test_fake_kvm_set_irq_failure_is_errno(void **state)
+{
+	fk.irq_line_err = -ENXIO;
+	assert_int_equal(kvm_set_irq(*state, 20, 1), -ENXIO);
+}
+
 static void test_fake_kvm_init_reports_missing_device_and_capability(void **state)
 {
 	KVMState s;
@@ -395,6 +447,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fake_kvm_refused_commit_returns_errno_and_goes_on, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_kvm_irqfd_assign_and_deassign_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_kvm_init_reports_missing_device_and_capability, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fake_kvm_set_irq_returns_line_status, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fake_kvm_set_irq_without_inject_status_is_irq_line_returning_1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fake_kvm_set_irq_failure_is_errno, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("kvm routes (fake kernel)", tests, NULL, NULL);

@@ -484,6 +484,104 @@ static void test_parse_guest_nvme_steps(void **state)
 	scenario_free(&sc);
 }
 
+static void test_parse_line_by_gsi_or_by_slot_and_pin(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	parse_ok(VM "line L gsi=20\nline D slot=31 pin=4\nline L high\nline L low\n"
+		 "line D pulse\n", &sc);
+	want_int(sc.steps[0].op, SC_LINE_DEFINE);
+	want_int(sc.steps[0].gsi, 20);
+	want_int(sc.steps[0].slot, -1);
+	want_int(sc.names[0].kind, SC_KIND_LINE);
+	want_int(sc.steps[1].slot, 31);
+	want_int(sc.steps[1].pin, 4);
+	want_int(sc.steps[1].gsi, -1);
+	want_int(sc.steps[2].op, SC_LINE_HIGH);
+	want_int(sc.steps[2].name, 0);
+	want_int(sc.steps[3].op, SC_LINE_LOW);
+	want_int(sc.steps[4].op, SC_LINE_PULSE);
+	want_int(sc.steps[4].name, 1);
+	scenario_free(&sc);
+}
+
+static void test_parse_irqfd_on_a_line_or_a_route_with_resample(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	parse_ok(ROUTE_A "line L gsi=22\nirqfd L resample\nexpect result EBUSY\nirqfd L remove\n"
+		 "irqfd A resample\nexpect resamples A count=0\nirqfd L\n", &sc);
+	want_int(sc.steps[2].op, SC_IRQFD_RESAMPLE);
+	want_int(sc.steps[2].name, 1);
+	want_int(sc.steps[3].err, EBUSY);
+	want_int(sc.steps[4].op, SC_IRQFD_REMOVE);
+	want_int(sc.steps[5].op, SC_IRQFD_RESAMPLE);
+	want_int(sc.steps[5].name, 0);
+	want_int(sc.steps[6].op, SC_EXPECT_RESAMPLES);
+	want_int(sc.steps[7].op, SC_IRQFD_ADD);
+	scenario_free(&sc);
+}
+
+static void test_parse_guest_ioapic_and_level_steps(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	parse_ok(VM "guest ioapic pin=21 vector=0x51 vcpu=1 level\n"
+		 "guest ioapic edge pin=5 vector=0x45 vcpu=0 masked=1\n"
+		 "guest ioapic mask pin=21\nguest ioapic unmask pin=21\nguest ioapic read pin=0\n"
+		 "guest level-ack vector=0x51 gsi=21 every=3 defer-eoi=1\nguest eoi vcpu=1\n", &sc);
+	want_int(sc.steps[0].op, SC_GUEST_IOAPIC_RTE);
+	want_int(sc.steps[0].pin, 21);
+	want_int(sc.steps[0].vcpu, 1);
+	want_int(sc.steps[0].set, true);
+	want_int(sc.steps[0].masked, -1);
+	want_int(sc.steps[1].set, false);
+	want_int(sc.steps[1].masked, 1);
+	want_int(sc.steps[2].op, SC_GUEST_IOAPIC_MASK);
+	want_int(sc.steps[3].op, SC_GUEST_IOAPIC_UNMASK);
+	want_int(sc.steps[4].op, SC_GUEST_IOAPIC_READ);
+	want_int(sc.steps[5].op, SC_GUEST_LEVEL_ACK);
+	want_int(sc.steps[5].gsi, 21);
+	want_int(sc.steps[5].every, 3);
+	want_int(sc.steps[5].defer_eoi, 1);
+	want_int(sc.steps[6].op, SC_GUEST_EOI);
+	want_int(sc.steps[6].vcpu, 1);
+	scenario_free(&sc);
+}
+
+static void test_parse_intx_expects_and_probes(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	parse_ok(VM "line L gsi=5\nline L high\nexpect status ioapic coalesced\n"
+		 "expect status pic 2\nexpect status ioapic ignored\n"
+		 "expect remote-irr pin=5 set\nexpect line L raised=1 taken=3 level=1\n"
+		 "probe irqfd no-irqchip\nexpect result EINVAL\n"
+		 "probe irqfd split-irqchip resample=1\nprobe irq-line no-irqchip\n", &sc);
+	want_int(sc.steps[2].op, SC_EXPECT_STATUS_IOAPIC);
+	want_int(sc.steps[2].status, 0);
+	want_int(sc.steps[3].op, SC_EXPECT_STATUS_PIC);
+	want_int(sc.steps[3].status, 2);
+	want_int(sc.steps[4].status, -1);
+	want_int(sc.steps[5].op, SC_EXPECT_REMOTE_IRR);
+	want_int(sc.steps[5].set, true);
+	want_int(sc.steps[6].raised, 1);
+	want_int(sc.steps[6].taken, 3);
+	want_int(sc.steps[6].level, 1);
+	want_int(sc.steps[6].acked, -1);
+	want_int(sc.steps[7].op, SC_PROBE_IRQFD);
+	want_int(sc.steps[7].set, true);
+	want_int(sc.steps[7].value, 0);
+	want_int(sc.steps[9].set, false);
+	want_int(sc.steps[9].value, 1);
+	want_int(sc.steps[10].op, SC_PROBE_IRQ_LINE);
+	scenario_free(&sc);
+}
+
 static void test_parse_expect_pending_set_or_clear_anywhere(void **state)
 {
 	struct scenario sc;
@@ -989,11 +1087,11 @@ BAD(route_without_a_name, VM "route vcpu=0\n",
 BAD(routes_update_all_is_no_step, VM "device E vfio-pci host=8086:10d3\nroutes update-all dev=E\n",
     "3: after 'routes': wanted fill or commit-raw, got 'update-all'")
 BAD(expect_without_a_kind, VM "expect\n",
-    "2: after 'expect': wanted irq, commits, routes, route, exits, ioeventfd, result, pending, vector or completions, got end of line")
+    "2: after 'expect': wanted irq, commits, routes, route, exits, ioeventfd, result, pending, vector, completions, remote-irr, line, status or resamples, got end of line")
 BAD(extra_word_after_commit, VM "commit now\n",
     "2: after 'commit': wanted end of line, got 'now'")
 BAD(extra_word_after_irqfd, ROUTE_A "irqfd A add\n",
-    "3: after 'irqfd A': wanted end of line or remove, got 'add'")
+    "3: after 'irqfd A': wanted end of line, remove or resample, got 'add'")
 BAD(extra_word_in_expect_irq, VM "expect irq some vcpu=0\n",
     "2: after 'expect irq': wanted none or key=value, got 'some'")
 BAD(word_after_a_key, VM "msi vcpu=0 vector=0x40 twice\n", "2: wanted key=value, got 'twice'")
@@ -1066,7 +1164,39 @@ BAD(nvme_read_count_0, DEVS "guest nvme read dev=N count=0\n",
 BAD(guest_msix_without_a_kind, DEVS "guest msix\n",
     "4: after 'guest msix': wanted enable, disable, function-mask, function-unmask, vector, mask, unmask or read-pba, got end of line")
 BAD(guest_with_an_unknown_kind, VM "guest pcie enum\n",
-    "2: after 'guest': wanted out, in, write, read, pci, msix, virtio, nvme or e1000e, got 'pcie'")
+    "2: after 'guest': wanted out, in, write, read, pci, msix, virtio, nvme, e1000e, ioapic, level-ack or eoi, got 'pcie'")
+BAD(line_without_gsi_or_slot, VM "line L\n",
+    "2: 'line' needs gsi=, or slot= and pin= (a device's INTx pin through the q35 routing)")
+BAD(line_with_gsi_and_slot, VM "line L gsi=20 slot=1 pin=1\n",
+    "2: 'line' needs gsi=, or slot= and pin= (a device's INTx pin through the q35 routing)")
+BAD(line_slot_without_pin, VM "line L slot=1\n", "2: 'line' with slot= needs pin= too")
+BAD(line_gsi_above_23, VM "line L gsi=24\n", "2: gsi 24 out of range: wanted 0..23")
+BAD(line_pin_0, VM "line L slot=1 pin=0\n", "2: pin 0 out of range: wanted 1..4")
+BAD(line_defined_twice, VM "line L gsi=20\nline L gsi=21\n",
+    "3: line 'L' already defined at line 2")
+BAD(line_used_as_a_route, VM "line L gsi=20\nsignal L\n",
+    "3: 'L' is a line (line 2), wanted a route")
+BAD(irqfd_on_an_ioeventfd, IOEV_E "irqfd E resample\n",
+    "3: 'E' is an ioeventfd (line 2), wanted a route or a line")
+BAD(expect_resamples_of_a_line, VM "line L gsi=20\nexpect resamples L count=0\n",
+    "3: 'L' is a line (line 2), wanted a route")
+BAD(guest_ioapic_without_trigger, VM "guest ioapic pin=20 vector=0x51 vcpu=0\n",
+    "2: 'guest ioapic' needs level or edge")
+BAD(guest_ioapic_pin_24, VM "guest ioapic pin=24 vector=0x51 vcpu=0 edge\n",
+    "2: pin 24 out of range: wanted 0..23")
+BAD(guest_ioapic_to_the_mailbox, VM "guest ioapic pin=20 vector=0xf0 vcpu=0 edge\n",
+    "2: vector 0xf0 is reserved for the guest mailbox")
+BAD(level_ack_without_every, VM "guest level-ack vector=0x51 gsi=20\n",
+    "2: 'guest level-ack' needs every=")
+BAD(expect_line_without_a_tally, VM "line L gsi=20\nexpect line L\n",
+    "3: 'expect line' needs at least one of raised=, acked=, taken=, resamples=, reasserts=, level=")
+BAD(expect_status_unknown_word, VM "expect status ioapic delivered\n",
+    "2: unknown status 'delivered': wanted ignored, coalesced or a vCPU count")
+BAD(expect_status_0, VM "expect status pic 0\n", "2: status 0 out of range: wanted 1..255")
+BAD(probe_without_irqchip_kind, VM "probe irqfd\n",
+    "2: 'probe irqfd' needs no-irqchip or split-irqchip")
+BAD(expect_result_after_line_define, VM "line L gsi=20\nexpect result ok\n",
+    "3: 'expect result' must follow a host step")
 /* device expects */
 BAD(expect_pending_without_set_or_clear, DEVS "expect pending dev=N index=0\n",
     "4: 'expect pending' needs set or clear")
@@ -1186,6 +1316,8 @@ int main(void)
 		T(vfio_device_takes_a_host), R(bad_vfio_host),
 		T(guest_pci_enum), T(guest_msix_steps), T(guest_virtio_steps),
 		T(guest_nvme_steps), T(expect_pending_set_or_clear_anywhere),
+		T(line_by_gsi_or_by_slot_and_pin), T(irqfd_on_a_line_or_a_route_with_resample),
+		T(guest_ioapic_and_level_steps), T(intx_expects_and_probes),
 		T(expect_vector_and_completions), T(device_names_share_the_name_space),
 		cmocka_unit_test(test_sc_op_name_names_every_op), T(error_fits_a_short_buffer),
 
@@ -1240,6 +1372,14 @@ int main(void)
 		R(expect_pending_unknown_first_word), R(expect_pending_without_index),
 		R(expect_vector_without_a_tally), R(expect_vector_with_a_count),
 		R(expect_vector_raised_negative), R(expect_completions_without_count),
+
+		R(line_without_gsi_or_slot), R(line_with_gsi_and_slot), R(line_slot_without_pin),
+		R(line_gsi_above_23), R(line_pin_0), R(line_defined_twice), R(line_used_as_a_route),
+		R(irqfd_on_an_ioeventfd), R(expect_resamples_of_a_line),
+		R(guest_ioapic_without_trigger), R(guest_ioapic_pin_24),
+		R(guest_ioapic_to_the_mailbox), R(level_ack_without_every),
+		R(expect_line_without_a_tally), R(expect_status_unknown_word), R(expect_status_0),
+		R(probe_without_irqchip_kind), R(expect_result_after_line_define),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,6 +66,10 @@ $(eval $(call unit_test,cpuid,$(addprefix $(UNIT_SRCDIR)/src/vmm/,cpuid.c kvm.c 
 $(eval $(call unit_test,fw_cfg,$(addprefix $(UNIT_SRCDIR)/src/,hw/nvram/fw_cfg.c vmm/bus.c \
 	vmm/util.c hw/nvram/fw_cfg.h hw/i386/pc.h vmm/bus.h vmm/vm.h)))
 
+$(eval $(call unit_test,intx,$(addprefix $(UNIT_SRCDIR)/src/,hw/isa/lpc_ich9.c hw/i386/kvm-ioapic.c \
+	vmm/kvm.c vmm/util.c trace/trace.c ../tests/unit/fake-kvm.h hw/isa/lpc_ich9.h \
+	hw/i386/kvm-ioapic.h guest/ioapic-rte.h vmm/kvm.h vmm/sysops.h trace/trace.h)))
+
 .PHONY: unit-build check-unit
 unit-build: $(UNIT_TESTS) $(UNIT_ASAN_TESTS)
 
