@@ -28,7 +28,8 @@
  * the KVM IOAPIC model (kvm_ioapic_set_irq); each is kvm_set_irq, one
  * KVM_IRQ_LINE_STATUS (KVM_IRQ_LINE without KVM_CAP_IRQ_INJECT_STATUS) of
  * irq N. So QEMU issues the ioctl twice for N < 16, once for 16..23, and so
- * does virq. The kernel routes GSI N through the PC routes kvm_irqchip_create
+ * does virq, through the one gsi_handler (hw/i386/kvm-ioapic.c) the INTx
+ * lines use too. The kernel routes GSI N through the PC routes kvm_irqchip_create
  * installed (PIC and IOAPIC pins; GSI 0 on IOAPIC pin 2, GSI 2 on none).
  */
 #include <errno.h>
@@ -36,6 +37,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "../i386/kvm-ioapic.h"
 #include "../i386/pc.h"
 #include "../../vmm/util.h"
 
@@ -46,11 +48,9 @@
 #define TESTDEV_IRQ_LINES	24
 #define TESTDEV_IOMEM		0xff000000ull
 #define TESTDEV_IOMEM_LEN	0x10000
-#define ISA_NUM_IRQS		16
 
 struct pc_testdev {
 	struct vm *vm;
-	unsigned long irq_set_ioctl;	/* KVM_IRQ_LINE_STATUS, or KVM_IRQ_LINE */
 	uint32_t ioport_data;		/* under vm->bql, as QEMU's under the BQL */
 	uint8_t iomem[TESTDEV_IOMEM_LEN];
 };
@@ -123,28 +123,17 @@ static const struct bus_ops testdev_flush_ops = {
 	.write = testdev_flush_write, .read = testdev_flush_read,
 };
 
-/* QEMU's kvm_set_irq, minus its abort: the ioctl fails loudly, once, at the seam */
-static void testdev_kvm_set_irq(struct pc_testdev *d, unsigned int irq, int level)
-{
-	struct kvm_irq_level ev = { .irq = irq, .level = (uint32_t)level };
-
-	kvm_do_ioctl(&d->vm->kvm, d->vm->kvm.vmfd, d->irq_set_ioctl,
-		     d->irq_set_ioctl == KVM_IRQ_LINE ? "KVM_IRQ_LINE" : "KVM_IRQ_LINE_STATUS",
-		     &ev, "irq=%u level=%d", irq, level);
-}
-
 static void testdev_irq_write(void *opaque, uint64_t off, const uint8_t *data,
 			      unsigned int size)
 {
 	struct pc_testdev *d = opaque;
 	int level = !!data[0];
+	struct gsi_status st;
 
 	if (size != 1 || off >= TESTDEV_IRQ_LINES)
 		return;
 	pr_debug("pc-testdev: ISA IRQ %u level %d", (unsigned int)off, level);
-	if (off < ISA_NUM_IRQS)
-		testdev_kvm_set_irq(d, (unsigned int)off, level);	/* kvm_pic_set_irq */
-	testdev_kvm_set_irq(d, (unsigned int)off, level);		/* kvm_ioapic_set_irq */
+	gsi_handler(&d->vm->kvm, (int)off, level, &st);	/* qemu_set_irq(x86ms->gsi[off]) */
 }
 
 static const struct bus_ops testdev_irq_ops = {
@@ -189,8 +178,6 @@ static int pc_testdev_realize(struct vm *vm, void **state)
 		return -ENOMEM;
 	d->vm = vm;
 	/* kvm_irqchip_create's choice in QEMU's kvm_init */
-	d->irq_set_ioctl = kvm_check_extension(&vm->kvm, KVM_CAP_IRQ_INJECT_STATUS) > 0 ?
-			   KVM_IRQ_LINE_STATUS : KVM_IRQ_LINE;
 	r = bus_register(b, BUS_PIO, TESTDEV_IOPORT, 4, &testdev_ioport_ops, d,
 			 "pc-testdev-ioport");
 	if (!r)
