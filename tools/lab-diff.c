@@ -116,21 +116,25 @@ static void lab_diff_row(struct lab_diff *d, int line, const char *key, const ch
 	json_object_array_add(d->rows, o);
 }
 
+struct lab_diff_at {
+	struct lab_diff *d;
+	int line;
+	const char *key, *text;
+};
+
+static void lab_diff_fn(void *arg, const char *fn, int cv, int cq)
+{
+	struct lab_diff_at *at = arg;
+
+	lab_diff_row(at->d, at->line, at->key, at->text, fn, cv, cq);
+}
+
 static void lab_diff_step(struct lab_diff *d, int line, const char *key, const char *text)
 {
-	const struct trace_step *v = trace_steps_find(&d->virq.t, line);
-	const struct trace_step *q = trace_steps_find(&d->qemu.t, line);
+	struct lab_diff_at at = { .d = d, .line = line, .key = key, .text = text };
 
-	for (int pass = 0; pass < 2; pass++) {
-		const struct trace_step *s = pass ? q : v, *o = pass ? v : q;
-
-		for (int i = 0; s && i < s->nr_fns; i++) {
-			int cv = trace_step_calls(v, s->fn[i]), cq = trace_step_calls(q, s->fn[i]);
-
-			if (cv != cq && !(pass && trace_step_calls(o, s->fn[i])))
-				lab_diff_row(d, line, key, text, s->fn[i], cv, cq);
-		}
-	}
+	trace_step_each_diff(trace_steps_find(&d->virq.t, line), trace_steps_find(&d->qemu.t, line),
+			     lab_diff_fn, &at);
 }
 
 /* the expect at line in results.json: 1 held, 0 failed, -1 not judged there (a VMM's own) */

@@ -12,28 +12,31 @@
 #include "steps.h"
 #include "../guest/virq-prog.h"
 
+struct diff_print {
+	FILE *out;
+	int line, printed;
+};
+
+static void diff_print_fn(void *arg, const char *name, int ca, int cb)
+{
+	struct diff_print *p = arg;
+
+	if (!p->printed++) {
+		if (p->line == VIRQ_PROG_MARK_END)
+			fprintf(p->out, "end (after the last step: teardown):\n");
+		else
+			fprintf(p->out, "step %d:\n", p->line);
+	}
+	fprintf(p->out, "  %-40s %5d %5d\n", name, ca, cb);
+}
+
 /* the functions of a and b that differ in count, printed; how many */
 static int diff_print_step(FILE *out, int line, const struct trace_step *a,
 			   const struct trace_step *b)
 {
-	int nd = 0;
+	struct diff_print p = { .out = out, .line = line };
 
-	for (int pass = 0; pass < 2; pass++) {
-		const struct trace_step *s = pass ? b : a, *o = pass ? a : b;
-
-		for (int i = 0; s && i < s->nr_fns; i++) {
-			int ca = trace_step_calls(a, s->fn[i]), cb = trace_step_calls(b, s->fn[i]);
-
-			if (ca == cb || (pass && trace_step_calls(o, s->fn[i])))
-				continue;
-			if (!nd++ && line == VIRQ_PROG_MARK_END)
-				fprintf(out, "end (after the last step: teardown):\n");
-			else if (nd == 1)
-				fprintf(out, "step %d:\n", line);
-			fprintf(out, "  %-40s %5d %5d\n", s->fn[i], ca, cb);
-		}
-	}
-	return nd;
+	return trace_step_each_diff(a, b, diff_print_fn, &p);
 }
 
 int trace_diff(const char *path_a, const char *path_b, FILE *out, struct trace_diff_result *res)

@@ -195,3 +195,24 @@ int trace_step_calls(const struct trace_step *s, const char *fn)
 			return s->count[i];
 	return 0;
 }
+
+int trace_step_each_diff(const struct trace_step *a, const struct trace_step *b,
+			 void (*fn)(void *arg, const char *name, int ca, int cb), void *arg)
+{
+	int n = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		const struct trace_step *s = pass ? b : a, *o = pass ? a : b;
+
+		for (int i = 0; s && i < s->nr_fns; i++) {
+			int ca = trace_step_calls(a, s->fn[i]), cb = trace_step_calls(b, s->fn[i]);
+
+			/* b's pass: only what a lacks, a's pass printed the rest */
+			if (ca == cb || (pass && trace_step_calls(o, s->fn[i])))
+				continue;
+			fn(arg, s->fn[i], ca, cb);
+			n++;
+		}
+	}
+	return n;
+}

@@ -53,4 +53,12 @@ const struct trace_step *trace_steps_find(const struct trace_steps *t, int line)
 /* calls of fn in s (s may be NULL: 0) */
 int trace_step_calls(const struct trace_step *s, const char *fn);
 
+/*
+ * trace_step_each_diff - fn(arg, name, calls in a, calls in b) for each
+ * function whose calls differ between a and b (either may be NULL): a's
+ * functions in a's order, then those only b has; how many
+ */
+int trace_step_each_diff(const struct trace_step *a, const struct trace_step *b,
+			 void (*fn)(void *arg, const char *name, int ca, int cb), void *arg);
+
 #endif
