@@ -60,6 +60,7 @@ uint32_t level_ack_op(const volatile uint32_t *arg)
 	barrier();
 	l->gsi = arg[1];
 	l->flags = arg[3];
+	l->ack_addr = arg[4];
 	l->since = 0;
 	barrier();
 	l->every = arg[2];
@@ -80,7 +81,10 @@ int level_ack(uint32_t vec, uint32_t cpu)
 	if (l->every && ++l->since >= l->every) {
 		l->acked_cpu = cpu;
 		l->acked_at = SHARED->counts[cpu][vec];
-		outl(VIRQ_PORT_INTX_ACK, l->gsi);
+		if (l->ack_addr)
+			(void)*(volatile uint32_t *)l->ack_addr;
+		else
+			outl(VIRQ_PORT_INTX_ACK, l->gsi);
 		l->since = 0;
 		l->acks++;
 	}

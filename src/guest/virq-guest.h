@@ -83,9 +83,10 @@ enum virq_op {
 				 * low dword read back */
 	VIRQ_OP_IOAPIC_READ,	/* arg0 pin -> result = the RTE's low dword */
 	VIRQ_OP_LEVEL_ACK,	/* arg0 vector, arg1 GSI, arg2 every (0 = never), arg3
-				 * flags (VIRQ_LEVEL_DEFER_EOI): the handler of vector
-				 * acks GSI's line on every N-th interrupt, before its
-				 * EOI (virq_level_ack) */
+				 * flags (VIRQ_LEVEL_DEFER_EOI), arg4 a device's cause
+				 * register (0: none): the handler of vector acks GSI's
+				 * line on every N-th interrupt, before its EOI, by a
+				 * write to the port or a read of arg4 (virq_level_ack) */
 	VIRQ_OP_EOI,		/* a LAPIC EOI now: ends the interrupt a deferring
 				 * handler left in service */
 	VIRQ_OP_MAX,
@@ -157,6 +158,9 @@ struct virq_pci_dev {
  * of a vector with every = N acks on its N-th interrupt (since counts
  * them), writing gsi to VIRQ_PORT_INTX_ACK before the EOI; so one
  * assertion gives exactly N interrupts, the last N - 1 re-deliveries.
+ * A real device's line (a passed-through e1000e) is acked as its driver
+ * does, by reading its cause register (ICR, read-to-clear: e1000_intr):
+ * ack_addr, a 32-bit MMIO read in place of the port write.
  */
 #define VIRQ_LEVEL_DEFER_EOI	1u	/* no EOI in the handler: VIRQ_OP_EOI ends it */
 
@@ -164,6 +168,7 @@ struct virq_level_ack {
 	uint32_t gsi;			/* VMM (by VIRQ_OP_LEVEL_ACK) */
 	uint32_t every;			/* 0: never ack (an edge, or the host lowers it) */
 	uint32_t flags;			/* VIRQ_LEVEL_* */
+	uint32_t ack_addr;		/* VMM: the cause register to read, 0: the port */
 	volatile uint32_t deferred;	/* guest: interrupts whose EOI it left to VIRQ_OP_EOI */
 	volatile uint32_t since;	/* guest: interrupts since the last ack */
 	volatile uint32_t acks;		/* guest: acks written */

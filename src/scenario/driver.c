@@ -288,6 +288,14 @@ static uint32_t ereg(struct run *run, struct run_device *d, uint32_t off)
 	return guest_dev(run, d)->bar[0] + off;
 }
 
+int driver_e1000e_icr(struct run *run, struct run_device *d, uint32_t *addr)
+{
+	if (!d->dev || strcmp(d->dev->type, "vfio-pci") || d->guest < 0)
+		return -ENODEV;
+	*addr = ereg(run, d, E1000_ICR);
+	return 0;
+}
+
 /* mask all, clear causes, auto-mask, each queue cause on its own vector, unmask those */
 static int driver_e1000e_init(struct run *run, struct run_device *d)
 {
@@ -321,7 +329,11 @@ static int driver_e1000e_raise(struct run *run, struct run_device *d, int index,
 
 		sleep_ns(E1000_RAISE_GAP_NS);
 		pthread_mutex_lock(&run->vm.bql);
-		vdev->msi_vectors[index].raised++;
+		/* with MSI-X off the e1000e asserts INTx (e1000e_update_interrupt_state) */
+		if (vdev->msix_on)
+			vdev->msi_vectors[index].raised++;
+		else
+			vdev->intx.raised++;
 		pthread_mutex_unlock(&run->vm.bql);
 		r = mmio_write(run, ereg(run, d, E1000_ICS), E1000_CAUSES & (0x00100000u << index), 4);
 		if (r < 0)

@@ -101,6 +101,12 @@ static int set_key(struct parser *p, const struct key_spec *ks, const char *s,
 		return names_set_dev(p, s, st);
 	if (ks->f == F_HOST)
 		return set_host(p, s, st);
+	if (ks->f == F_NO_KVM_INTX) {	/* QEMU's spelling of a bool property */
+		if (strcmp(s, "on") && strcmp(s, "off"))
+			return parse_err(p, "x-no-kvm-intx %s invalid: wanted on or off", s);
+		st->no_kvm_intx = !strcmp(s, "on");
+		return 0;
+	}
 	if (parse_num(p, ks->key, s, ks->min, ks->max, hex, &v))
 		return -1;
 	switch (ks->f) {
@@ -145,6 +151,11 @@ static int set_key(struct parser *p, const struct key_spec *ks, const char *s,
 	case F_LEVEL:	st->level = v; break;
 	case F_RESAMPLE: st->value = v; break;
 	case F_DEFER_EOI: st->defer_eoi = v; break;
+	case F_INTX_ENABLED: st->intx_enabled = v; break;
+	case F_INTX_KVM: st->intx_kvm = v; break;
+	case F_INTERRUPTS: st->interrupts = v; break;
+	case F_EOIS:	st->eois = v; break;
+	case F_NO_KVM_INTX: break;	/* above */
 	}
 	return 0;
 }
@@ -331,6 +342,15 @@ static int check_step(struct parser *p, const struct step_kind *k, struct sc_ste
 		    st->reasserts < 0 && st->level < 0)
 			return parse_err(p, "'expect line' needs at least one of raised=, acked=, taken=, resamples=, reasserts=, level=");
 		return 0;
+	case SC_GUEST_LEVEL_ACK:
+		if ((st->gsi >= 0) == (st->dev >= 0))
+			return parse_err(p, "'guest level-ack' needs gsi= (a line acked at the port) or dev= (a passed-through e1000e, acked by reading its ICR)");
+		return 0;
+	case SC_EXPECT_INTX:
+		if (st->intx_enabled < 0 && st->intx_kvm < 0 && st->gsi < 0 && st->interrupts < 0 &&
+		    st->eois < 0)
+			return parse_err(p, "'expect intx' needs at least one of enabled=, kvm=, gsi=, interrupts=, eois=");
+		return 0;
 	case SC_LINE_DEFINE:
 		if ((st->gsi >= 0) == (st->slot >= 0 || st->pin >= 0))
 			return parse_err(p, "'line' needs gsi=, or slot= and pin= (a device's INTx pin through the q35 routing)");
@@ -413,7 +433,8 @@ static int parse_step(struct parser *p, const char *text, char **w, int nw)
 			       .dev = -1, .index = -1, .raised = -1, .delivered = -1, .dropped = -1,
 			       .pending = -1, .pin = -1, .slot = -1, .masked = -1, .every = -1,
 			       .acked = -1, .taken = -1, .resamples = -1, .reasserts = -1,
-			       .level = -1, .defer_eoi = -1 };
+			       .level = -1, .defer_eoi = -1, .no_kvm_intx = -1,
+			       .intx_enabled = -1, .intx_kvm = -1, .interrupts = -1, .eois = -1 };
 	memcpy(st.text, text, strnlen(text, SC_TEXT_LEN - 1));
 	n = steps_nr_words(k);
 	if (parse_positionals(p, k, w, &st) || parse_keys(p, k, w + n, nw - n, &st))

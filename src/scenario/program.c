@@ -80,7 +80,7 @@ bool program_vmm_only(enum sc_op op)
 	case SC_EXPECT_EXITS: case SC_EXPECT_IOEVENTFD: case SC_EXPECT_RESULT:
 	case SC_EXPECT_VECTOR: case SC_EXPECT_COMPLETIONS:
 	case SC_EXPECT_REMOTE_IRR: case SC_EXPECT_LINE: case SC_EXPECT_STATUS_IOAPIC:
-	case SC_EXPECT_STATUS_PIC: case SC_EXPECT_RESAMPLES:
+	case SC_EXPECT_STATUS_PIC: case SC_EXPECT_RESAMPLES: case SC_EXPECT_INTX:
 		return true;
 	default:
 		return false;

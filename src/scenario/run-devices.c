@@ -66,6 +66,7 @@ static bool run_device_not_applicable(struct run *run, const struct sc_step *st,
 int run_devices_create(struct run *run)
 {
 	const struct scenario *sc = run->sc;
+	char arg[sizeof(sc->steps[0].host) + 24];
 	int r, n = 0;
 
 	for (int i = 0; i < SC_MAX_NAMES; i++)
@@ -80,9 +81,12 @@ int run_devices_create(struct run *run)
 				return r;
 			run->has_pci = true;
 		}
+		/* vfio-pci's arg: host=, then its options as QEMU's -device spells them */
+		snprintf(arg, sizeof(arg), "%s%s", st->host,
+			 st->no_kvm_intx > 0 ? ",x-no-kvm-intx=on" : "");
 		d->type = pci_device_type_find(st->type);
 		d->dev = d->type ? d->type->realize(&run->vm, &run->pci, sc->names[st->name].name,
-						    st->host) : NULL;
+						    arg) : NULL;
 		if (!d->dev && run_device_not_applicable(run, st, d->type))
 			return -ENODEV;
 		if (!d->dev) {

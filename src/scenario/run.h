@@ -99,6 +99,7 @@ struct run_device {
 	uint64_t dma;			/* its slice of VIRQ_DMA_GPA: rings, queues, buffers */
 	uint64_t gv[RUN_MAX_MSIX][4];	/* guest vectors each MSI-X vector has targeted */
 	int dest[RUN_MAX_MSIX];		/* vCPU the entry was last pointed at */
+	int intx_vector;		/* guest vector its INTx handler acks (level-ack dev=), 0 */
 	/* NVMe driver state */
 	uint16_t asq_tail, iosq_tail, cid;
 };
@@ -178,6 +179,8 @@ int run_poll(struct run *run, bool (*done)(struct run *, void *), void *arg,
 
 /* driver.c: the test guest driving the emulated devices */
 int driver_step(struct run *run, const struct sc_step *st);
+/* the guest address of the e1000e's ICR, once the guest found it; -ENODEV before */
+int driver_e1000e_icr(struct run *run, struct run_device *d, uint32_t *addr);
 int run_devices_create(struct run *run);
 void run_devices_destroy(struct run *run);
 /* own guest vector gv for source who ("R/1", "A"); false if another source has it */

@@ -110,6 +110,7 @@ enum sc_op {
 	SC_EXPECT_STATUS_IOAPIC,	/* expect status ioapic STATUS  (the last line step's kvm_set_irq) */
 	SC_EXPECT_STATUS_PIC,	/* expect status pic STATUS */
 	SC_EXPECT_RESAMPLES,	/* expect resamples NAME count=N  (a route's resamplefd) */
+	SC_EXPECT_INTX,		/* expect intx dev=D [enabled=] [kvm=] [gsi=] [interrupts=] [eois=] */
 	SC_OP_MAX,
 };
 
@@ -139,6 +140,7 @@ struct sc_step {
 	int index;			/* index=I (an MSI-X vector of dev), -1 if absent */
 	const char *type;		/* device: "virtio-rng", "nvme", "vfio-pci" (static) */
 	char host[32];			/* vfio-pci: host=BDF or VENDOR:DEVICE */
+	int no_kvm_intx;		/* vfio-pci: x-no-kvm-intx=on (1), off (0), -1 absent */
 	bool set;			/* expect pending: set (true) or clear */
 	int64_t raised, delivered, pending, dropped;	/* expect vector: -1 if absent */
 	/* lines and the IOAPIC: -1 if absent */
@@ -149,6 +151,7 @@ struct sc_step {
 	int defer_eoi;			/* guest level-ack defer-eoi= */
 	int64_t acked, taken, resamples, reasserts, level;	/* expect line */
 	int status;			/* expect status: kvm_set_irq's, -1 ignored */
+	int64_t intx_enabled, intx_kvm, interrupts, eois;	/* expect intx: -1 if absent */
 };
 
 struct scenario {

@@ -101,7 +101,8 @@ static const struct step_kind kinds[] = {
 	{ SC_EXPECT_RESULT, W("expect", "result", "RESULT") },
 	{ SC_DEVICE, W("device", "NAME", virtio_rng), .use = N_NEW_DEVICE, VIRTIO },
 	{ SC_DEVICE, W("device", "NAME", nvme), .use = N_NEW_DEVICE, NVME },
-	{ SC_DEVICE, W("device", "NAME", vfio_pci), { { "host", F_HOST, 0, 0, REQ } },
+	{ SC_DEVICE, W("device", "NAME", vfio_pci),
+	  { { "host", F_HOST, 0, 0, REQ }, { "x-no-kvm-intx", F_NO_KVM_INTX, 0, 0, OPT } },
 	  .use = N_NEW_DEVICE, .dev_type = vfio_pci },
 	{ SC_DEVICE_HOLD, W("device", "NAME", "hold"), .use = N_DEVICE },
 	{ SC_DEVICE_COMPLETE, W("device", "NAME", "complete"), { COUNT(1, 65536, OPT) },
@@ -150,7 +151,8 @@ static const struct step_kind kinds[] = {
 	  { IOAPIC_PIN, VECTOR, VCPU(REQ), { "masked", F_MASKED, 0, 1, OPT } }, GUEST,
 	  .flag = { "level", "edge" } },
 	{ SC_GUEST_LEVEL_ACK, W("guest", "level-ack"),
-	  { VECTOR, { "gsi", F_GSI, 0, 23, REQ }, { "every", F_EVERY, 0, 1000, REQ },
+	  { VECTOR, { "gsi", F_GSI, 0, 23, OPT }, { "dev", F_DEV, 0, 0, OPT },
+	    { "every", F_EVERY, 0, 1000, REQ },
 	    { "defer-eoi", F_DEFER_EOI, 0, 1, OPT }, VCPU(OPT) }, GUEST },
 	{ SC_GUEST_EOI, W("guest", "eoi"), { VCPU(OPT) }, GUEST },
 	{ SC_EXPECT_REMOTE_IRR, W("expect", "remote-irr"), { IOAPIC_PIN },
@@ -162,6 +164,10 @@ static const struct step_kind kinds[] = {
 	{ SC_EXPECT_STATUS_IOAPIC, W("expect", "status", "ioapic", "STATUS") },
 	{ SC_EXPECT_STATUS_PIC, W("expect", "status", "pic", "STATUS") },
 	{ SC_EXPECT_RESAMPLES, W("expect", "resamples", "NAME"), { ECOUNT }, .use = N_ROUTE },
+	{ SC_EXPECT_INTX, W("expect", "intx"),
+	  { DEV, { "enabled", F_INTX_ENABLED, 0, 1, OPT }, { "kvm", F_INTX_KVM, 0, 1, OPT },
+	    { "gsi", F_GSI, 0, 23, OPT }, TALLY("interrupts", F_INTERRUPTS), TALLY("eois", F_EOIS) },
+	  .dev_type = vfio_pci },
 };
 
 static const char *const op_names[SC_OP_MAX + 1] = {
@@ -211,6 +217,7 @@ static const char *const op_names[SC_OP_MAX + 1] = {
 	[SC_EXPECT_STATUS_IOAPIC] = "expect status ioapic",
 	[SC_EXPECT_STATUS_PIC] = "expect status pic",
 	[SC_EXPECT_RESAMPLES] = "expect resamples",
+	[SC_EXPECT_INTX] = "expect intx",
 };
 
 static const struct { const char *name; int err; } errnos[] = {

@@ -42,6 +42,14 @@ const char *const trace_seed_functions[] = {
 	 * signals resamplers instead of injecting
 	 */
 	"kvm_ioapic_update_eoi", "irqfd_resampler_ack", "kvm_notify_irqfd_resampler",
+	/*
+	 * not the seed's: VFIO's INTx (drivers/vfio/pci/vfio_pci_intrs.c, the
+	 * same names 5.10 to 6.12): SET_IRQS on the INTx index by action, the
+	 * host interrupt, which masks the line, and the unmask that the
+	 * resamplefd (virqfd) or the VMM's ACTION_UNMASK runs
+	 */
+	"vfio_pci_set_intx_trigger", "vfio_pci_set_intx_mask", "vfio_pci_set_intx_unmask",
+	"vfio_intx_handler", "vfio_pci_intx_unmask_handler",
 	NULL,
 };
 

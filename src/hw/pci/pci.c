@@ -10,6 +10,8 @@
 
 #include "pci.h"
 #include "msix.h"
+#include "../i386/kvm-ioapic.h"
+#include "../isa/lpc_ich9.h"
 #include "../../vmm/vm.h"
 #include "../../vmm/util.h"
 #include "../../guest/virq-guest.h"
@@ -38,7 +40,8 @@ void pci_device_init(PCIDevice *dev, const char *name, const char *type, uint16_
 	pci_set_word(dev->w1cmask + PCI_STATUS, PCI_STATUS_SIG_TARGET_ABORT |
 		     PCI_STATUS_REC_TARGET_ABORT | PCI_STATUS_REC_MASTER_ABORT |
 		     PCI_STATUS_SIG_SYSTEM_ERROR | PCI_STATUS_DETECTED_PARITY);
-	dev->config[PCI_INTERRUPT_PIN] = 0;	/* MSI-X only: no INTx */
+	dev->config[PCI_INTERRUPT_PIN] = 0;	/* no INTx but a passthrough device's */
+	dev->wmask[PCI_INTERRUPT_LINE] = 0xff;	/* the firmware's note, as pci_init_wmask */
 	for (int i = 0; i < PCI_NUM_REGIONS; i++)
 		dev->io_regions[i] = (PCIIORegion){ .addr = PCI_BAR_UNMAPPED };
 }
@@ -256,6 +259,32 @@ int pci_bus_add_device(PCIBus *bus, PCIDevice *dev)
 		return s;
 	}
 	return -ENOSPC;
+}
+
+int pci_device_route_intx_to_irq(PCIDevice *dev)
+{
+	int pin = dev->config[PCI_INTERRUPT_PIN];
+
+	if (!pin || pin > PCI_NUM_PINS || !dev->bus)
+		return -1;
+	return ich9_pci_intx_to_gsi(dev->devfn >> 3, pin - 1);
+}
+
+/*
+ * The GSI's level is this device's alone: of virq's devices only a
+ * passthrough one has a pin, and the board leaves a slot to each (QEMU's
+ * ich9_lpc_update_apic ORs every device on the PIRQ).
+ */
+int pci_set_irq(PCIDevice *dev, int level)
+{
+	int gsi = pci_device_route_intx_to_irq(dev);
+	struct gsi_status st;
+
+	level = !!level;
+	if (gsi < 0 || dev->irq_state == level)
+		return 0;
+	dev->irq_state = (uint8_t)level;
+	return gsi_handler(&dev->bus->vm->kvm, gsi, level, &st);
 }
 
 PCIDevice *pci_bus_find(PCIBus *bus, const char *name)

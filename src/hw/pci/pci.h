@@ -72,6 +72,7 @@ struct PCIDevice {
 	uint8_t w1cmask[PCI_CONFIG_SIZE];	/* write-1-to-clear bits */
 	PCIIORegion io_regions[PCI_NUM_REGIONS];
 	void (*config_write)(PCIDevice *dev, uint32_t addr, uint32_t val, int len);
+	uint8_t irq_state;		/* its INTx pin's level (pci_set_irq), 0 or 1 */
 
 	/* MSI-X (msix.c); table and PBA are emulated, in one or two BARs */
 	uint8_t msix_cap;		/* capability offset, 0 = none */
@@ -120,6 +121,16 @@ void pci_register_bar(PCIDevice *dev, int region_num, uint8_t type, uint64_t siz
 		      const struct bus_ops *ops, void *opaque);
 /* pci_add_capability - link a capability of size bytes at offset; returns offset */
 int pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t offset, uint8_t size);
+
+/*
+ * INTx, as QEMU's hw/pci/pci.c with q35's map (hw/isa/lpc_ich9.h): the
+ * GSI the device's pin (config PCI_INTERRUPT_PIN, 1 = INTA) reaches,
+ * -1 if it has none (pci_device_route_intx_to_irq); and pci_set_irq, which
+ * like pci_irq_handler passes only a change of level on, to gsi_handler
+ * (one KVM_IRQ_LINE_STATUS on GSI 16-23). 0, or the ioctl's -errno.
+ */
+int pci_device_route_intx_to_irq(PCIDevice *dev);
+int pci_set_irq(PCIDevice *dev, int level);
 
 /* the BAR's guest address, PCI_BAR_UNMAPPED if not placed or decoding is off */
 uint64_t pci_bar_address(PCIDevice *dev, int region_num);

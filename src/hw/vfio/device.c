@@ -361,6 +361,19 @@ int vfio_device_irq_disable(VFIOPCIDevice *vdev, unsigned int index)
 				       index, 0, 0, NULL);
 }
 
+/* vfio_device_irq_mask / _unmask (QEMU 7.2: vfio_mask_single_irqindex & co) */
+int vfio_device_irq_mask(VFIOPCIDevice *vdev, unsigned int index)
+{
+	return vfio_device_io_set_irqs(vdev, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK,
+				       index, 0, 1, NULL);
+}
+
+int vfio_device_irq_unmask(VFIOPCIDevice *vdev, unsigned int index)
+{
+	return vfio_device_io_set_irqs(vdev, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK,
+				       index, 0, 1, NULL);
+}
+
 /* ---- the host IRQ behind a vector: /proc/interrupts ---- */
 
 /* the whole file: it grows with the number of CPUs and IRQs */

@@ -270,12 +270,13 @@ static void vfio_msi_interrupt(VFIOPCIDevice *vdev, unsigned int nr)
 	msix_notify(&vdev->pdev, nr);
 }
 
+/* the reader of every `interrupt` eventfd: MSI-X vectors, and INTx on the slow path */
 static void *vfio_msi_thread(void *arg)
 {
 	VFIOPCIDevice *vdev = arg;
 	const struct sys_ops *sys = vfio_sys(vdev);
-	struct pollfd fds[VFIO_MSIX_MAX_VECTORS + 1];
-	int nr_of[VFIO_MSIX_MAX_VECTORS + 1];
+	struct pollfd fds[VFIO_MSIX_MAX_VECTORS + 2];
+	int nr_of[VFIO_MSIX_MAX_VECTORS + 2];	/* the MSI-X vector, -1 for INTx */
 	uint64_t v;
 
 	for (;;) {
@@ -290,6 +291,10 @@ static void *vfio_msi_thread(void *arg)
 				continue;
 			nr_of[n] = i;
 			fds[n++] = (struct pollfd){ .fd = vdev->msi_vectors[i].interrupt, .events = POLLIN };
+		}
+		if (vdev->intx.enabled && !vdev->intx.kvm_accel) {	/* the slow path */
+			nr_of[n] = -1;
+			fds[n++] = (struct pollfd){ .fd = vdev->intx.interrupt, .events = POLLIN };
 		}
 		pthread_mutex_unlock(&vdev->vm->bql);
 		if (sys->poll(sys->priv, fds, (nfds_t)n, -1) < 0)
@@ -308,8 +313,12 @@ static void *vfio_msi_thread(void *arg)
 		pthread_mutex_lock(&vdev->vm->bql);
 		/* the set changed since poll: its fd numbers may be reused, poll again */
 		for (int k = 1; k < n && gen == vdev->poll_gen; k++)
-			if (fds[k].revents && sys->read(sys->priv, fds[k].fd, &v, sizeof(v)) == sizeof(v))
-				vfio_msi_interrupt(vdev, (unsigned int)nr_of[k]);
+			if (fds[k].revents && sys->read(sys->priv, fds[k].fd, &v, sizeof(v)) == sizeof(v)) {
+				if (nr_of[k] < 0)
+					vfio_intx_interrupt(vdev);
+				else
+					vfio_msi_interrupt(vdev, (unsigned int)nr_of[k]);
+			}
 		pthread_mutex_unlock(&vdev->vm->bql);
 	}
 }
@@ -342,11 +351,13 @@ static void vfio_pci_commit_kvm_msi_virq_batch(VFIOPCIDevice *vdev)
  * irqfds connected and the vectors enabled (vfio_enable_vectors). With none
  * in use, vector 0 is set with no fd so the physical device is in MSI-X mode
  * like the guest's view (vfio_enable_msix_no_vec; QEMU 7.2 instead uses and
- * releases vector 0: disable, then vector 0 on `interrupt`). QEMU first
- * turns INTx off (vfio_disable_interrupts): virq offers the guest no INTx.
+ * releases vector 0: disable, then vector 0 on `interrupt`). INTx goes off
+ * first (vfio_disable_interrupts): the kernel refuses MSI-X triggers while
+ * the device's IRQ type is INTx (vfio_pci_set_msi_trigger: EINVAL).
  */
 static void vfio_msix_enable(VFIOPCIDevice *vdev)
 {
+	vfio_intx_disable(vdev);
 	trace_event("vfio_msix_enable", "%s", vdev->pdev.name);
 	vdev->msix_on = true;
 	vfio_pci_prepare_kvm_msi_virq_batch(vdev);
@@ -380,8 +391,8 @@ static void vfio_msi_disable_common(VFIOPCIDevice *vdev)
  * vfio_msix_disable: msix.c fires no release once Enable is clear, so each
  * vector in use is released here (one SET_IRQS back to `interrupt` for a
  * vector with a route) and unused (its PBA bit cleared), then the index is
- * disabled and the vectors torn down. QEMU then falls back to INTx
- * (vfio_intx_enable): virq offers none. The PBA MMIO stays emulated, as
+ * disabled and the vectors torn down. Then INTx again (vfio_intx_enable:
+ * new eventfds, the irqfd with resample). The PBA MMIO stays emulated, as
  * QEMU's region, until a use finds nothing pending.
  */
 static void vfio_msix_disable(VFIOPCIDevice *vdev)
@@ -402,6 +413,7 @@ static void vfio_msix_disable(VFIOPCIDevice *vdev)
 	vfio_device_irq_disable(vdev, VFIO_PCI_MSIX_IRQ_INDEX);
 	vfio_msi_disable_common(vdev);
 	vdev->pending = 0;
+	vfio_intx_enable(vdev);
 }
 
 /* after the emulated write (msix_write_config already ran): follow Enable */

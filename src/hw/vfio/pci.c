@@ -79,6 +79,7 @@ static uint32_t vfio_bar_read_one(VFIOPCIDevice *vdev, int i, uint64_t off, unsi
 		if (r < 0)
 			pr_err("vfio %s: BAR %d read of %u bytes at 0x%llx: %s", vdev->host, i,
 			       size, (unsigned long long)off, strerror(-r));
+		vfio_pci_intx_eoi(vdev);	/* QEMU's vfio_region_read: ops->vfio_eoi */
 	}
 	return val;
 }
@@ -101,6 +102,7 @@ static void vfio_bar_write_one(VFIOPCIDevice *vdev, int i, uint64_t off, uint32_
 		if (r < 0)
 			pr_err("vfio %s: BAR %d write of %u bytes at 0x%llx: %s", vdev->host, i,
 			       size, (unsigned long long)off, strerror(-r));
+		vfio_pci_intx_eoi(vdev);	/* vfio_region_write: ops->vfio_eoi */
 	}
 }
 
@@ -338,7 +340,7 @@ static int vfio_msix_early_setup(VFIOPCIDevice *vdev, const uint8_t *phys)
 	return pos;
 }
 
-/* the guest's header: the device's ids, no capabilities yet, no INTx */
+/* the guest's header: the device's ids and INTx pin, no capabilities yet */
 static void vfio_pci_init_config(VFIOPCIDevice *vdev, const char *name, const uint8_t *phys)
 {
 	PCIDevice *pdev = &vdev->pdev;
@@ -353,7 +355,7 @@ static void vfio_pci_init_config(VFIOPCIDevice *vdev, const char *name, const ui
 	pdev->config[PCI_CAPABILITY_LIST] = 0;
 	pci_set_word(pdev->config + PCI_STATUS,
 		     pci_get_word(pdev->config + PCI_STATUS) & ~PCI_STATUS_CAP_LIST);
-	pdev->config[PCI_INTERRUPT_PIN] = 0;
+	pdev->config[PCI_INTERRUPT_PIN] = phys[PCI_INTERRUPT_PIN];	/* pci-intx.c */
 	pdev->opaque = vdev;
 	pdev->config_write = vfio_pci_write_config;
 }
@@ -400,6 +402,7 @@ static VFIOPCIDevice *vfio_pci_new(struct vm *vm)
 	vdev->container = vdev->group = vdev->device = vdev->kvm_vfio_dev = -1;
 	vdev->group_id = -1;
 	vdev->stop_fd = -1;
+	vfio_intx_init(vdev);
 	for (int v = 0; v < VFIO_MSIX_MAX_VECTORS; v++) {
 		vdev->msi_vectors[v].interrupt = vdev->msi_vectors[v].kvm_interrupt = -1;
 		vdev->msi_vectors[v].virq = -1;
@@ -407,15 +410,40 @@ static VFIOPCIDevice *vfio_pci_new(struct vm *vm)
 	return vdev;
 }
 
-/* as QEMU's vfio_realize: group, container, device, regions, config, BARs, MSI-X */
-PCIDevice *vfio_pci_realize(struct vm *vm, PCIBus *bus, const char *name, const char *host)
+/*
+ * arg is host[,x-no-kvm-intx=on|off], as QEMU's -device vfio-pci,host=...
+ * spells them; host is left in buf
+ */
+static int vfio_pci_parse_options(VFIOPCIDevice *vdev, const char *arg, char *buf, size_t n)
+{
+	char *opt;
+
+	snprintf(buf, n, "%s", arg);
+	opt = strchr(buf, ',');
+	if (!opt)
+		return 0;
+	*opt++ = '\0';
+	if (!strcmp(opt, "x-no-kvm-intx=on") || !strcmp(opt, "x-no-kvm-intx=off")) {
+		vdev->no_kvm_intx = !strcmp(opt, "x-no-kvm-intx=on");
+		return 0;
+	}
+	pr_err("vfio-pci %s: unknown option '%s': wanted x-no-kvm-intx=on|off", buf, opt);
+	return -EINVAL;
+}
+
+/* as QEMU's vfio_realize: group, container, device, regions, config, BARs, MSI-X, INTx */
+PCIDevice *vfio_pci_realize(struct vm *vm, PCIBus *bus, const char *name, const char *arg)
 {
 	VFIOPCIDevice *vdev = vfio_pci_new(vm);
+	char host[64];
+	int r;
 
-	if (!vdev || !host || !*host) {
+	if (!vdev || !arg || !*arg) {
 		pr_err("vfio-pci %s: %s", name, vdev ? "no host device given" : "out of memory");
 		goto err_free;
 	}
+	if (vfio_pci_parse_options(vdev, arg, host, sizeof(host)) < 0)
+		goto err_free;
 	if (vfio_parse_host(vdev, host) < 0 || vfio_check_host(vdev) < 0 ||
 	    vfio_group_get(vdev) < 0)
 		goto err_free;
@@ -435,9 +463,20 @@ PCIDevice *vfio_pci_realize(struct vm *vm, PCIBus *bus, const char *name, const 
 		pr_err("vfio %s: cannot start the MSI-X interrupt thread", vdev->host);
 		goto err_msix_uninit;
 	}
-	trace_event("vfio_realize", "%s %s group=%d msix=%u noresize=%d", name, vdev->host,
-		    vdev->group_id, vdev->msix_entries, vdev->msix_noresize);
+	pthread_mutex_lock(&vm->bql);
+	r = vfio_intx_enable(vdev);
+	pthread_mutex_unlock(&vm->bql);
+	if (r < 0) {
+		pr_err("vfio %s: INTx: %s", vdev->host, strerror(-r));
+		goto err_msix_stop;
+	}
+	trace_event("vfio_realize", "%s %s group=%d msix=%u noresize=%d intx=%c", name,
+		    vdev->host, vdev->group_id, vdev->msix_entries, vdev->msix_noresize,
+		    vdev->pdev.config[PCI_INTERRUPT_PIN] ? '@' + vdev->pdev.config[PCI_INTERRUPT_PIN] : '-');
 	return &vdev->pdev;
+
+err_msix_stop:
+	vfio_msix_stop(vdev);
 
 err_msix_uninit:
 	msix_uninit(&vdev->pdev);
@@ -475,6 +514,8 @@ void vfio_pci_unrealize(PCIDevice *pdev)
 		vfio_device_irq_disable(vdev, VFIO_PCI_MSIX_IRQ_INDEX);
 		vdev->msix_on = false;
 	}
+	/* QEMU's vfio_disable_interrupts: MSI-X off turned INTx on; now it goes too */
+	vfio_intx_disable(vdev);
 	vfio_group_del_kvm_device(vdev, bus);
 	vfio_bars_exit(vdev);
 	vfio_device_put(vdev);

@@ -34,6 +34,28 @@ typedef struct VFIOMSIVector {
 	uint64_t raised;		/* raises the scenario asked the device for */
 } VFIOMSIVector;
 
+/*
+ * INTx (pci-intx.c), QEMU 11.1's VFIOINTx: VFIO signals `interrupt` with
+ * the host line masked. With KVM acceleration an irqfd with resample on the
+ * pin's GSI takes it, and KVM's EOI signals `unmask`, which VFIO's virqfd
+ * turns into ACTION_UNMASK; without, the VMM reads `interrupt`, raises the
+ * GSI and, at the guest's next BAR access, lowers it and unmasks
+ * (vfio_pci_intx_eoi).
+ */
+typedef struct VFIOINTx {
+	bool enabled;			/* vdev->interrupt == VFIO_INT_INTx */
+	bool pending;			/* the slow path holds the GSI up */
+	bool kvm_accel;
+	uint8_t pin;			/* 0 = INTA */
+	int gsi;			/* route.irq, -1 if none */
+	int interrupt, unmask;		/* eventfds, -1 when closed */
+	/* for results */
+	uint64_t interrupts;		/* read by the VMM (slow path) */
+	uint64_t eois;			/* of those, lowered and unmasked */
+	uint64_t enables;		/* vfio_intx_enable_kvm that wired the irqfd */
+	uint64_t raised;		/* the runner's raises while MSI-X was off */
+} VFIOINTx;
+
 typedef struct VFIOPCIDevice {
 	PCIDevice pdev;			/* the guest's view; first member */
 	struct vm *vm;
@@ -60,6 +82,8 @@ typedef struct VFIOPCIDevice {
 	uint32_t pending;		/* QEMU's vdev->msix->pending: fired while masked */
 	bool pba_emulated;		/* PBA MMIO emulated, else the device's own is read */
 	bool skip_unchanged_commits;	/* --skip-unchanged-commits */
+	bool no_kvm_intx;		/* QEMU's x-no-kvm-intx=on: INTx through the VMM */
+	VFIOINTx intx;
 	pthread_t thread;		/* reads the `interrupt` eventfds */
 	int stop_fd;			/* wakes it: to stop, or to poll a new vector */
 	bool thread_stop;
@@ -81,6 +105,17 @@ int vfio_device_irq_set_signaling(VFIOPCIDevice *vdev, unsigned int index,
 int vfio_device_irq_disable(VFIOPCIDevice *vdev, unsigned int index);
 /* the host IRQ VFIO requested for MSI-X vector nr (/proc/interrupts), -1 if none */
 int vfio_host_irq(VFIOPCIDevice *vdev, unsigned int nr);
+
+/* device.c: the INTx index's mask and unmask (DATA_NONE, subindex 0) */
+int vfio_device_irq_mask(VFIOPCIDevice *vdev, unsigned int index);
+int vfio_device_irq_unmask(VFIOPCIDevice *vdev, unsigned int index);
+
+/* pci-intx.c: INTx as hw/vfio/pci.c does it */
+void vfio_intx_init(VFIOPCIDevice *vdev);	/* fds closed, before enable */
+int vfio_intx_enable(VFIOPCIDevice *vdev);
+void vfio_intx_disable(VFIOPCIDevice *vdev);
+void vfio_intx_interrupt(VFIOPCIDevice *vdev);	/* `interrupt` was read */
+void vfio_pci_intx_eoi(VFIOPCIDevice *vdev);	/* any BAR access by the guest */
 
 /* pci-irq.c: MSI-X as hw/vfio/pci.c does it */
 void vfio_msix_write_config(VFIOPCIDevice *vdev, uint32_t addr, uint32_t val, int len);
