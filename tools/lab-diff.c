@@ -37,9 +37,11 @@ struct lab_diff {
 	json_object *rows;
 	int differing, accepted;
 	int verdicts, verdicts_accepted;	/* expects judged otherwise, accepted */
+	int ordered;			/* steps of equal calls and >= 2 requests, in one order */
 };
 
 #define LAB_DIFF_EXPECT		"(expect)"
+#define LAB_DIFF_ORDER		"(requests in order)"
 
 static const char *lab_json_str(json_object *o, const char *key)
 {
@@ -88,8 +90,9 @@ static void lab_side_free(struct lab_side *s)
 static void lab_diff_row(struct lab_diff *d, int line, const char *key, const char *text,
 			 const char *fn, int cv, int cq)
 {
-	const struct accept_rule *r = accept_match(d->rules, d->qemu_version, d->sc->name, key, fn,
-						   cv, cq);
+	/* an order is never accepted: the same calls in another order is a finding */
+	const struct accept_rule *r = strcmp(fn, LAB_DIFF_ORDER) ?
+		accept_match(d->rules, d->qemu_version, d->sc->name, key, fn, cv, cq) : NULL;
 	json_object *o = json_object_new_object();
 	char where[96];
 
@@ -129,12 +132,38 @@ static void lab_diff_fn(void *arg, const char *fn, int cv, int cq)
 	lab_diff_row(at->d, at->line, at->key, at->text, fn, cv, cq);
 }
 
+/*
+ * Each step is also compared in order: the VMM's requests (steps.h) as the
+ * kernel took them, of the functions both made as many times (the others
+ * are differences already). Never accepted by a rule.
+ */
+static void lab_diff_order(struct lab_diff *d, const struct trace_step *v,
+			   const struct trace_step *q, int line, const char *key, const char *text)
+{
+	char rv[2048], rq[2048];
+	int nv, nq;
+
+	trace_step_reqs_str(v, q, rv, sizeof(rv), &nv);
+	trace_step_reqs_str(q, v, rq, sizeof(rq), &nq);
+	if (!strcmp(rv, rq)) {
+		d->ordered += nv >= 2;
+		if (nv >= 2)
+			fprintf(d->txt, "  %-44.44s both in order: %s\n", line == 0 ? "setup" :
+				line == (int)VIRQ_PROG_MARK_END ? "end (teardown)" : text, rv);
+		return;
+	}
+	lab_diff_row(d, line, key, text, LAB_DIFF_ORDER, nv, nq);
+	fprintf(d->txt, "    virq in order: %s\n    QEMU in order: %s\n", rv, rq);
+}
+
 static void lab_diff_step(struct lab_diff *d, int line, const char *key, const char *text)
 {
 	struct lab_diff_at at = { .d = d, .line = line, .key = key, .text = text };
+	const struct trace_step *v = trace_steps_find(&d->virq.t, line);
+	const struct trace_step *q = trace_steps_find(&d->qemu.t, line);
 
-	trace_step_each_diff(trace_steps_find(&d->virq.t, line), trace_steps_find(&d->qemu.t, line),
-			     lab_diff_fn, &at);
+	trace_step_each_diff(v, q, lab_diff_fn, &at);
+	lab_diff_order(d, v, q, line, key, text);
 }
 
 /* the expect at line in results.json: 1 held, 0 failed, -1 not judged there (a VMM's own) */
@@ -258,6 +287,8 @@ static int lab_diff_one(const char *out, const struct scenario *sc, const struct
 			if (lab_json_str(q ? d.qemu.res : d.virq.res, "error")[0])
 				fprintf(f, "  run error (%s): %s\n", q ? "QEMU" : "virq",
 					lab_json_str(q ? d.qemu.res : d.virq.res, "error"));
+		fprintf(f, "  %d step%s made the requests both VMMs made as often (2 or more) in the same order\n",
+			d.ordered, d.ordered == 1 ? "" : "s");
 		fprintf(f, "  %d difference%s: %d accepted, %d not\n\n", d.differing,
 			d.differing == 1 ? "" : "s", d.accepted, d.differing - d.accepted);
 	}

@@ -23,20 +23,31 @@ static struct trace_step *steps_of(struct trace_steps *t, int line)
 	return &t->steps[t->nr_steps++];
 }
 
+/* an ioctl handler: what it calls is a request of the VMM (5.10's VFIO: vfio_pci_ioctl) */
+static bool steps_is_ioctl(const char *caller)
+{
+	return !strcmp(caller, "kvm_vm_ioctl") || !strcmp(caller, "vfio_pci_core_ioctl") ||
+	       !strcmp(caller, "vfio_pci_ioctl");
+}
+
 static void steps_count(struct trace_step *s, const char *fn, const char *caller)
 {
+	int i;
+
 	s->commits += !strcmp(fn, "kvm_set_irq_routing") && !strcmp(caller, "kvm_vm_ioctl");
 	s->irqfds += !strcmp(fn, "kvm_irqfd") && !strcmp(caller, "kvm_vm_ioctl");
 	s->set_irqs += !strcmp(fn, "vfio_pci_set_msi_trigger");
-	for (int i = 0; i < s->nr_fns; i++)
-		if (!strcmp(s->fn[i], fn)) {
-			s->count[i]++;
+	for (i = 0; i < s->nr_fns && strcmp(s->fn[i], fn); i++)
+		;
+	if (i == s->nr_fns) {
+		if (s->nr_fns == TRACE_STEP_FNS)
 			return;
-		}
-	if (s->nr_fns == TRACE_STEP_FNS)
-		return;
-	snprintf(s->fn[s->nr_fns], sizeof(s->fn[0]), "%s", fn);
-	s->count[s->nr_fns++] = 1;
+		snprintf(s->fn[s->nr_fns], sizeof(s->fn[0]), "%s", fn);
+		s->count[s->nr_fns++] = 0;
+	}
+	s->count[i]++;
+	if (steps_is_ioctl(caller) && s->nr_reqs++ < TRACE_STEP_REQS)
+		s->req[s->nr_reqs - 1] = (unsigned char)i;
 }
 
 /* the step a line marks, or -1: "virq: step seed-affinity:34 ..." or kvm_pio's */
@@ -194,6 +205,36 @@ int trace_step_calls(const struct trace_step *s, const char *fn)
 		if (!strcmp(s->fn[i], fn))
 			return s->count[i];
 	return 0;
+}
+
+/* how many of s's requests were fn's */
+static int steps_reqs_of(const struct trace_step *s, const char *fn)
+{
+	int n = 0;
+
+	for (int i = 0; s && i < s->nr_reqs && i < TRACE_STEP_REQS; i++)
+		n += !strcmp(s->fn[s->req[i]], fn);
+	return n;
+}
+
+char *trace_step_reqs_str(const struct trace_step *s, const struct trace_step *o, char *buf,
+			  size_t n, int *nr)
+{
+	size_t len = 0;
+
+	buf[0] = 0;
+	*nr = 0;
+	for (int i = 0; s && i < s->nr_reqs && i < TRACE_STEP_REQS && len < n; i++) {
+		const char *fn = s->fn[s->req[i]];
+
+		if (steps_reqs_of(s, fn) != steps_reqs_of(o, fn))
+			continue;
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", *nr ? " " : "", fn);
+		++*nr;
+	}
+	if (s && s->nr_reqs > TRACE_STEP_REQS && len < n)
+		snprintf(buf + len, n - len, " ... (%d in all)", s->nr_reqs);
+	return buf;
 }
 
 int trace_step_each_diff(const struct trace_step *a, const struct trace_step *b,

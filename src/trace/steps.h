@@ -18,6 +18,7 @@
 
 #define TRACE_STEP_FNS		64
 #define TRACE_STEP_FN_LEN	48
+#define TRACE_STEP_REQS		128
 
 /* the ioctls a step's kernel time is measured for (kretprobes permitting) */
 enum trace_timed {
@@ -37,6 +38,13 @@ struct trace_step {
 	int nr_fns;
 	char fn[TRACE_STEP_FNS][TRACE_STEP_FN_LEN];
 	int count[TRACE_STEP_FNS];
+	/*
+	 * the VMM's requests in the order the kernel took them: the calls an
+	 * ioctl handler made (kvm_vm_ioctl's kvm_irqfd, kvm_set_irq_routing;
+	 * vfio_pci_core_ioctl's vfio_pci_set_*), as indices into fn[]
+	 */
+	int nr_reqs;			/* may exceed TRACE_STEP_REQS: only the first are kept */
+	unsigned char req[TRACE_STEP_REQS];
 };
 
 struct trace_steps {
@@ -60,5 +68,14 @@ int trace_step_calls(const struct trace_step *s, const char *fn);
  */
 int trace_step_each_diff(const struct trace_step *a, const struct trace_step *b,
 			 void (*fn)(void *arg, const char *name, int ca, int cb), void *arg);
+
+/*
+ * trace_step_reqs_str - a step's requests in order, "kvm_irqfd vfio_pci_set_intx_mask ..."
+ * (s may be NULL: ""), leaving out functions requested a different number
+ * of times in o (NULL: a step with none), so two steps compare in order on
+ * what they share; *nr gets how many it kept; buf is returned
+ */
+char *trace_step_reqs_str(const struct trace_step *s, const struct trace_step *o, char *buf,
+			  size_t n, int *nr);
 
 #endif
