@@ -235,6 +235,7 @@ int selftest_msix(void);
 
 /* pci.c, virtq.c, nvme.c: mailbox ops, returning an enum virq_status */
 uint32_t pci_enum(uint32_t *result);
+void pci_q35_pirq_disable(void);
 uint16_t pci_cfg_read16(uint32_t bdf, uint32_t reg);
 void pci_cfg_write16(uint32_t bdf, uint32_t reg, uint16_t v);
 

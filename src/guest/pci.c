@@ -423,6 +423,30 @@ uint32_t pci_enum(uint32_t *result)
 	return status;
 }
 
+/*
+ * q35's PCI interrupt routing as a Linux guest leaves it: the ICH9 LPC
+ * bridge at 00:1f.0 (8086:2918) has PIRQA-D_ROUT at 0x60-0x63 and
+ * PIRQE-H_ROUT at 0x68-0x6b; firmware (SeaBIOS's mch_isa_bridge_setup)
+ * routes them to ISA IRQs 10 and 11, and Linux's ACPI _DIS of every link
+ * writes 0x80 (routing to the PIC off), after which QEMU's
+ * ich9_route_intx_pin_to_irq gives PIRQ n GSI 16 + n: the routing virq
+ * has from reset. Byte writes, as the AML's field accesses. Nothing
+ * without that bridge (virq's bus has none).
+ */
+void pci_q35_pirq_disable(void)
+{
+	static const uint8_t rout[] = { 0x60, 0x61, 0x62, 0x63, 0x68, 0x69, 0x6a, 0x6b };
+	uint32_t bdf = 31 << 3;
+
+	if (pci_read32(bdf, PCI_ID) != (0x8086u | 0x2918u << 16))
+		return;
+	for (uint32_t i = 0; i < sizeof(rout); i++) {
+		pci_select(bdf, rout[i]);
+		outb(PCI_CONF_DATA + (rout[i] & 3), 0x80);
+	}
+	kprintf("virq-guest: q35 PIRQ routing to the PIC disabled (00:1f.0 0x60-0x63, 0x68-0x6b = 0x80)\n");
+}
+
 /* The nth (from 0) function with this vendor:device, in bus order */
 const struct virq_pci_dev *pci_find(uint16_t vendor, uint16_t device,
 				    uint32_t nth)

@@ -139,6 +139,8 @@ static int prog_find_devices(const struct virq_prog *p)
 	uint32_t n;
 
 	pci_enum(&n);
+	if (SHARED->pci_mode == VIRQ_PCI_FIRMWARE)
+		pci_q35_pirq_disable();
 	for (uint32_t i = 0; i < p->nr_devs; i++) {
 		const struct virq_prog_dev *d = &p->devs[i];
 
@@ -176,6 +178,28 @@ static void prog_access(const struct virq_prog_step *s)
 	}
 }
 
+/* the IOAPIC and level-ack steps, through the same code as the VMM's commands (ioapic.c) */
+static int prog_intx_step(const struct virq_pci_dev *d, const struct virq_prog_step *s)
+{
+	uint32_t arg[8] = { s->arg[0], s->arg[1], s->arg[2], s->arg[3] }, v = 0;
+
+	switch (s->op) {
+	case VIRQ_PROG_IOAPIC_WRITE:
+		return ioapic_write_op(arg, &v) == VIRQ_ST_OK ? 0 : -1;
+	case VIRQ_PROG_IOAPIC_READ:
+		if (ioapic_read_op(arg, &v) != VIRQ_ST_OK)
+			return -1;
+		kprintf("virq-prog: ioapic pin %u low 0x%x\n", s->arg[0], v);
+		return 0;
+	case VIRQ_PROG_LEVEL_ACK:
+		arg[4] = d ? d->bar[0] + E1000_ICR : 0;
+		return level_ack_op(arg) == VIRQ_ST_OK ? 0 : -1;
+	default:
+		eoi_op();
+		return 0;
+	}
+}
+
 /* one step; -1 if the program cannot go on */
 static int prog_step(const struct virq_prog *p, const struct virq_prog_step *s)
 {
@@ -209,6 +233,9 @@ static int prog_step(const struct virq_prog *p, const struct virq_prog_step *s)
 		return prog_virtio_step(d, s);
 	case VIRQ_PROG_NVME_INIT: case VIRQ_PROG_NVME_READ:
 		return prog_nvme_step(d, s->dev, s);
+	case VIRQ_PROG_IOAPIC_WRITE: case VIRQ_PROG_IOAPIC_READ: case VIRQ_PROG_LEVEL_ACK:
+	case VIRQ_PROG_EOI:
+		return prog_intx_step(d, s);
 	case VIRQ_PROG_WAIT: delay_ms(s->arg[0]); break;
 	case VIRQ_PROG_EXPECT_IRQ: expect_irq(s); break;
 	case VIRQ_PROG_EXPECT_NONE: expect_none(s); break;

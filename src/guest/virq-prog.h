@@ -24,7 +24,7 @@
 #include <stdint.h>
 
 #define VIRQ_PROG_MAGIC		0x47525056u	/* "VPRG" */
-#define VIRQ_PROG_VERSION	2u	/* 2: the virtio and NVMe driver steps */
+#define VIRQ_PROG_VERSION	3u	/* 2: virtio and NVMe driver steps; 3: IOAPIC, level acks */
 #define VIRQ_PROG_MAX_DEVS	8u
 #define VIRQ_PROG_MAX_STEPS	4096u
 
@@ -54,8 +54,10 @@ struct virq_prog_dev {
 	uint16_t vendor, device;	/* PCI IDs to look for */
 	uint8_t instance;		/* 0: the first function with those IDs */
 	uint8_t kind;			/* enum virq_prog_dev_kind */
-	uint16_t pad;
+	uint16_t flags;			/* VIRQ_PROG_DEV_*: how the VMM is to attach it */
 };
+
+#define VIRQ_PROG_DEV_NO_KVM_INTX	1u	/* vfio-pci x-no-kvm-intx=on */
 
 enum virq_prog_op {
 	VIRQ_PROG_END = 0,
@@ -92,6 +94,16 @@ enum virq_prog_op {
 	VIRQ_PROG_VIRTIO_CONFIG_VECTOR,	/* dev, index: config_msix_vector */
 	VIRQ_PROG_NVME_INIT,		/* dev, index: I/O CQ 1's vector; arg0 dma */
 	VIRQ_PROG_NVME_READ,		/* dev: arg0 dma, arg1 times (a Read, its doorbell, its CQE) */
+	/*
+	 * version 3: the level-triggered half. PCI enum under firmware also turns
+	 * q35's PIRQ routing to the PIC off, as a Linux guest's ACPI does
+	 * (pci_q35_pirq_disable), so INTx takes the GSIs virq gives it.
+	 */
+	VIRQ_PROG_IOAPIC_WRITE,		/* arg0 pin, arg1 RTE low dword, arg2 high dword */
+	VIRQ_PROG_IOAPIC_READ,		/* arg0 pin: the low dword printed */
+	VIRQ_PROG_LEVEL_ACK,		/* dev (an e1000e: its ICR is read) or none (the port):
+					 * arg0 vector, arg1 GSI, arg2 every, arg3 flags */
+	VIRQ_PROG_EOI,			/* a LAPIC EOI */
 	VIRQ_PROG_OP_MAX,
 };
 

@@ -25,6 +25,7 @@
 
 #include "program.h"
 #include "../guest/virq-guest.h"
+#include "../guest/ioapic-rte.h"
 
 /* the IDs virq's own devices carry, which QEMU's devices of the same kind share */
 static const struct { const char *type; uint16_t vendor, device; uint8_t kind; } prog_types[] = {
@@ -59,6 +60,7 @@ static int prog_devices(const struct scenario *sc, struct virq_prog *p, int *d2p
 			d->vendor = (uint16_t)v;
 			d->device = (uint16_t)dv;
 			d->kind = v == 0x8086 && dv == 0x10d3 ? VIRQ_PROG_DEV_E1000E : 0;
+			d->flags = st->no_kvm_intx > 0 ? VIRQ_PROG_DEV_NO_KVM_INTX : 0;
 		}
 		for (size_t t = 0; t < sizeof(prog_types) / sizeof(prog_types[0]); t++)
 			if (!strcmp(st->type, prog_types[t].type))
@@ -118,6 +120,12 @@ static uint16_t prog_op(enum sc_op op)
 		[SC_GUEST_VIRTIO_CONFIG_VECTOR] = VIRQ_PROG_VIRTIO_CONFIG_VECTOR,
 		[SC_GUEST_NVME_INIT] = VIRQ_PROG_NVME_INIT,
 		[SC_GUEST_NVME_READ] = VIRQ_PROG_NVME_READ,
+		[SC_GUEST_IOAPIC_RTE] = VIRQ_PROG_IOAPIC_WRITE,
+		[SC_GUEST_IOAPIC_MASK] = VIRQ_PROG_IOAPIC_WRITE,
+		[SC_GUEST_IOAPIC_UNMASK] = VIRQ_PROG_IOAPIC_WRITE,
+		[SC_GUEST_IOAPIC_READ] = VIRQ_PROG_IOAPIC_READ,
+		[SC_GUEST_LEVEL_ACK] = VIRQ_PROG_LEVEL_ACK,
+		[SC_GUEST_EOI] = VIRQ_PROG_EOI,
 	};
 
 	return op < SC_OP_MAX ? ops[op] : 0;
@@ -139,6 +147,32 @@ static const char *prog_why_not(enum sc_op op)
 		return "is not a step the guest can run on its own (a host or VMM device step, "
 		       "or not in the step program yet)";
 	}
+}
+
+/*
+ * The IOAPIC steps: an entry written whole, its mask from the one the
+ * program wrote last for that pin (rte[], as the runner's run->rte); on
+ * the BSP, vcpu= being the destination, as the runner does them.
+ */
+static int prog_ioapic(const struct scenario *sc, const struct sc_step *st,
+		       struct virq_prog_step *s, uint64_t *rte, char *err, size_t n)
+{
+	s->cpu = 0;
+	s->arg[0] = (uint32_t)st->pin;
+	if (st->op == SC_GUEST_IOAPIC_RTE)
+		rte[st->pin] = ioapic_rte_encode((uint32_t)st->vector, (uint32_t)st->vcpu, st->set,
+						 st->masked > 0);
+	else if (st->op == SC_GUEST_IOAPIC_READ)
+		return 0;
+	else if (!ioapic_rte_vector(rte[st->pin]))
+		return prog_err(sc, st, err, n, "masks a pin the program has not programmed yet");
+	else if (st->op == SC_GUEST_IOAPIC_MASK)
+		rte[st->pin] |= RTE_MASKED;
+	else
+		rte[st->pin] &= ~RTE_MASKED;
+	s->arg[1] = (uint32_t)rte[st->pin];
+	s->arg[2] = (uint32_t)(rte[st->pin] >> 32);
+	return 0;
 }
 
 /* the arguments, with the runner's defaults where the line left them out */
@@ -184,6 +218,12 @@ static void prog_args(const struct sc_step *st, struct virq_prog_step *s)
 		s->arg[0] = dma;
 		s->arg[1] = st->count;
 		break;
+	case VIRQ_PROG_LEVEL_ACK:
+		s->arg[0] = (uint32_t)st->vector;
+		s->arg[1] = (uint32_t)(st->gsi < 0 ? 0 : st->gsi);
+		s->arg[2] = (uint32_t)st->every;
+		s->arg[3] = st->defer_eoi > 0 ? VIRQ_LEVEL_DEFER_EOI : 0;
+		break;
 	}
 }
 
@@ -191,6 +231,7 @@ ssize_t program_compile(const struct scenario *sc, struct virq_prog **out,
 			struct program_info *info, char *err, size_t n)
 {
 	int d2p[SC_MAX_NAMES];
+	uint64_t rte[IOAPIC_NUM_PINS] = { 0 };
 	struct virq_prog *p;
 	size_t size;
 	int r;
@@ -226,6 +267,8 @@ ssize_t program_compile(const struct scenario *sc, struct virq_prog **out,
 		if (st->dev >= 0)
 			s->dev = (uint8_t)d2p[st->dev];
 		prog_args(st, s);
+		if (s->op == VIRQ_PROG_IOAPIC_WRITE || s->op == VIRQ_PROG_IOAPIC_READ)
+			r = prog_ioapic(sc, st, s, rte, err, n);
 		p->nr_steps++;
 	}
 	if (r) {
@@ -262,8 +305,9 @@ int program_qemu_args(const struct virq_prog *p, char *buf, size_t n)
 					"nvme,serial=virq%d,drive=nvm%d\n", nvme, nvme, nvme);
 			nvme++;
 		} else {
-			len += snprintf(buf + len, n - len, "-device\nvfio-pci,host=@%04x:%04x@\n",
-					d->vendor, d->device);
+			len += snprintf(buf + len, n - len, "-device\nvfio-pci,host=@%04x:%04x@%s\n",
+					d->vendor, d->device, d->flags & VIRQ_PROG_DEV_NO_KVM_INTX ?
+					",x-no-kvm-intx=on" : "");
 		}
 	}
 	return len < (int)n ? len : -E2BIG;
