@@ -183,7 +183,7 @@ fi
 # vCPU and vector; and under QEMU the seed's release / commit / use blocks
 PT="scenarios/seed-affinity.virq scenarios/seed-trace.virq scenarios/rewrite-while-masked.virq
     scenarios/rewrite-while-unmasked.virq scenarios/affinity-storm.virq scenarios/msix-grow-masked.virq
-    scenarios/msix-disable-pending.virq bench/msix-enable.virq"
+    scenarios/msix-disable-pending.virq bench/msix-enable.virq scenarios/vfio-intx.virq"
 labdiff() {  # $1 = era, $2... = scenarios; LABDIFF_PROGRAM=1: virq runs them with --program
     k=$1; shift
     p=${LABDIFF_PROGRAM:+--program}
