@@ -1087,7 +1087,7 @@ BAD(route_without_a_name, VM "route vcpu=0\n",
 BAD(routes_update_all_is_no_step, VM "device E vfio-pci host=8086:10d3\nroutes update-all dev=E\n",
     "3: after 'routes': wanted fill or commit-raw, got 'update-all'")
 BAD(expect_without_a_kind, VM "expect\n",
-    "2: after 'expect': wanted irq, commits, routes, route, exits, ioeventfd, result, pending, vector, completions, remote-irr, line, status or resamples, got end of line")
+    "2: after 'expect': wanted irq, commits, routes, route, exits, ioeventfd, result, pending, vector, completions, remote-irr, line, status, resamples or intx, got end of line")
 BAD(extra_word_after_commit, VM "commit now\n",
     "2: after 'commit': wanted end of line, got 'now'")
 BAD(extra_word_after_irqfd, ROUTE_A "irqfd A add\n",
@@ -1188,6 +1188,18 @@ BAD(guest_ioapic_to_the_mailbox, VM "guest ioapic pin=20 vector=0xf0 vcpu=0 edge
     "2: vector 0xf0 is reserved for the guest mailbox")
 BAD(level_ack_without_every, VM "guest level-ack vector=0x51 gsi=20\n",
     "2: 'guest level-ack' needs every=")
+BAD(level_ack_without_gsi_or_dev, VM "guest level-ack vector=0x51 every=1\n",
+    "2: 'guest level-ack' needs gsi= (a line acked at the port) or dev= (a passed-through e1000e, acked by reading its ICR)")
+BAD(level_ack_with_gsi_and_dev, VM "device E vfio-pci host=8086:10d3\nguest level-ack vector=0x51 gsi=21 dev=E every=1\n",
+    "3: 'guest level-ack' needs gsi= (a line acked at the port) or dev= (a passed-through e1000e, acked by reading its ICR)")
+BAD(no_kvm_intx_not_on_or_off, VM "device E vfio-pci host=8086:10d3 x-no-kvm-intx=1\n",
+    "2: x-no-kvm-intx 1 invalid: wanted on or off")
+BAD(no_kvm_intx_on_virtio, VM "device R virtio-rng x-no-kvm-intx=on\n",
+    "2: unknown key 'x-no-kvm-intx' for 'device': it takes none")
+BAD(expect_intx_without_a_field, VM "device E vfio-pci host=8086:10d3\nexpect intx dev=E\n",
+    "3: 'expect intx' needs at least one of enabled=, kvm=, gsi=, interrupts=, eois=")
+BAD(expect_intx_of_virtio, VM "device R virtio-rng\nexpect intx dev=R kvm=1\n",
+    "3: device 'R' is a virtio-rng, not a vfio-pci")
 BAD(expect_line_without_a_tally, VM "line L gsi=20\nexpect line L\n",
     "3: 'expect line' needs at least one of raised=, acked=, taken=, resamples=, reasserts=, level=")
 BAD(expect_status_unknown_word, VM "expect status ioapic delivered\n",
@@ -1378,6 +1390,9 @@ int main(void)
 		R(irqfd_on_an_ioeventfd), R(expect_resamples_of_a_line),
 		R(guest_ioapic_without_trigger), R(guest_ioapic_pin_24),
 		R(guest_ioapic_to_the_mailbox), R(level_ack_without_every),
+		R(level_ack_without_gsi_or_dev), R(level_ack_with_gsi_and_dev),
+		R(no_kvm_intx_not_on_or_off), R(no_kvm_intx_on_virtio),
+		R(expect_intx_without_a_field), R(expect_intx_of_virtio),
 		R(expect_line_without_a_tally), R(expect_status_unknown_word), R(expect_status_0),
 		R(probe_without_irqchip_kind), R(expect_result_after_line_define),
 	};

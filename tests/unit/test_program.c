@@ -163,7 +163,7 @@ static void test_program_shipped_guest_driven_scenarios_compile(void **state)
 					      "virtio-irqfd", "virtio-kick-exits", "virtio-masked",
 					      "virtio-vector", "msix-reunmask", "msix-coalesce",
 					      "msix-function-mask", "nvme-signal-msi",
-					      "nvme-unused-vector" };
+					      "nvme-unused-vector", "vfio-intx", "vfio-intx-slow" };
 	char err[512];
 
 	(void)state;
@@ -281,6 +281,53 @@ static void test_program_qemu_args_name_the_devices(void **state)
 	free(p);
 }
 
+/*
+ * the IOAPIC steps: an entry written whole, then masked and unmasked from
+ * the one the program wrote (vcpu= the destination, run on the BSP); the
+ * e1000e's level ack names the device; x-no-kvm-intx reaches QEMU's -device
+ */
+static void test_program_ioapic_and_level_ack(void **state)
+{
+	struct program_info info;
+	char buf[256];
+	ssize_t size;
+	struct virq_prog *p = compile_ok("vm vcpus=2\n"
+		"device E vfio-pci host=8086:10d3 x-no-kvm-intx=on\nguest pci enum\n"
+		"guest ioapic pin=21 vector=0x50 vcpu=1 level\nguest ioapic mask pin=21\n"
+		"guest ioapic unmask pin=21\nguest level-ack vector=0x50 dev=E every=1\n"
+		"guest level-ack vector=0x51 gsi=22 every=2 defer-eoi=1\nguest eoi\n", &info, &size);
+	const struct virq_prog_step *s = p->steps;
+
+	(void)state;
+	assert_int_equal(p->nr_steps, 8);
+	assert_int_equal(s[1].op, VIRQ_PROG_IOAPIC_WRITE);
+	assert_int_equal(s[1].cpu, 0);
+	assert_int_equal(s[1].arg[0], 21);
+	assert_int_equal(s[1].arg[1], 0x8050);		/* level, vector 0x50 */
+	assert_int_equal(s[1].arg[2], 0x01000000);	/* APIC id 1 */
+	assert_int_equal(s[2].arg[1], 0x18050);		/* ... masked */
+	assert_int_equal(s[3].arg[1], 0x8050);
+	assert_int_equal(s[3].arg[2], 0x01000000);
+	assert_int_equal(s[4].op, VIRQ_PROG_LEVEL_ACK);
+	assert_int_equal(s[4].dev, 0);
+	assert_int_equal(s[4].arg[0], 0x50);
+	assert_int_equal(s[4].arg[2], 1);
+	assert_int_equal(s[5].dev, VIRQ_PROG_NO_DEV);
+	assert_int_equal(s[5].arg[1], 22);
+	assert_int_equal(s[5].arg[3], VIRQ_LEVEL_DEFER_EOI);
+	assert_int_equal(s[6].op, VIRQ_PROG_EOI);
+	assert_true(program_qemu_args(p, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "-device\nvfio-pci,host=@8086:10d3@,x-no-kvm-intx=on\n");
+	free(p);
+}
+
+static void test_program_refuses_a_mask_before_the_entry(void **state)
+{
+	(void)state;
+	compile_refused("vm vcpus=1\nguest ioapic mask pin=21\n",
+			"t.virq:2: 'guest ioapic mask pin=21' masks a pin the program has not programmed yet");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +340,8 @@ int main(void)
 		cmocka_unit_test(test_program_virtio_steps),
 		cmocka_unit_test(test_program_nvme_steps),
 		cmocka_unit_test(test_program_qemu_args_name_the_devices),
+		cmocka_unit_test(test_program_ioapic_and_level_ack),
+		cmocka_unit_test(test_program_refuses_a_mask_before_the_entry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

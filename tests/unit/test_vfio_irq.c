@@ -8,10 +8,15 @@
  * sys_ops seam logs VFIO_DEVICE_SET_IRQS, KVM_IRQFD and KVM_SET_GSI_ROUTING
  * as short strings: "SET_IRQS 0+3 [i0,-,k2]" is start 0, count 3, vector
  * 0's `interrupt` eventfd, no fd, vector 2's `kvm_interrupt`; "SET_IRQS
- * off" is the index disabled. What the real kernel then does is the lab's
- * business (scenarios/msix-grow-masked.virq, msix-disable-pending.virq).
+ * off" is the index disabled. INTx (pci-intx.c, QEMU's vfio_intx_enable_kvm
+ * and co): "INTX trigger ix" (the `interrupt` eventfd), "INTX mask", "INTX
+ * unmask" (DATA_NONE), "INTX unmask ux" (the resamplefd), "INTX off";
+ * "IRQFD gsi=21 resample=ux"; "LINE 21=1" a KVM_IRQ_LINE_STATUS. What the
+ * real kernel then does is the lab's business (scenarios/msix-grow-masked.virq,
+ * msix-disable-pending.virq, vfio-intx.virq, vfio-intx-slow.virq).
  *
- * The device: 4 vectors, table and PBA in BAR 0; no reader thread.
+ * The device: 4 vectors, table and PBA in BAR 0, in slot 1; no reader
+ * thread. The INTx tests give it pin A: q35's GSI 21.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -54,14 +59,41 @@ static void fd_name(char *buf, size_t n, int32_t fd)
 			return;
 		}
 	}
-	snprintf(buf, n, fd < 0 ? "-" : "fd%d", fd);
+	if (fd >= 0 && fd == fk.vdev->intx.interrupt)
+		snprintf(buf, n, "ix");
+	else if (fd >= 0 && fd == fk.vdev->intx.unmask)
+		snprintf(buf, n, "ux");
+	else
+		snprintf(buf, n, fd < 0 ? "-" : "fd%d", fd);
+}
+
+static void log_intx(const struct vfio_irq_set *s)
+{
+	char *l = fk.log[fk.n++], name[8] = "";
+	const char *action = s->flags & VFIO_IRQ_SET_ACTION_MASK ? "mask" :
+			     s->flags & VFIO_IRQ_SET_ACTION_UNMASK ? "unmask" : "trigger";
+
+	if (s->start || s->count > 1)
+		fail_msg("SET_IRQS INTx start %u count %u: wanted 0 and 1 (or 0: off)", s->start,
+			 s->count);
+	if (s->flags & VFIO_IRQ_SET_DATA_EVENTFD)
+		fd_name(name, sizeof(name), ((const int32_t *)s->data)[0]);
+	if (!s->count)
+		snprintf(l, 64, "INTX off");
+	else
+		snprintf(l, 64, "INTX %s%s%s", action, *name ? " " : "", name);
 }
 
 static void log_set_irqs(const struct vfio_irq_set *s)
 {
-	char *l = fk.log[fk.n++];
+	char *l;
 	size_t len;
 
+	if (s->index == VFIO_PCI_INTX_IRQ_INDEX) {
+		log_intx(s);
+		return;
+	}
+	l = fk.log[fk.n++];
 	if (s->index != VFIO_PCI_MSIX_IRQ_INDEX || !(s->flags & VFIO_IRQ_SET_ACTION_TRIGGER))
 		fail_msg("SET_IRQS index %u flags 0x%x: wanted MSI-X triggers only", s->index, s->flags);
 	if (s->flags & VFIO_IRQ_SET_DATA_NONE) {
@@ -93,9 +125,20 @@ static long fake_ioctl(void *p, int fd, unsigned long req, void *arg)
 		return 0;
 	case KVM_IRQFD: {
 		struct kvm_irqfd *i = arg;
+		char rfd[8];
 
-		snprintf(fk.log[fk.n++], 64, "IRQFD gsi=%u%s", i->gsi,
-			 i->flags & KVM_IRQFD_FLAG_DEASSIGN ? " off" : "");
+		fd_name(rfd, sizeof(rfd), (int32_t)i->resamplefd);
+		snprintf(fk.log[fk.n++], 64, "IRQFD gsi=%u%s%s%s", i->gsi,
+			 i->flags & KVM_IRQFD_FLAG_DEASSIGN ? " off" : "",
+			 i->flags & KVM_IRQFD_FLAG_RESAMPLE ? " resample=" : "",
+			 i->flags & KVM_IRQFD_FLAG_RESAMPLE ? rfd : "");
+		return 0;
+	}
+	case KVM_IRQ_LINE_STATUS: {
+		struct kvm_irq_level *e = arg;
+
+		snprintf(fk.log[fk.n++], 64, "LINE %u=%u", e->irq, e->level);
+		e->status = 1;
 		return 0;
 	}
 	case VFIO_DEVICE_SET_IRQS:
@@ -146,6 +189,7 @@ static int setup(struct fixture *f, bool noresize)
 	v->vm = &f->vm;
 	v->device = 5;
 	v->stop_fd = STOP_FD;
+	vfio_intx_init(v);
 	v->msix_noresize = noresize;
 	snprintf(v->host, sizeof(v->host), "0000:00:02.0");
 	for (int i = 0; i < VFIO_MSIX_MAX_VECTORS; i++) {
@@ -154,6 +198,7 @@ static int setup(struct fixture *f, bool noresize)
 	}
 	pci_device_init(&v->pdev, "E", "vfio-pci", 0x8086, 0x10d3, 0x02000000);
 	v->pdev.bus = &f->bus;
+	v->pdev.devfn = 1 << 3;
 	v->pdev.config_write = config_write;
 	assert_int_equal(msix_init(&v->pdev, NVEC, 0, 0, 0, PBA_OFFSET, 0), 0);
 	for (unsigned int i = 0; i < NVEC; i++) {
@@ -322,6 +367,93 @@ static void test_vfio_disable_releases_each_vector_before_the_index_goes(void **
 	assert_false(f->vdev.msix_on);
 }
 
+/* ---- INTx ---- */
+
+/* pin A in slot 1, enabled as at realize */
+static void intx_on(struct fixture *f, bool kvm)
+{
+	f->vdev.pdev.config[PCI_INTERRUPT_PIN] = 1;
+	f->vdev.no_kvm_intx = !kvm;
+	assert_int_equal(vfio_intx_enable(&f->vdev), 0);
+}
+
+/* vfio_intx_enable then vfio_intx_enable_kvm: the trigger first, KVM's irqfd under a mask */
+static void test_vfio_intx_enable_wires_kvm_under_a_mask(void **state)
+{
+	struct fixture *f = *state;
+
+	intx_on(f, true);
+	WANT("INTX trigger ix", "INTX mask", "IRQFD gsi=21 resample=ux", "INTX unmask ux",
+	     "INTX unmask");
+	assert_true(f->vdev.intx.enabled);
+	assert_true(f->vdev.intx.kvm_accel);
+	assert_int_equal(f->vdev.intx.gsi, 21);
+}
+
+/* vfio_msix_enable: vfio_disable_interrupts first (the kernel refuses MSI-X while in INTx) */
+static void test_vfio_msix_enable_takes_intx_off_first(void **state)
+{
+	struct fixture *f = *state;
+
+	intx_on(f, true);
+	fk.n = 0;
+	msix_control(f, true);
+	WANT("INTX mask", "IRQFD gsi=21 off", "INTX unmask", "INTX off", "SET_IRQS 0+1 [-]");
+	assert_false(f->vdev.intx.enabled);
+	assert_int_equal(f->vdev.intx.interrupt, -1);
+	assert_int_equal(f->vdev.intx.unmask, -1);
+}
+
+/* vfio_msix_disable ends in vfio_intx_enable: new eventfds, KVM's irqfd again */
+static void test_vfio_msix_disable_puts_intx_back(void **state)
+{
+	struct fixture *f = *state;
+
+	intx_on(f, true);
+	msix_control(f, true);
+	fk.n = 0;
+	msix_control(f, false);
+	WANT("SET_IRQS off", "INTX trigger ix", "INTX mask", "IRQFD gsi=21 resample=ux",
+	     "INTX unmask ux", "INTX unmask");
+	assert_true(f->vdev.intx.kvm_accel);
+}
+
+/*
+ * x-no-kvm-intx: the VMM raises the GSI (KVM_IRQ_LINE_STATUS) and the next
+ * BAR access lowers it and unmasks (vfio_pci_intx_eoi); one not pending is
+ * no EOI
+ */
+static void test_vfio_intx_slow_path_eoi_at_the_next_access(void **state)
+{
+	struct fixture *f = *state;
+
+	intx_on(f, false);
+	WANT("INTX trigger ix");
+	vfio_pci_intx_eoi(&f->vdev);
+	WANT_NONE();
+	vfio_intx_interrupt(&f->vdev);
+	WANT("LINE 21=1");
+	vfio_pci_intx_eoi(&f->vdev);
+	WANT("LINE 21=0", "INTX unmask");
+	vfio_pci_intx_eoi(&f->vdev);
+	WANT_NONE();
+	assert_int_equal(f->vdev.intx.interrupts, 1);
+	assert_int_equal(f->vdev.intx.eois, 1);
+}
+
+/* the slow path lowers a line it holds when INTx goes off */
+static void test_vfio_intx_disable_lowers_a_held_line(void **state)
+{
+	struct fixture *f = *state;
+
+	intx_on(f, false);
+	vfio_intx_interrupt(&f->vdev);
+	fk.n = 0;
+	vfio_intx_disable(&f->vdev);
+	WANT("INTX off", "LINE 21=0");
+	assert_false(f->vdev.intx.pending);
+}
+
 #define T_NR(fn)	cmocka_unit_test_setup_teardown(fn, setup_noresize, teardown)
 #define T_RS(fn)	cmocka_unit_test_setup_teardown(fn, setup_resizable, teardown)
 
@@ -336,8 +468,13 @@ int main(void)
 		T_RS(test_vfio_resizable_enable_starts_with_no_vector_then_the_set),
 		T_NR(test_vfio_disable_releases_each_vector_before_the_index_goes),
 		T_RS(test_vfio_disable_releases_each_vector_before_the_index_goes),
+		T_RS(test_vfio_intx_enable_wires_kvm_under_a_mask),
+		T_RS(test_vfio_msix_enable_takes_intx_off_first),
+		T_RS(test_vfio_msix_disable_puts_intx_back),
+		T_RS(test_vfio_intx_slow_path_eoi_at_the_next_access),
+		T_RS(test_vfio_intx_disable_lowers_a_held_line),
 	};
 
-	return cmocka_run_group_tests_name("vfio MSI-X kernel calls (QEMU 11.1 order, fake kernel)",
+	return cmocka_run_group_tests_name("vfio MSI-X and INTx kernel calls (QEMU 11.1 order, fake kernel)",
 					   tests, NULL, NULL);
 }
