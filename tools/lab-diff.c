@@ -97,7 +97,7 @@ static void lab_diff_row(struct lab_diff *d, int line, const char *key, const ch
 	char where[96];
 
 	snprintf(where, sizeof(where), line == 0 ? "setup" : line == (int)VIRQ_PROG_MARK_END ?
-		 "end (teardown)" : "%d %.80s", line, text);
+		 "end (teardown)" : line < 0 ? "all steps (per interrupt)" : "%d %.80s", line, text);
 	fprintf(d->txt, "  %-44.44s %-34s %5d %5d  %s%s\n", where, fn, cv, cq,
 		r ? "accepted: " : "DIFFERENT", r ? r->why : "");
 	printf("  %-40.40s %-32s %5d %5d  %s", where, fn, cv, cq, r ? "accepted" : "DIFFERENT\n");
@@ -125,11 +125,27 @@ struct lab_diff_at {
 	const char *key, *text;
 };
 
+/* in setup and the end per step; between, the per-interrupt calls go to lab_diff_interrupts */
 static void lab_diff_fn(void *arg, const char *fn, int cv, int cq)
 {
 	struct lab_diff_at *at = arg;
 
+	if (at->line != 0 && at->line != (int)VIRQ_PROG_MARK_END && trace_fn_per_interrupt(fn))
+		return;
 	lab_diff_row(at->d, at->line, at->key, at->text, fn, cv, cq);
+}
+
+/* the per-interrupt calls over all the steps: as many under both, whenever each landed */
+static void lab_diff_interrupts(struct lab_diff *d)
+{
+	for (int i = 0; trace_per_interrupt_fns[i]; i++) {
+		const char *fn = trace_per_interrupt_fns[i];
+		int cv = trace_steps_calls_between(&d->virq.t, fn);
+		int cq = trace_steps_calls_between(&d->qemu.t, fn);
+
+		if (cv != cq)
+			lab_diff_row(d, -1, "steps", "", fn, cv, cq);
+	}
 }
 
 /*
@@ -203,6 +219,7 @@ static void lab_diff_steps(struct lab_diff *d)
 			lab_diff_row(d, st->line, key, st->text, LAB_DIFF_EXPECT, v, q);
 	}
 	lab_diff_step(d, VIRQ_PROG_MARK_END, "end", "");
+	lab_diff_interrupts(d);
 }
 
 static bool lab_json_bool(json_object *o, const char *key)

@@ -428,10 +428,11 @@ uint32_t pci_enum(uint32_t *result)
  * bridge at 00:1f.0 (8086:2918) has PIRQA-D_ROUT at 0x60-0x63 and
  * PIRQE-H_ROUT at 0x68-0x6b; firmware (SeaBIOS's mch_isa_bridge_setup)
  * routes them to ISA IRQs 10 and 11, and Linux's ACPI _DIS of every link
- * writes 0x80 (routing to the PIC off), after which QEMU's
- * ich9_route_intx_pin_to_irq gives PIRQ n GSI 16 + n: the routing virq
- * has from reset. Byte writes, as the AML's field accesses. Nothing
- * without that bridge (virq's bus has none).
+ * sets bit 7 (QEMU's build_link_dev: Or(PRQx, 0x80, PRQx), routing to the
+ * PIC off), after which QEMU's ich9_route_intx_pin_to_irq gives PIRQ n
+ * GSI 16 + n, looking at bit 7 only: the routing virq has from reset. We
+ * write 0x80, byte by byte as the AML's field accesses. Nothing without
+ * that bridge (virq's bus has none).
  */
 void pci_q35_pirq_disable(void)
 {

@@ -269,6 +269,10 @@ ssize_t program_compile(const struct scenario *sc, struct virq_prog **out,
 		prog_args(st, s);
 		if (s->op == VIRQ_PROG_IOAPIC_WRITE || s->op == VIRQ_PROG_IOAPIC_READ)
 			r = prog_ioapic(sc, st, s, rte, err, n);
+		if (s->op == VIRQ_PROG_LEVEL_ACK && s->dev != VIRQ_PROG_NO_DEV &&
+		    p->devs[s->dev].kind != VIRQ_PROG_DEV_E1000E)
+			r = prog_err(sc, st, err, n, "acks by reading ICR, which only an e1000e "
+				     "(host=8086:10d3) has");
 		p->nr_steps++;
 	}
 	if (r) {

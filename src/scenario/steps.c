@@ -153,7 +153,7 @@ static const struct step_kind kinds[] = {
 	{ SC_GUEST_LEVEL_ACK, W("guest", "level-ack"),
 	  { VECTOR, { "gsi", F_GSI, 0, 23, OPT }, { "dev", F_DEV, 0, 0, OPT },
 	    { "every", F_EVERY, 0, 1000, REQ },
-	    { "defer-eoi", F_DEFER_EOI, 0, 1, OPT }, VCPU(OPT) }, GUEST },
+	    { "defer-eoi", F_DEFER_EOI, 0, 1, OPT }, VCPU(OPT) }, GUEST, .dev_type = vfio_pci },
 	{ SC_GUEST_EOI, W("guest", "eoi"), { VCPU(OPT) }, GUEST },
 	{ SC_EXPECT_REMOTE_IRR, W("expect", "remote-irr"), { IOAPIC_PIN },
 	  .flag = { "set", "clear" } },

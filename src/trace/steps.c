@@ -14,6 +14,9 @@
 #include "steps.h"
 #include "../guest/virq-prog.h"
 
+/* VFIO's INTx unmask handler as the resamplefd runs it, apart from SET_IRQS's */
+#define STEPS_UNMASK_BY_RESAMPLE	"vfio_pci_intx_unmask_handler<-virqfd_wakeup"
+
 static struct trace_step *steps_of(struct trace_steps *t, int line)
 {
 	for (int i = 0; i < t->nr_steps; i++)
@@ -34,6 +37,9 @@ static void steps_count(struct trace_step *s, const char *fn, const char *caller
 {
 	int i;
 
+	/* VFIO's unmask run by the resamplefd, per interrupt; by SET_IRQS, a request's */
+	if (!strcmp(fn, "vfio_pci_intx_unmask_handler") && !strcmp(caller, "virqfd_wakeup"))
+		fn = STEPS_UNMASK_BY_RESAMPLE;
 	s->commits += !strcmp(fn, "kvm_set_irq_routing") && !strcmp(caller, "kvm_vm_ioctl");
 	s->irqfds += !strcmp(fn, "kvm_irqfd") && !strcmp(caller, "kvm_vm_ioctl");
 	s->set_irqs += !strcmp(fn, "vfio_pci_set_msi_trigger");
@@ -205,6 +211,29 @@ int trace_step_calls(const struct trace_step *s, const char *fn)
 		if (!strcmp(s->fn[i], fn))
 			return s->count[i];
 	return 0;
+}
+
+const char *const trace_per_interrupt_fns[] = {
+	"vfio_intx_handler", STEPS_UNMASK_BY_RESAMPLE, "kvm_ioapic_update_eoi",
+	"irqfd_resampler_ack", NULL,
+};
+
+bool trace_fn_per_interrupt(const char *fn)
+{
+	for (int i = 0; trace_per_interrupt_fns[i]; i++)
+		if (!strcmp(fn, trace_per_interrupt_fns[i]))
+			return true;
+	return false;
+}
+
+int trace_steps_calls_between(const struct trace_steps *t, const char *fn)
+{
+	int n = 0;
+
+	for (int i = 0; i < t->nr_steps; i++)
+		if (t->steps[i].line != 0 && t->steps[i].line != (int)VIRQ_PROG_MARK_END)
+			n += trace_step_calls(&t->steps[i], fn);
+	return n;
 }
 
 /* how many of s's requests were fn's */

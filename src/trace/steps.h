@@ -70,6 +70,19 @@ int trace_step_each_diff(const struct trace_step *a, const struct trace_step *b,
 			 void (*fn)(void *arg, const char *name, int ca, int cb), void *arg);
 
 /*
+ * trace_fn_per_interrupt - a function the kernel calls for each level
+ * interrupt (VFIO's INTx handler, the IOAPIC's EOI, the resampler's ack,
+ * VFIO's unmask handler when the resamplefd runs it: counted apart as
+ * "vfio_pci_intx_unmask_handler<-virqfd_wakeup"), not for a request of
+ * the VMM: which step it lands in depends on when the guest took the
+ * interrupt, so two traces compare it over all the steps together
+ */
+extern const char *const trace_per_interrupt_fns[];	/* NULL-terminated */
+bool trace_fn_per_interrupt(const char *fn);
+/* its calls in every step but setup and the end */
+int trace_steps_calls_between(const struct trace_steps *t, const char *fn);
+
+/*
  * trace_step_reqs_str - a step's requests in order, "kvm_irqfd vfio_pci_set_intx_mask ..."
  * (s may be NULL: ""), leaving out functions requested a different number
  * of times in o (NULL: a step with none), so two steps compare in order on

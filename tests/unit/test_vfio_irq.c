@@ -43,6 +43,7 @@ static struct {
 	char log[32][64];
 	unsigned int n;
 	int next_fd;
+	int irqfd_err;			/* KVM_IRQFD assigns fail with it (-errno), 0: none */
 	VFIOPCIDevice *vdev;
 } fk;
 
@@ -132,7 +133,7 @@ static long fake_ioctl(void *p, int fd, unsigned long req, void *arg)
 			 i->flags & KVM_IRQFD_FLAG_DEASSIGN ? " off" : "",
 			 i->flags & KVM_IRQFD_FLAG_RESAMPLE ? " resample=" : "",
 			 i->flags & KVM_IRQFD_FLAG_RESAMPLE ? rfd : "");
-		return 0;
+		return i->flags & KVM_IRQFD_FLAG_DEASSIGN ? 0 : fk.irqfd_err;
 	}
 	case KVM_IRQ_LINE_STATUS: {
 		struct kvm_irq_level *e = arg;
@@ -441,6 +442,42 @@ static void test_vfio_intx_slow_path_eoi_at_the_next_access(void **state)
 	assert_int_equal(f->vdev.intx.eois, 1);
 }
 
+/*
+ * KVM_IRQFD refused: vfio_intx_enable_kvm unwinds (the unmask eventfd
+ * closed, never given to VFIO) and unmasks for the VMM, which now reads
+ * `interrupt`: the slow path, as QEMU's "fail:" label
+ */
+static void test_vfio_intx_enable_kvm_failure_leaves_the_slow_path(void **state)
+{
+	struct fixture *f = *state;
+
+	fk.irqfd_err = -EINVAL;
+	intx_on(f, true);
+	WANT("INTX trigger ix", "INTX mask", "IRQFD gsi=21 resample=ux", "INTX unmask");
+	assert_true(f->vdev.intx.enabled);
+	assert_false(f->vdev.intx.kvm_accel);
+	assert_int_equal(f->vdev.intx.unmask, -1);
+	vfio_intx_interrupt(&f->vdev);
+	WANT("LINE 21=1");
+}
+
+/* the guest's INTx Disable holds the slow path's level back, and lets it out when cleared */
+static void test_vfio_intx_disable_bit_holds_the_level(void **state)
+{
+	struct fixture *f = *state;
+	PCIDevice *d = &f->vdev.pdev;
+
+	intx_on(f, false);
+	pci_config_write(d, PCI_COMMAND, PCI_COMMAND_INTX_DISABLE, 2);
+	fk.n = 0;
+	vfio_intx_interrupt(&f->vdev);
+	WANT_NONE();
+	pci_config_write(d, PCI_COMMAND, 0, 2);
+	WANT("LINE 21=1");
+	vfio_pci_intx_eoi(&f->vdev);
+	WANT("LINE 21=0", "INTX unmask");
+}
+
 /* the slow path lowers a line it holds when INTx goes off */
 static void test_vfio_intx_disable_lowers_a_held_line(void **state)
 {
@@ -473,6 +510,8 @@ int main(void)
 		T_RS(test_vfio_msix_disable_puts_intx_back),
 		T_RS(test_vfio_intx_slow_path_eoi_at_the_next_access),
 		T_RS(test_vfio_intx_disable_lowers_a_held_line),
+		T_RS(test_vfio_intx_enable_kvm_failure_leaves_the_slow_path),
+		T_RS(test_vfio_intx_disable_bit_holds_the_level),
 	};
 
 	return cmocka_run_group_tests_name("vfio MSI-X and INTx kernel calls (QEMU 11.1 order, fake kernel)",

@@ -111,14 +111,24 @@ uint32_t pci_config_read(PCIDevice *dev, uint32_t addr, int len)
 }
 
 /* pci_default_write_config: writable bits take the value, W1C bits clear */
+static int pci_irq_changed(PCIDevice *dev, int gsi);
+static bool pci_irq_disabled(const PCIDevice *dev);
+
 void pci_config_write(PCIDevice *dev, uint32_t addr, uint32_t val, int len)
 {
+	bool was_disabled = pci_irq_disabled(dev);
+	int gsi;
+
 	for (int i = 0; i < len && addr + i < PCI_CONFIG_SIZE; i++) {
 		uint8_t b = (uint8_t)(val >> (8 * i)), wm = dev->wmask[addr + i];
 
 		dev->config[addr + i] = (uint8_t)((dev->config[addr + i] & ~wm) | (b & wm));
 		dev->config[addr + i] &= (uint8_t)~(b & dev->w1cmask[addr + i]);
 	}
+	/* pci_update_irq_disabled: a level held back goes out, or is withdrawn */
+	if (was_disabled != pci_irq_disabled(dev) && dev->irq_state &&
+	    (gsi = pci_device_route_intx_to_irq(dev)) >= 0)
+		pci_irq_changed(dev, gsi);
 	if (dev->msix_cap)
 		msix_write_config(dev, addr, val, len);
 	if (dev->config_write)
@@ -270,21 +280,44 @@ int pci_device_route_intx_to_irq(PCIDevice *dev)
 	return ich9_pci_intx_to_gsi(dev->devfn >> 3, pin - 1);
 }
 
+/* pci_irq_disabled: the guest's INTx Disable holds the pin's level back */
+static bool pci_irq_disabled(const PCIDevice *dev)
+{
+	return pci_get_word(dev->config + PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE;
+}
+
 /*
- * The GSI's level is this device's alone: of virq's devices only a
- * passthrough one has a pin, and the board leaves a slot to each (QEMU's
- * ich9_lpc_update_apic ORs every device on the PIRQ).
+ * A change of what dev shows its PIRQ: the PIRQ's level is every device on
+ * it ORed (slots S and S + 4 share one: QEMU's pci_bus_change_irq_level
+ * counts them) and goes to its GSI at each change, unchanged or not, as
+ * QEMU's bus->set_irq (ich9_lpc_set_irq -> ich9_lpc_update_apic) does.
  */
+static int pci_irq_changed(PCIDevice *dev, int gsi)
+{
+	PCIBus *bus = dev->bus;
+	struct gsi_status st;
+	int level = dev->irq_state && !pci_irq_disabled(dev);
+
+	for (int s = 0; s < PCI_BUS_MAX_DEVS; s++) {
+		PCIDevice *d = bus->devices[s];
+
+		if (d && d != dev && d->irq_state && !pci_irq_disabled(d) &&
+		    pci_device_route_intx_to_irq(d) == gsi)
+			level = 1;
+	}
+	return gsi_handler(&bus->vm->kvm, gsi, level, &st);
+}
+
+/* pci_irq_handler: a change of level only, and none while INTx Disable is set */
 int pci_set_irq(PCIDevice *dev, int level)
 {
 	int gsi = pci_device_route_intx_to_irq(dev);
-	struct gsi_status st;
 
 	level = !!level;
 	if (gsi < 0 || dev->irq_state == level)
 		return 0;
 	dev->irq_state = (uint8_t)level;
-	return gsi_handler(&dev->bus->vm->kvm, gsi, level, &st);
+	return pci_irq_disabled(dev) ? 0 : pci_irq_changed(dev, gsi);
 }
 
 PCIDevice *pci_bus_find(PCIBus *bus, const char *name)

@@ -126,8 +126,9 @@ int pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t offset, uint8_t s
  * INTx, as QEMU's hw/pci/pci.c with q35's map (hw/isa/lpc_ich9.h): the
  * GSI the device's pin (config PCI_INTERRUPT_PIN, 1 = INTA) reaches,
  * -1 if it has none (pci_device_route_intx_to_irq); and pci_set_irq, which
- * like pci_irq_handler passes only a change of level on, to gsi_handler
- * (one KVM_IRQ_LINE_STATUS on GSI 16-23). 0, or the ioctl's -errno.
+ * like pci_irq_handler passes only a change of level on, none while the
+ * guest has INTx Disable set in COMMAND, the PIRQ's devices ORed, to
+ * gsi_handler (one KVM_IRQ_LINE_STATUS on GSI 16-23). 0, or the ioctl's -errno.
  */
 int pci_device_route_intx_to_irq(PCIDevice *dev);
 int pci_set_irq(PCIDevice *dev, int level);

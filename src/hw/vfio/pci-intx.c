@@ -25,7 +25,7 @@
  * has no firmware to move it, so QEMU's vfio_intx_update (a routing
  * notifier for the firmware's PIRQ writes) has nothing to follow.
  *
- * With vm->bql held, or before the reader thread starts.
+ * With vm->bql held, or before the reader thread starts or after it stopped.
  */
 #include <errno.h>
 #include <string.h>
@@ -122,7 +122,9 @@ static void vfio_intx_disable_kvm(VFIOPCIDevice *vdev)
 /*
  * vfio_intx_enable: at realize and when MSI-X goes off. A device with no
  * pin has no INTx. The trigger first goes to the VMM's eventfd, then KVM
- * takes it over where it can.
+ * takes it over where it can. QEMU starts with vfio_disable_interrupts,
+ * which at both callers finds nothing on (at realize; after
+ * vfio_msi_disable_common); here an INTx already on is left as it is.
  */
 int vfio_intx_enable(VFIOPCIDevice *vdev)
 {

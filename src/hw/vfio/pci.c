@@ -79,7 +79,8 @@ static uint32_t vfio_bar_read_one(VFIOPCIDevice *vdev, int i, uint64_t off, unsi
 		if (r < 0)
 			pr_err("vfio %s: BAR %d read of %u bytes at 0x%llx: %s", vdev->host, i,
 			       size, (unsigned long long)off, strerror(-r));
-		vfio_pci_intx_eoi(vdev);	/* QEMU's vfio_region_read: ops->vfio_eoi */
+		else	/* QEMU's vfio_region_read: ops->vfio_eoi after a read that worked */
+			vfio_pci_intx_eoi(vdev);
 	}
 	return val;
 }
@@ -102,7 +103,7 @@ static void vfio_bar_write_one(VFIOPCIDevice *vdev, int i, uint64_t off, uint32_
 		if (r < 0)
 			pr_err("vfio %s: BAR %d write of %u bytes at 0x%llx: %s", vdev->host, i,
 			       size, (unsigned long long)off, strerror(-r));
-		vfio_pci_intx_eoi(vdev);	/* vfio_region_write: ops->vfio_eoi */
+		vfio_pci_intx_eoi(vdev);	/* vfio_region_write: ops->vfio_eoi, always */
 	}
 }
 
