@@ -245,17 +245,27 @@ int pci_bus_init(PCIBus *bus, struct vm *vm)
 	return r;
 }
 
+int pci_bus_add_device_at(PCIBus *bus, PCIDevice *dev, int slot)
+{
+	if (slot < 0) {
+		for (slot = 1; slot < PCI_BUS_MAX_DEVS && bus->devices[slot]; slot++)
+			;
+		if (slot == PCI_BUS_MAX_DEVS)
+			return -ENOSPC;
+	}
+	if (slot < 1 || slot >= PCI_BUS_MAX_DEVS || bus->devices[slot]) {
+		pr_err("pci: %s: slot %d is taken or not on bus 0", dev->name, slot);
+		return -EBUSY;
+	}
+	dev->bus = bus;
+	dev->devfn = (uint8_t)(slot << 3);
+	bus->devices[slot] = dev;
+	return slot;
+}
+
 int pci_bus_add_device(PCIBus *bus, PCIDevice *dev)
 {
-	for (int s = 1; s < PCI_BUS_MAX_DEVS; s++) {
-		if (bus->devices[s])
-			continue;
-		dev->bus = bus;
-		dev->devfn = (uint8_t)(s << 3);
-		bus->devices[s] = dev;
-		return s;
-	}
-	return -ENOSPC;
+	return pci_bus_add_device_at(bus, dev, -1);
 }
 
 PCIDevice *pci_bus_find(PCIBus *bus, const char *name)
