@@ -48,8 +48,9 @@ _Static_assert(ARRAY_SIZE(pc_test_devices) <= PC_MAX_DEVICES, "PC_MAX_DEVICES");
 _Static_assert(ARRAY_SIZE(pc_test_pci_devices) <= PC_MAX_PCI_DEVICES, "PC_MAX_PCI_DEVICES");
 
 /*
- * Where SeaBIOS puts BARs (src/fw/pciinit.c, read in 1.17; Debian's QEMU
- * 7.2 uses 1.16): pci_bios_check_devices sizes each BAR (memory ones at
+ * Where SeaBIOS puts BARs (src/fw/pciinit.c, read in 1.17; 1.16.2 under
+ * QEMU 7.2 and 1.17.0 under 11.1 both put pci-testdev alone, with
+ * -nodefaults, at 0xfebff000 and 0xc000, as here): pci_bios_check_devices sizes each BAR (memory ones at
  * least PCI_DEVICE_MEM_MIN), pci_region_create_entry keeps each region's
  * list largest first, pci_bios_init_root_regions_mem packs the memory
  * BARs just below BUILD_PCIMEM_END (the IOAPIC), ..._io puts the I/O ones
