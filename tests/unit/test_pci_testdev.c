@@ -161,6 +161,29 @@ static void test_pci_testdev_config_is_qemus(void **state)
 	assert_int_equal(pci_config_read(dev, PCI_BASE_ADDRESS_1, 4), 0xffffff01u);	/* 256, I/O */
 }
 
+static uint32_t conf_read(uint32_t latch, unsigned int port_off, unsigned int size)
+{
+	uint8_t a[4] = { latch, latch >> 8, latch >> 16, latch >> 24 }, b[4] = { 0 };
+
+	bus_access(&vm.bus, BUS_PIO, 0xcf8, a, 4, true);
+	bus_access(&vm.bus, BUS_PIO, 0xcfc + port_off, b, size, false);
+	return bus_data_get(b, size);
+}
+
+/* QEMU's pci_host_data_read ORs the latch's low bits into the register:
+ * kvm-unit-tests' pci_config_readw(dev, PCI_DEVICE_ID) reads 0xcfc */
+static void test_pci_host_keeps_the_latchs_low_bits(void **state)
+{
+	uint32_t latch = 0x80000000u | 2 << 11;
+
+	(void)state;
+	assert_int_equal(conf_read(latch, 0, 4), 0x00051b36);
+	assert_int_equal(conf_read(latch | PCI_DEVICE_ID, 0, 2), 0x0005);
+	assert_int_equal(conf_read(latch, 2, 2), 0x0005);
+	assert_int_equal(conf_read(latch | PCI_INTERRUPT_PIN, 0, 1), 0);
+	assert_int_equal(conf_read(latch | PCI_CLASS_DEVICE, 0, 2), 0x00ff);
+}
+
 /* the header of test n on each BAR, as QEMU's table; past the table, zeros */
 static void test_pci_testdev_header_table(void **state)
 {
@@ -294,6 +317,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_pci_testdev_config_is_qemus, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pci_host_keeps_the_latchs_low_bits, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_pci_testdev_header_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pci_testdev_no_eventfd_counts_each_write,
 						setup, teardown),

@@ -122,13 +122,20 @@ void pci_config_write(PCIDevice *dev, uint32_t addr, uint32_t val, int len)
 		dev->config_write(dev, addr, val, len);
 }
 
-static PCIDevice *pci_config_target(PCIBus *bus, uint32_t *reg)
+/*
+ * The device and register of a 0xcfc + off access. As QEMU's
+ * pci_host_data_read/write (hw/pci/pci_host.c, 10.2), the latch's low
+ * bits stay in the register, ORed with the port's: kvm-unit-tests'
+ * pci_config_readw(dev, 2) latches reg 2 and reads 0xcfc, and gets the
+ * device ID.
+ */
+static PCIDevice *pci_config_target(PCIBus *bus, uint64_t off, uint32_t *reg)
 {
 	uint32_t a = bus->config_address;
 
 	if (!(a & PCI_CONFIG_ENABLE) || (a >> 16 & 0xff) || (a >> 8 & 7))
 		return NULL;	/* bus 0, function 0 only */
-	*reg = a & 0xfc;
+	*reg = (a & 0xff) | (uint32_t)((off - 4) & 3);
 	return bus->devices[a >> 11 & 0x1f];
 }
 
@@ -141,8 +148,8 @@ static void pci_host_write(void *opaque, uint64_t off, const uint8_t *data, unsi
 	pthread_mutex_lock(&bus->vm->bql);
 	if (off == 0 && size == 4)
 		bus->config_address = val;
-	else if (off >= 4 && (dev = pci_config_target(bus, &reg)))
-		pci_config_write(dev, reg + (uint32_t)(off - 4), val, (int)size);
+	else if (off >= 4 && (dev = pci_config_target(bus, off, &reg)))
+		pci_config_write(dev, reg, val, (int)size);
 	pthread_mutex_unlock(&bus->vm->bql);
 }
 
@@ -155,8 +162,8 @@ static void pci_host_read(void *opaque, uint64_t off, uint8_t *data, unsigned in
 	pthread_mutex_lock(&bus->vm->bql);
 	if (off == 0)
 		val = bus->config_address;
-	else if ((dev = pci_config_target(bus, &reg)))
-		val = pci_config_read(dev, reg + (uint32_t)(off - 4), (int)size);
+	else if (off >= 4 && (dev = pci_config_target(bus, off, &reg)))
+		val = pci_config_read(dev, reg, (int)size);
 	pthread_mutex_unlock(&bus->vm->bql);
 	bus_data_set(data, size, val);
 }
