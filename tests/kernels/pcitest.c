@@ -4,7 +4,9 @@
  * "-kernel pcitest.elf -device pci-testdev" (QEMU) or by 'virq boot', whose
  * board has it. From long mode (head64.S), with no firmware services:
  *
- *   finds 1b36:0005 on bus 0 through 0xcf8/0xcfc; its class word 0x00ff,
+ *   finds 1b36:0005 on bus 0 through 0xcf8/0xcfc (and its device ID the
+ *     way kvm-unit-tests reads it: register 2 latched, a word at 0xcfc,
+ *     which QEMU's pci_host_data_read answers); its class word 0x00ff,
  *     subsystem 1af4:1100, no interrupt pin; BAR0 32-bit memory of 4 KiB
  *     and BAR1 I/O of 256 bytes (sized as Linux does, decoding off), both
  *     placed and decoding, as SeaBIOS leaves them (virq's board does it)
@@ -269,6 +271,10 @@ int tk_main(void)
 	tk_check(slot >= 0, "pci-testdev (1b36:0005) on bus 0");
 	if (slot < 0)
 		return tk_checks_result();
+	/* kvm-unit-tests' pci_config_readw: the register's low bits in 0xcf8, data at 0xcfc */
+	outl(pci_addr(slot, 0) | 2, 0xcf8);
+	tk_check(inw(0xcfc) == PCI_DEVICE_TEST,
+		 "0xcf8 with register 2, a word from 0xcfc: the device ID (QEMU keeps the low bits)");
 	check_config(slot, &mem, &io);
 	n = run_tests(&mem) + run_tests(&io);
 	tk_check(n == 6, "six tests in all, as QEMU 7.2 and 11.1 have");
