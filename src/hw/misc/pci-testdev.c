@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pci-testdev.c - QEMU's PCI test device 1b36:0005 (hw/misc/pci-testdev.c,
- * read in QEMU 7.2 and 10.2; 11.1's binary has the same regions), which
- * kvm-unit-tests' lib/pci-testdev.c and x86/vmexit.c drive: the cost of a
- * write that exits to the VMM against one an ioeventfd takes in the kernel.
+ * read in a 7.x copy, the one with sysemu/kvm.h, the fastmmio test and the
+ * membar property but not membar-backed, as the strings of Debian's 7.2
+ * binary; and in 10.2, which has the same tests; 11.1's binary has the same
+ * regions), which kvm-unit-tests' lib/pci-testdev.c and x86/vmexit.c
+ * drive: the cost of a write that exits to the VMM against one an
+ * ioeventfd takes in the kernel. The optional BAR2 (membar=) is not here.
  *
  * BAR0 4 KiB memory ("pci-testdev-mmio", IOTEST_MEMSIZE * 2), BAR1 256
  * bytes of I/O ("pci-testdev-portio", IOTEST_IOSIZE * 2); class 0x00ff
