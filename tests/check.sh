@@ -328,32 +328,37 @@ done
 # virq boot: the project's test kernels (tests/kernels) in one lab boot on
 # 6.1, 'virq lab boot K...': boot64 (long mode, so CPUID's LM bit and
 # EFER.LME) checks fw_cfg, CPUID on both vCPUs, pc-testdev and an IRQ line
-# and exits 0: status 1; triple triple-faults: 6, with the markers it left
-# at its last exit; exit1 exits 1: 3, and the command's own status is the
-# last kernel's. Then boot64 and exit1 under the host's QEMU (TCG): 1 and 3.
+# and exits 0: status 1; pcitest checks pci-testdev (its BARs, every test
+# its header lists with QEMU's counts: each write counted without an
+# ioeventfd, none with one) and exits 0: 1; triple triple-faults: 6, with
+# the markers it left at its last exit; exit1 exits 1: 3, and the command's
+# own status is the last kernel's. Then boot64, pcitest and exit1 under the
+# host's QEMU (TCG, -device pci-testdev as on virq's board): 1, 1 and 3.
 echo "== virq boot: test kernels in the lab (6.1) and under QEMU"
 K=$B/kernels D=$B/check/lab-boot
 "$V" lab boot --out "$D" --smp 2 --mem 64 --append "smp=2 mem=64" \
-    "$K/boot64.elf" "$K/triple.elf" "$K/exit1.elf" > "$B/check-lab-boot.log" 2>&1
+    "$K/boot64.elf" "$K/pcitest.elf" "$K/triple.elf" "$K/exit1.elf" > "$B/check-lab-boot.log" 2>&1
 rc=$?
 bst() { cat "$D/$1/status" 2>/dev/null; }
-if [ $rc = 3 ] && [ "$(bst boot64.elf)" = 1 ] && [ "$(bst triple.elf)" = 6 ] && [ "$(bst exit1.elf)" = 3 ] &&
+if [ $rc = 3 ] && [ "$(bst boot64.elf)" = 1 ] && [ "$(bst pcitest.elf)" = 1 ] &&
+   [ "$(bst triple.elf)" = 6 ] && [ "$(bst exit1.elf)" = 3 ] &&
    grep -q '^boot64: 18 checks, all passed' "$D/boot64.elf/serial.txt" &&
    grep -qF "cmdline '$K/boot64.elf smp=2 mem=64'" "$D/boot64.elf/serial.txt" &&
+   grep -q '^pcitest: 24 checks, all passed' "$D/pcitest.elf/serial.txt" &&
    grep -q 'triple fault (KVM_EXIT_SHUTDOWN)' "$D/triple.elf/stderr.txt" &&
    grep -q 'rsi=0x7e57f417 rdi=0xd15ea5ed' "$D/triple.elf/stderr.txt"; then
-    ok "virq lab boot: boot64 exit 1 (18 checks), triple 6 (its markers reported), exit1 3; the command's 3"
+    ok "virq lab boot: boot64 exit 1 (18 checks), pcitest 1 (24 checks), triple 6 (its markers reported), exit1 3; the command's 3"
 else
-    ko "virq lab boot: rc=$rc (wanted 3), boot64 $(bst boot64.elf) (1), triple $(bst triple.elf) (6), exit1 $(bst exit1.elf) (3) ($B/check-lab-boot.log)"
+    ko "virq lab boot: rc=$rc (wanted 3), boot64 $(bst boot64.elf) (1), pcitest $(bst pcitest.elf) (1), triple $(bst triple.elf) (6), exit1 $(bst exit1.elf) (3) ($B/check-lab-boot.log)"
 fi
-for k in "boot64 1" "exit1 3"; do
+for k in "boot64 1" "pcitest 1" "exit1 3"; do
     set -- $k
     timeout 60 qemu-system-x86_64 -accel tcg -smp 2 -m 64 -nodefaults -no-user-config \
         -display none -no-reboot -serial stdio -device pc-testdev \
-        -device isa-debug-exit,iobase=0xf4,iosize=4 -kernel "$K/$1.elf" \
+        -device isa-debug-exit,iobase=0xf4,iosize=4 -device pci-testdev -kernel "$K/$1.elf" \
         -append "smp=2 mem=64" > "$B/check-qemu-$1.log" 2>&1
     rc=$?
-    [ $rc = "$2" ] && ok "$1 under QEMU TCG (-kernel, pc-testdev, isa-debug-exit): exit $rc, as under virq" ||
+    [ $rc = "$2" ] && ok "$1 under QEMU TCG (-kernel, pc-testdev, isa-debug-exit, pci-testdev): exit $rc, as under virq" ||
         ko "$1 under QEMU TCG: exit $rc, wanted $2 ($B/check-qemu-$1.log)"
 done
 

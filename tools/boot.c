@@ -2,7 +2,7 @@
 /*
  * boot.c - 'virq boot KERNEL': boot a bare-metal test kernel the way QEMU's
  * "-kernel KERNEL -initrd FILE -append ARGS -smp N -m MB -device pc-testdev
- * -device isa-debug-exit,iobase=0xf4,iosize=4 -serial stdio" does, on this
+ * -device isa-debug-exit,iobase=0xf4,iosize=4 -device pci-testdev -serial stdio" does, on this
  * host's /dev/kvm: Multiboot v1 (ELF32), the initrd as module 0, the command
  * line "KERNEL ARGS" (hw/i386/multiboot.c: "%s %s" of the kernel's file
  * name and the -append text), RAM from GPA 0, COM1 on stdout, and the exit
@@ -27,10 +27,13 @@ static const char usage_boot[] =
 	"Boots a Multiboot v1 ELF32 test kernel (kvm-unit-tests' x86/*.flat, say) as\n"
 	"QEMU's -kernel does, on this host's /dev/kvm: the command line is \"KERNEL ARGS\",\n"
 	"the initrd is module 0, RAM starts at 0, COM1 goes to stdout. The board has\n"
-	"what QEMU's pc with -device pc-testdev -device isa-debug-exit,iobase=0xf4 gives\n"
-	"such a kernel: fw_cfg at 0x510, the in-kernel PIT, pc-testdev (0xe0, 0xe4, 0xe8,\n"
-	"0x2000+N IRQ lines, MMIO 0xff000000), isa-debug-exit at 0xf4. Every vCPU gets\n"
-	"CPUID as QEMU's -cpu host. 'virq lab boot' runs it inside the lab.\n"
+	"what QEMU's pc with -device pc-testdev -device isa-debug-exit,iobase=0xf4\n"
+	"-device pci-testdev gives such a kernel: fw_cfg at 0x510, the in-kernel PIT,\n"
+	"pc-testdev (0xe0, 0xe4, 0xe8, 0x2000+N IRQ lines, MMIO 0xff000000), isa-debug-exit\n"
+	"at 0xf4, and on PCI bus 0 pci-testdev (1b36:0005) at 00:02.0, its BARs placed as\n"
+	"SeaBIOS would (memory 0xfebff000, I/O 0xc000), its ioeventfd tests through\n"
+	"KVM_IOEVENTFD. Every vCPU gets CPUID as QEMU's -cpu host. 'virq lab boot' runs\n"
+	"it inside the lab.\n"
 	"  --smp N       vCPUs (default 1, at most 8)\n"
 	"  --mem MB      RAM from GPA 0 (default 128, as QEMU; at most 3072)\n"
 	"  --append ARGS the command line after the kernel's name\n"

@@ -37,6 +37,7 @@ static const char usage_lab_boot[] =
 	"guest's write of v to 0xf4, 2 usage, 4 environment, 6 triple fault, 8 vCPU\n"
 	"error, 10 timeout ('virq boot --help'); 4 also when the lab itself fails.\n"
 	"DIR (default lab-boot): NAME/{serial.txt,stderr.txt,status}, lab-console.log.\n"
+	"-v streams the lab's console and runs 'virq boot -v' (its debug lines in stderr).\n"
 	"  --kernel K    the lab's kernel era: 5.10, 6.1 (default), 6.12, 7.2, ...\n"
 	"                ('virq lab --help')\n";
 
@@ -88,9 +89,10 @@ static int lab_boot_cmd_one(char *cmd, size_t size, const struct boot_opts *o)
 	if (o->initrd)
 		snprintf(initrd, sizeof(initrd), " --initrd './%s'", base_of(o->initrd));
 	n = snprintf(cmd, size, "mkdir -p \"$LAB_OUT/%s\"; ./virq boot './%s' --name %s --smp %d "
-		     "--mem %u --timeout %u%s --append %s >\"$LAB_OUT/%s/serial.txt\" "
+		     "--mem %u --timeout %u%s%s --append %s >\"$LAB_OUT/%s/serial.txt\" "
 		     "2>\"$LAB_OUT/%s/stderr.txt\"; echo $? >\"$LAB_OUT/%s/status\"; ",
-		     b, b, kname, o->smp, o->mem_mb, o->timeout_s, initrd, append, b, b, b);
+		     b, b, kname, o->smp, o->mem_mb, o->timeout_s, initrd, o->verbose ? " -v" : "",
+		     append, b, b, b);
 	return n < (int)size ? n : -E2BIG;
 }
 

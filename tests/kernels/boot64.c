@@ -33,61 +33,16 @@ struct mbi {
 	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline, mods_count, mods_addr;
 };
 
-struct idt_entry {
-	uint16_t off0, sel;
-	uint8_t ist, attr;
-	uint16_t off1;
-	uint32_t off2, zero;
-} __attribute__((packed));
-
 extern uint32_t tk_mb_magic, tk_mb_info;
-extern const uint64_t tk_exc_stubs[32];
 extern const char tk_tramp_start[], tk_tramp_end[];
-void tk_irq_stub(void);
 
-static struct idt_entry idt[256] __attribute__((aligned(16)));
+const char tk_name[] = "boot64";
 static volatile uint32_t irq_count;
-static int checks, first_failed;
 
-static void check(int ok, const char *what)
-{
-	checks++;
-	tk_printf("boot64: check %d %s: %s\n", checks, ok ? "ok" : "FAIL", what);
-	if (!ok && !first_failed)
-		first_failed = checks;
-}
-
-void tk_exception(uint64_t vec, uint64_t err, uint64_t rip);
-void tk_exception(uint64_t vec, uint64_t err, uint64_t rip)
-{
-	tk_printf("boot64: exception %lu error 0x%lx at rip 0x%lx\n", vec, err, rip);
-	tk_exit(TK_EXIT_EXCEPTION);
-}
-
-void tk_irq(void);
 void tk_irq(void)
 {
 	irq_count++;
 	mmio_write32(TK_LAPIC + 0xb0, 0);	/* EOI */
-}
-
-static void idt_set(int vec, uint64_t handler)
-{
-	idt[vec] = (struct idt_entry){ .off0 = (uint16_t)handler, .sel = TK_SEL_CODE64,
-				       .attr = 0x8e, .off1 = (uint16_t)(handler >> 16),
-				       .off2 = (uint32_t)(handler >> 32) };
-}
-
-static void idt_load(void)
-{
-	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) p = {
-		sizeof(idt) - 1, (uint64_t)(uintptr_t)idt,
-	};
-
-	for (int i = 0; i < 32; i++)
-		idt_set(i, tk_exc_stubs[i]);
-	idt_set(TK_IRQ_VECTOR, (uint64_t)(uintptr_t)tk_irq_stub);
-	__asm__ volatile("lidt %0" : : "m"(p));
 }
 
 static uint64_t fw_cfg_get(uint16_t key, int bytes)
@@ -107,22 +62,22 @@ static void check_fw_cfg(uint64_t smp, uint64_t mem_mb)
 
 	tk_printf("boot64: fw_cfg signature %c%c%c%c id 0x%lx cpus %lu ram 0x%lx\n",
 		  (char)sig, (char)(sig >> 8), (char)(sig >> 16), (char)(sig >> 24), id, ncpus, ram);
-	check(sig == 0x554d4551, "fw_cfg signature is \"QEMU\"");
-	check(id & 1, "fw_cfg ID has the traditional interface");
-	check(ncpus == smp, "fw_cfg NB_CPUS is smp=");
-	check(ram == mem_mb << 20, "fw_cfg RAM_SIZE is mem=");
+	tk_check(sig == 0x554d4551, "fw_cfg signature is \"QEMU\"");
+	tk_check(id & 1, "fw_cfg ID has the traditional interface");
+	tk_check(ncpus == smp, "fw_cfg NB_CPUS is smp=");
+	tk_check(ram == mem_mb << 20, "fw_cfg RAM_SIZE is mem=");
 }
 
 static void check_multiboot(const struct mbi *mbi, uint64_t mem_mb, uint64_t mods)
 {
-	check(tk_mb_magic == 0x2badb002, "multiboot magic 0x2badb002 in EAX");
+	tk_check(tk_mb_magic == 0x2badb002, "multiboot magic 0x2badb002 in EAX");
 	tk_printf("boot64: mbi flags 0x%x mem_lower %u mem_upper %u mods %u\n", mbi->flags,
 		  mbi->mem_lower, mbi->mem_upper, mbi->mods_count);
 	/* under QEMU, SeaBIOS keeps the top 128 KiB of RAM (e820 reserved) */
-	check((mbi->flags & MBI_FLAG_MEM) && mbi->mem_upper <= (mem_mb - 1) * 1024 &&
+	tk_check((mbi->flags & MBI_FLAG_MEM) && mbi->mem_upper <= (mem_mb - 1) * 1024 &&
 	      mbi->mem_upper + 1024 >= (mem_mb - 1) * 1024,
 	      "mem_upper is the KiB of RAM above 1 MiB (firmware may keep up to 1 MiB at the top)");
-	check(mods == ~0ull || ((mbi->flags & MBI_FLAG_MODS) && mbi->mods_count == mods),
+	tk_check(mods == ~0ull || ((mbi->flags & MBI_FLAG_MODS) && mbi->mods_count == mods),
 	      "mods_count is mods=");
 	if ((mbi->flags & MBI_FLAG_MODS) && mbi->mods_count) {
 		const uint32_t *m = (const uint32_t *)(uintptr_t)mbi->mods_addr;
@@ -137,17 +92,17 @@ static void check_testdev(void)
 	uint32_t v;
 
 	outl(0x12345678, TK_PORT_TESTDEV);
-	check(inl(TK_PORT_TESTDEV) == 0x12345678, "pc-testdev 0xe0: a 4-byte write reads back");
+	tk_check(inl(TK_PORT_TESTDEV) == 0x12345678, "pc-testdev 0xe0: a 4-byte write reads back");
 	outw(0xabcd, TK_PORT_TESTDEV + 2);
 	outb(0xef, TK_PORT_TESTDEV + 1);
 	v = inl(TK_PORT_TESTDEV);
-	check(v == 0xabcdef78 && inw(TK_PORT_TESTDEV + 2) == 0xabcd &&
+	tk_check(v == 0xabcdef78 && inw(TK_PORT_TESTDEV + 2) == 0xabcd &&
 	      inb(TK_PORT_TESTDEV + 1) == 0xef, "pc-testdev 0xe0: 2- and 1-byte writes at +2, +1");
 	outl(0xcafef00d, TK_PORT_TESTDEV_BYTE);
-	check(inl(TK_PORT_TESTDEV) == 0xcafef00d && inb(TK_PORT_TESTDEV_BYTE + 3) == 0xca,
+	tk_check(inl(TK_PORT_TESTDEV) == 0xcafef00d && inb(TK_PORT_TESTDEV_BYTE + 3) == 0xca,
 	      "pc-testdev 0xe8: the same register, byte by byte");
 	mmio_write32(TK_TESTDEV_IOMEM + 0x100, 0x5a5aa5a5);
-	check(mmio_read32(TK_TESTDEV_IOMEM + 0x100) == 0x5a5aa5a5,
+	tk_check(mmio_read32(TK_TESTDEV_IOMEM + 0x100) == 0x5a5aa5a5,
 	      "pc-testdev iomem at 0xff000000 reads back");
 }
 
@@ -160,12 +115,12 @@ static void check_cpuid_bsp(void)
 	cpuid(1, 0, r);
 	tk_printf("boot64: BSP: LAPIC id %u, CPUID.1 ebx 0x%x ecx 0x%x, EFER 0x%lx\n", apic_id,
 		  r[1], r[2], rdmsr(0xc0000080));
-	check(r[2] & (1u << 31), "CPUID.1:ECX hypervisor bit");
-	check(r[1] >> 24 == apic_id, "CPUID.1:EBX[31:24] is the BSP's LAPIC id");
-	check(rdmsr(0xc0000080) & (1u << 10), "EFER.LMA: in long mode");
+	tk_check(r[2] & (1u << 31), "CPUID.1:ECX hypervisor bit");
+	tk_check(r[1] >> 24 == apic_id, "CPUID.1:EBX[31:24] is the BSP's LAPIC id");
+	tk_check(rdmsr(0xc0000080) & (1u << 10), "EFER.LMA: in long mode");
 	if (max >= 0xb) {
 		cpuid(0xb, 0, r);
-		check(r[3] == apic_id, "CPUID.0xb:EDX is the BSP's x2APIC id");
+		tk_check(r[3] == apic_id, "CPUID.0xb:EDX is the BSP's x2APIC id");
 	}
 }
 
@@ -208,9 +163,9 @@ static void check_cpuid_ap(void)
 	tk_printf("boot64: AP: %s, CPUID.1 ebx 0x%x, CPUID.0xb edx 0x%x\n",
 		  *done ? "came up" : "did not come up", *(volatile uint32_t *)TK_AP_CPUID1_EBX,
 		  *(volatile uint32_t *)TK_AP_CPUIDB_EDX);
-	check(*done && *(volatile uint32_t *)TK_AP_CPUID1_EBX >> 24 == 1,
+	tk_check(*done && *(volatile uint32_t *)TK_AP_CPUID1_EBX >> 24 == 1,
 	      "CPUID.1:EBX[31:24] is 1 on the AP (APIC id 1)");
-	check(*done && (*(volatile uint32_t *)TK_AP_CPUIDB_EDX == 1 ||
+	tk_check(*done && (*(volatile uint32_t *)TK_AP_CPUIDB_EDX == 1 ||
 			*(volatile uint32_t *)TK_AP_CPUIDB_EDX == ~0u),
 	      "CPUID.0xb:EDX is 1 on the AP (or no leaf 0xb)");
 }
@@ -247,10 +202,9 @@ static void check_irq_line(void)
 	ioapic_write(0x10 + 2 * 10, 1u << 16);	/* masked again */
 	tk_printf("boot64: IRQ 10 pulsed twice: %u interrupts on vector 0x%x\n", irq_count,
 		  TK_IRQ_VECTOR);
-	check(ok && irq_count == 2, "two pulses of pc-testdev's IRQ 10 line, two interrupts");
+	tk_check(ok && irq_count == 2, "two pulses of pc-testdev's IRQ 10 line, two interrupts");
 }
 
-int tk_main(void);
 int tk_main(void)
 {
 	const struct mbi *mbi = (const struct mbi *)(uintptr_t)tk_mb_info;
@@ -258,7 +212,7 @@ int tk_main(void)
 			      (const char *)(uintptr_t)mbi->cmdline : "";
 	uint64_t smp = tk_arg(cmdline, "smp", 1), mem = tk_arg(cmdline, "mem", 128);
 
-	idt_load();
+	tk_idt_load();
 	outb(0xff, 0x21);	/* the PICs masked: only the IOAPIC delivers */
 	outb(0xff, 0xa1);
 	mmio_write32(TK_LAPIC + 0xf0, 0x1ff);	/* SVR: enabled, spurious 0xff */
@@ -271,6 +225,5 @@ int tk_main(void)
 		check_cpuid_ap();
 	check_testdev();
 	check_irq_line();
-	tk_printf("boot64: %d checks, %s\n", checks, first_failed ? "FAILED" : "all passed");
-	return first_failed ? 0x10 + first_failed : 0;
+	return tk_checks_result();
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* tk-lib.c - the test kernels' console, exit and string helpers (freestanding) */
+/* tk-lib.c - the test kernels' console, exit, IDT, checks and string helpers (freestanding) */
 #include <stdarg.h>
 #include <stdint.h>
 
@@ -104,4 +104,61 @@ uint64_t tk_arg(const char *s, const char *key, uint64_t def)
 			s++;
 	}
 	return def;
+}
+
+struct idt_entry {
+	uint16_t off0, sel;
+	uint8_t ist, attr;
+	uint16_t off1;
+	uint32_t off2, zero;
+} __attribute__((packed));
+
+extern const uint64_t tk_exc_stubs[32];
+void tk_irq_stub(void);
+
+static struct idt_entry idt[256] __attribute__((aligned(16)));
+static int checks, first_failed;
+
+void tk_exception(uint64_t vec, uint64_t err, uint64_t rip)
+{
+	tk_printf("%s: exception %lu error 0x%lx at rip 0x%lx\n", tk_name, vec, err, rip);
+	tk_exit(TK_EXIT_EXCEPTION);
+}
+
+__attribute__((weak)) void tk_irq(void)
+{
+	mmio_write32(TK_LAPIC + 0xb0, 0);	/* EOI */
+}
+
+static void idt_set(int vec, uint64_t handler)
+{
+	idt[vec] = (struct idt_entry){ .off0 = (uint16_t)handler, .sel = TK_SEL_CODE64,
+				       .attr = 0x8e, .off1 = (uint16_t)(handler >> 16),
+				       .off2 = (uint32_t)(handler >> 32) };
+}
+
+void tk_idt_load(void)
+{
+	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) p = {
+		sizeof(idt) - 1, (uint64_t)(uintptr_t)idt,
+	};
+
+	for (int i = 0; i < 32; i++)
+		idt_set(i, tk_exc_stubs[i]);
+	idt_set(TK_IRQ_VECTOR, (uint64_t)(uintptr_t)tk_irq_stub);
+	__asm__ volatile("lidt %0" : : "m"(p));
+}
+
+void tk_check(int ok, const char *what)
+{
+	checks++;
+	tk_printf("%s: check %d %s: %s\n", tk_name, checks, ok ? "ok" : "FAIL", what);
+	if (!ok && !first_failed)
+		first_failed = checks;
+}
+
+int tk_checks_result(void)
+{
+	tk_printf("%s: %d checks, %s\n", tk_name, checks, first_failed ? "FAILED" : "all passed");
+	return first_failed ? 0x10 + first_failed : 0;
 }

@@ -8,6 +8,7 @@
 #define VIRQ_PC_H
 
 #include "../../vmm/vm.h"
+#include "../pci/pci.h"
 
 /* a board device, as QEMU's DeviceClass realize/unrealize much reduced */
 struct device_type {
@@ -26,6 +27,7 @@ extern const struct device_type kvm_pit_device;		/* hw/i386/kvm-i8254.c */
 extern const struct device_type pc_testdev_device;	/* hw/misc/pc-testdev.c */
 
 #define PC_MAX_DEVICES	8
+#define PC_MAX_PCI_DEVICES	4
 
 /* one VM's board; zeroed before realize */
 struct pc_board {
@@ -33,12 +35,18 @@ struct pc_board {
 	const struct device_type *const *devices;	/* the list realized */
 	void *state[PC_MAX_DEVICES];	/* each device's, by its place in the list */
 	int nr_realized;
+	/* the test board's PCI bus and the devices plugged in it, in order */
+	PCIBus pci;
+	PCIDevice *pci_devices[PC_MAX_PCI_DEVICES];
+	const struct pci_device_type *pci_types[PC_MAX_PCI_DEVICES];
+	int nr_pci;
 };
 
 /* pc_board_realize - every board device, in order; on failure the ones done
  * are unrealized in reverse. 0 or -errno (reported). No vCPU may run. */
 int pc_board_realize(struct pc_board *pc, struct vm *vm);
-/* pc_test_board_realize - the same for a test kernel's board ('virq boot') */
+/* pc_test_board_realize - the same for a test kernel's board ('virq boot'),
+ * then its PCI bus and devices, their BARs placed as SeaBIOS would */
 int pc_test_board_realize(struct pc_board *pc, struct vm *vm);
 /* pc_board_unrealize - the realized ones in reverse; again is a no-op. No vCPU may run. */
 void pc_board_unrealize(struct pc_board *pc);

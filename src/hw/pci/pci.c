@@ -135,13 +135,20 @@ void pci_config_write(PCIDevice *dev, uint32_t addr, uint32_t val, int len)
 		dev->config_write(dev, addr, val, len);
 }
 
-static PCIDevice *pci_config_target(PCIBus *bus, uint32_t *reg)
+/*
+ * The device and register of a 0xcfc + off access. As QEMU's
+ * pci_host_data_read/write (hw/pci/pci_host.c, 10.2), the latch's low
+ * bits stay in the register, ORed with the port's: kvm-unit-tests'
+ * pci_config_readw(dev, 2) latches reg 2 and reads 0xcfc, and gets the
+ * device ID.
+ */
+static PCIDevice *pci_config_target(PCIBus *bus, uint64_t off, uint32_t *reg)
 {
 	uint32_t a = bus->config_address;
 
 	if (!(a & PCI_CONFIG_ENABLE) || (a >> 16 & 0xff) || (a >> 8 & 7))
 		return NULL;	/* bus 0, function 0 only */
-	*reg = a & 0xfc;
+	*reg = (a & 0xff) | (uint32_t)((off - 4) & 3);
 	return bus->devices[a >> 11 & 0x1f];
 }
 
@@ -154,8 +161,8 @@ static void pci_host_write(void *opaque, uint64_t off, const uint8_t *data, unsi
 	pthread_mutex_lock(&bus->vm->bql);
 	if (off == 0 && size == 4)
 		bus->config_address = val;
-	else if (off >= 4 && (dev = pci_config_target(bus, &reg)))
-		pci_config_write(dev, reg + (uint32_t)(off - 4), val, (int)size);
+	else if (off >= 4 && (dev = pci_config_target(bus, off, &reg)))
+		pci_config_write(dev, reg, val, (int)size);
 	pthread_mutex_unlock(&bus->vm->bql);
 }
 
@@ -168,8 +175,8 @@ static void pci_host_read(void *opaque, uint64_t off, uint8_t *data, unsigned in
 	pthread_mutex_lock(&bus->vm->bql);
 	if (off == 0)
 		val = bus->config_address;
-	else if ((dev = pci_config_target(bus, &reg)))
-		val = pci_config_read(dev, reg + (uint32_t)(off - 4), (int)size);
+	else if (off >= 4 && (dev = pci_config_target(bus, off, &reg)))
+		val = pci_config_read(dev, reg, (int)size);
 	pthread_mutex_unlock(&bus->vm->bql);
 	bus_data_set(data, size, val);
 }
@@ -258,17 +265,27 @@ int pci_bus_init(PCIBus *bus, struct vm *vm)
 	return r;
 }
 
+int pci_bus_add_device_at(PCIBus *bus, PCIDevice *dev, int slot)
+{
+	if (slot < 0) {
+		for (slot = 1; slot < PCI_BUS_MAX_DEVS && bus->devices[slot]; slot++)
+			;
+		if (slot == PCI_BUS_MAX_DEVS)
+			return -ENOSPC;
+	}
+	if (slot < 1 || slot >= PCI_BUS_MAX_DEVS || bus->devices[slot]) {
+		pr_err("pci: %s: slot %d is taken or not on bus 0", dev->name, slot);
+		return -EBUSY;
+	}
+	dev->bus = bus;
+	dev->devfn = (uint8_t)(slot << 3);
+	bus->devices[slot] = dev;
+	return slot;
+}
+
 int pci_bus_add_device(PCIBus *bus, PCIDevice *dev)
 {
-	for (int s = 1; s < PCI_BUS_MAX_DEVS; s++) {
-		if (bus->devices[s])
-			continue;
-		dev->bus = bus;
-		dev->devfn = (uint8_t)(s << 3);
-		bus->devices[s] = dev;
-		return s;
-	}
-	return -ENOSPC;
+	return pci_bus_add_device_at(bus, dev, -1);
 }
 
 int pci_device_route_intx_to_irq(PCIDevice *dev)

@@ -115,6 +115,9 @@ void pci_device_init(PCIDevice *dev, const char *name, const char *type, uint16_
 		     uint16_t device, uint32_t class_rev);
 /* pci_bus_add_device - plug into the lowest free slot >= 1; returns the slot or -ENOSPC */
 int pci_bus_add_device(PCIBus *bus, PCIDevice *dev);
+/* pci_bus_add_device_at - the same into slot (QEMU's addr=), -1 for the lowest
+ * free; -EBUSY (reported) if it is taken or not 1..31 */
+int pci_bus_add_device_at(PCIBus *bus, PCIDevice *dev, int slot);
 PCIDevice *pci_bus_find(PCIBus *bus, const char *name);
 
 void pci_register_bar(PCIDevice *dev, int region_num, uint8_t type, uint64_t size,
@@ -165,6 +168,9 @@ struct pci_device_type {
 extern const struct pci_device_type virtio_rng_pci_type;	/* hw/virtio/virtio-rng.c */
 extern const struct pci_device_type nvme_pci_type;		/* hw/nvme/nvme.c */
 extern const struct pci_device_type vfio_pci_type;		/* hw/vfio/pci.c */
+/* not a scenario's (pci-types.c): 'virq boot's board plugs it (hw/i386/pc.c);
+ * its realize's arg is the slot, as QEMU's addr= */
+extern const struct pci_device_type pci_testdev_type;		/* hw/misc/pci-testdev.c */
 
 /* the type named name ("virtio-rng", "nvme", "vfio-pci"), NULL if none */
 const struct pci_device_type *pci_device_type_find(const char *name);
