@@ -72,7 +72,7 @@ $(eval $(call unit_test,fw_cfg,$(addprefix $(UNIT_SRCDIR)/src/,hw/nvram/fw_cfg.c
 $(eval $(call unit_test,intx,$(addprefix $(UNIT_SRCDIR)/src/,hw/isa/lpc_ich9.c hw/i386/kvm-ioapic.c \
 	vmm/kvm.c vmm/util.c trace/trace.c ../tests/unit/fake-kvm.h hw/isa/lpc_ich9.h \
 	hw/i386/kvm-ioapic.h guest/ioapic-rte.h vmm/kvm.h vmm/sysops.h trace/trace.h)))
-$(eval $(call unit_test,pci_testdev,$(addprefix $(UNIT_SRCDIR)/src/,hw/misc/pci-testdev.c \
+$(eval $(call unit_test,pci_testdev,$(addprefix $(UNIT_SRCDIR)/src/,hw/misc/pci-testdev.c $(PCI_INTX_SRCS) \
 	hw/pci/pci.c hw/pci/msix.c vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c ../tests/unit/fake-kvm.h \
 	hw/pci/pci.h hw/pci/msix.h vmm/bus.h vmm/kvm.h vmm/vm.h vmm/sysops.h trace/trace.h)))
 
