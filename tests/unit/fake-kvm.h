@@ -6,7 +6,10 @@
 #ifndef VIRQ_FAKE_KVM_H
 #define VIRQ_FAKE_KVM_H
 
+#include <errno.h>
 #include <stdbool.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
 #include <linux/kvm.h>
 
 /* true, with *r set, if req is one of the VM setup ioctls */
@@ -19,6 +22,45 @@ static inline bool fake_kvm_setup_ioctl(unsigned long req, void *arg, long *r)
 	case KVM_CHECK_EXTENSION: *r = (long)arg == KVM_CAP_IRQ_ROUTING ? 4096 : 1; return true;
 	default: return false;
 	}
+}
+
+/*
+ * sys_ops for a fake whose eventfds are real (a test reads what the model
+ * signalled): fd 3 stands for /dev/kvm and the VM, every other fd is the
+ * kernel's; errors as the seam returns them, -errno
+ */
+static inline int fake_real_open(void *p, const char *path, int fl)
+{
+	(void)p; (void)path; (void)fl;
+	return 3;
+}
+
+static inline int fake_real_close(void *p, int fd)
+{
+	(void)p;
+	return fd > 3 ? close(fd) : 0;
+}
+
+static inline int fake_real_eventfd(void *p, unsigned int v, int fl)
+{
+	(void)p;
+	return eventfd(v, fl);
+}
+
+static inline ssize_t fake_real_read(void *p, int fd, void *b, size_t n)
+{
+	ssize_t r = read(fd, b, n);
+
+	(void)p;
+	return r < 0 ? -errno : r;
+}
+
+static inline ssize_t fake_real_write(void *p, int fd, const void *b, size_t n)
+{
+	ssize_t r = write(fd, b, n);
+
+	(void)p;
+	return r < 0 ? -errno : r;
 }
 
 #endif

@@ -32,36 +32,6 @@ static struct {
 	unsigned int commits, refused, irqfd_gsi0;
 } fk;
 
-static int f_open(void *p, const char *path, int fl)
-{
-	(void)p; (void)path; (void)fl;
-	return 3;
-}
-
-static int f_close(void *p, int fd)
-{
-	(void)p;
-	return fd > 3 ? close(fd) : 0;
-}
-
-static int f_eventfd(void *p, unsigned int v, int fl)
-{
-	(void)p;
-	return eventfd(v, fl);
-}
-
-static ssize_t f_read(void *p, int fd, void *b, size_t n)
-{
-	(void)p;
-	return read(fd, b, n);
-}
-
-static ssize_t f_write(void *p, int fd, const void *b, size_t n)
-{
-	(void)p;
-	return write(fd, b, n);
-}
-
 static int f_poll(void *p, struct pollfd *f, nfds_t n, int t)
 {
 	return poll(f, n, t);
@@ -102,8 +72,8 @@ static long f_ioctl(void *p, int fd, unsigned long req, void *arg)
 }
 
 static const struct sys_ops fake_kernel = {
-	.open = f_open, .close = f_close, .ioctl = f_ioctl, .eventfd = f_eventfd,
-	.read = f_read, .write = f_write, .poll = f_poll,
+	.open = fake_real_open, .close = fake_real_close, .ioctl = f_ioctl, .eventfd = fake_real_eventfd,
+	.read = fake_real_read, .write = fake_real_write, .poll = f_poll,
 };
 
 static struct vm vm;
