@@ -44,7 +44,8 @@ bench_boot() {
     mkdir -p "$3"
     sh lab/run.sh --kernel "$1" --qemu "$2" --timeout $((300 + 90 * (N + 1))) \
         --log "$3/lab-console.log" --outdir "$3" --cmd "sh ./lab-bench.sh $N $name $cpus" \
-        "$B/virq" "$F" "$ST/$name.prog" "$ST/ftrace-filter" "$B/guest/virq-guest.elf" \
+        "$B/virq" "$F" "$ST/$name.prog" "$ST/$name.qemu-args" "$ST/ftrace-filter" \
+        "$B/guest/virq-guest.elf" \
         lab/qemu-l2.sh lab/vmm-qemu.sh bench/lab-bench.sh > "$3/run.log" 2>&1
 }
 

@@ -350,6 +350,18 @@ static int write_file(const char *path, const void *buf, size_t len)
 }
 
 /* virq program FILE PROG [ELF]: 0 written, 2 the scenario has steps a guest cannot run */
+/* NAME.prog's devices for QEMU in NAME.qemu-args, as 'virq lab run --vmm qemu' stages them */
+static int program_write_qemu_args(const char *prog, const char *args, size_t n)
+{
+	size_t l = strlen(prog);
+	char path[4096];
+
+	if (l < 5 || strcmp(prog + l - 5, ".prog") || l - 5 + sizeof(".qemu-args") > sizeof(path))
+		return 0;
+	snprintf(path, sizeof(path), "%.*s.qemu-args", (int)(l - 5), prog);
+	return write_file(path, args, n) ? VIRQ_EXIT_ENV : 0;
+}
+
 static int cmd_program(int argc, char **argv)
 {
 	struct program_info info;
@@ -367,7 +379,9 @@ static int cmd_program(int argc, char **argv)
 			     "The guest marks each step on port 0x1010, prints 'virq-expect LINE ok|FAIL'\n"
 			     "per expect and exits through isa-debug-exit (0xf4). A scenario with host\n"
 			     "steps is refused with FILE:LINE (exit 2); expects only a VMM can judge are\n"
-			     "left out and listed. The QEMU devices the program looks for are printed.\n",
+			     "left out and listed. The QEMU devices the program looks for are printed,\n"
+			     "and when PROG is NAME.prog written one per line to NAME.qemu-args beside it,\n"
+			     "which lab/vmm-qemu.sh passes to QEMU.\n",
 			     argc == 2 && !strcmp(argv[1], "--help") ? 0 : VIRQ_EXIT_USAGE);
 	if (scenario_parse_file(argv[1], &sc, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
@@ -388,6 +402,8 @@ static int cmd_program(int argc, char **argv)
 		r = VIRQ_EXIT_ENV;
 	else
 		printf("%s: %u steps, %u devices, %zd bytes\n", argv[2], p->nr_steps, p->nr_devs, n);
+	if (!r && (n = program_qemu_args(p, err, sizeof(err))) >= 0)
+		r = program_write_qemu_args(argv[2], err, (size_t)n);
 	if (!r && p->nr_devs && program_qemu_args(p, err, sizeof(err)) > 0) {
 		for (char *c = strchr(err, '\n'); c; c = strchr(c, '\n'))
 			*c = ' ';
