@@ -256,6 +256,21 @@ if [ $rc = 0 ] && lm '^L2: PASS eth0-tx-0 ' &&
 else
     ko "linux-move 6.1: exit $rc in $s s: $(grep -E '^L2:|does NOT|same calls|^lab: (error|linux-move: verdict)|^virq: ' "$B/check-linux-move.log" | head -4 | tr '\n' ' ')($B/check-linux-move.log)"
 fi
+# the Linux guest's MSI-X bring-up under QEMU takes INTx off KVM
+# (vfio_msix_enable -> vfio_intx_disable) with the requests virq's vfio-intx
+# makes at 'guest msix enable' on the same kernel, in the same order
+intx_off() {  # $1 ftrace: the INTx requests from the last mask to the first MSI/MSI-X SET_IRQS
+    awk '/vfio_pci_set_msi_trigger <-vfio_pci_core_ioctl/ { print s; exit }
+         / (vfio_pci_set_intx_[a-z]+|kvm_irqfd) <-(vfio_pci_core_ioctl|kvm_vm_ioctl)/ {
+             f = $0; sub(/ <-.*/, "", f); sub(/.* /, "", f)
+             s = f == "vfio_pci_set_intx_mask" ? f : s " " f }' "$1" 2>/dev/null
+}
+ql=$(intx_off "$L/ftrace.txt") vl=$(intx_off "$B/check/lab-6.1/vfio-intx/ftrace.txt")
+if [ -n "$ql" ] && [ "$ql" = "$vl" ] && [ "$ql" = "vfio_pci_set_intx_mask kvm_irqfd vfio_pci_set_intx_unmask vfio_pci_set_intx_trigger" ]; then
+    ok "INTx off at MSI-X enable (6.1): QEMU under a Linux guest (linux-move) and virq (vfio-intx) make the same requests in order: $ql"
+else
+    ko "INTx off at MSI-X enable (6.1): QEMU+Linux '$ql', virq '$vl'"
+fi
 # the seed's trace (seed-trace.virq, the plain move of vector 1 of three):
 # by era, what the kernel does with it (docs/seed-trace.md)
 seed() {  # $1 = era; trace-compare's output in $B/check-seed-$1.log, its status echoed
