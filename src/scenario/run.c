@@ -570,6 +570,7 @@ static int run_execute(struct run *run, const struct scenario *sc, const struct 
 		run->vm.serial_out = NULL;
 	}
 	run_device_vectors(run);
+	run_check_notifiers(run);
 	run_intx_vectors(run, run->status == VIRQ_EXIT_OK && !opts->program);
 	if (run->vm.fatal && run->status == VIRQ_EXIT_OK)
 		run_fail(run, NULL, "vCPU failed: %s", run->vm.fatal_msg);
