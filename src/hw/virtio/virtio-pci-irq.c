@@ -176,7 +176,8 @@ static int virtio_pci_one_vector_unmask(VirtIOPCIProxy *p, int queue_no, unsigne
 	 * A vector with no route: the queue was moved to it while MSI-X was off
 	 * (virtio_pci_set_vector moves routes only while it is on). QEMU then
 	 * updates virq 0 (its zeroed VirtIOIRQFD), GSI 0's PIC entry, and aborts
-	 * in kvm_irqchip_commit_routes; virq refuses the unmask instead.
+	 * in kvm_irqchip_commit_routes; virq fails the unmask instead
+	 * (virtio_pci_vector_unmask_failed).
 	 */
 	if (!irqfd->users || irqfd->virq < 0) {
 		pr_err("%s: queue %d: vector %u has no KVM route (moved while MSI-X was off); "
@@ -216,19 +217,54 @@ static int virtio_pci_vector_notifiers(VirtIOPCIProxy *p, unsigned int vector, i
 	return k;
 }
 
-/* virtio_pci_vector_unmask: the use notifier; on error the unmasked ones mask again */
+/*
+ * The unmask failed (KVM_IRQFD or the commit refused, no route) and every
+ * notifier on the vector is without an irqfd again. QEMU asserts next, in
+ * msix_fire_vector_notifier. virq sends the vector's notifications through
+ * msix_notify (KVM_SIGNAL_MSI, as with guest notifiers off) until the next
+ * mask, so none waits in an eventfd no irqfd reads, starting with a count
+ * already there: the vector is unmasked, so it goes out now. msix.c counts
+ * the failure, which fails the scenario.
+ */
+static void virtio_pci_vector_unmask_failed(VirtIOPCIProxy *p, unsigned int vector,
+					    const int *queue_no, int n)
+{
+	uint64_t v;
+
+	p->vector_irqfd[vector].no_irqfd = true;
+	trace_event("virtio_pci_vector_unmask", "%s vector=%u failed: msix_notify until masked",
+		    p->pci_dev.name, vector);
+	for (int i = 0; i < n; i++) {
+		unsigned int vec = VIRTIO_NO_VECTOR;
+		int fd = -1;
+
+		virtio_pci_get_notifier(p, queue_no[i], &fd, &vec);
+		if (proxy_sys(p)->read(proxy_sys(p)->priv, fd, &v, sizeof(v)) > 0) {
+			p->vector_irqfd[vector].outstanding = false;
+			msix_notify(&p->pci_dev, vector);
+		}
+	}
+}
+
+/*
+ * virtio_pci_vector_unmask: the use notifier; on error the unmasked ones
+ * mask again (QEMU's undo), then virtio_pci_vector_unmask_failed
+ */
 static int virtio_pci_vector_unmask(PCIDevice *dev, unsigned int vector, MSIMessage msg)
 {
 	VirtIOPCIProxy *p = to_proxy(dev);
 	int queue_no[VIRTIO_PCI_NOTIFIERS], n, i, r = 0;
 
 	trace_event("virtio_pci_vector_unmask", "%s vector=%u", dev->name, vector);
+	p->vector_irqfd[vector].no_irqfd = false;
 	n = virtio_pci_vector_notifiers(p, vector, queue_no, VIRTIO_PCI_NOTIFIERS);
 	for (i = 0; i < n && r == 0; i++)
 		r = virtio_pci_one_vector_unmask(p, queue_no[i], vector, msg);
-	if (r < 0)
+	if (r < 0) {
 		for (i -= 1; i-- > 0;)
 			virtio_pci_one_vector_mask(p, queue_no[i], vector);
+		virtio_pci_vector_unmask_failed(p, vector, queue_no, n);
+	}
 	return r;
 }
 
@@ -238,6 +274,7 @@ static void virtio_pci_vector_mask(PCIDevice *dev, unsigned int vector)
 	int queue_no[VIRTIO_PCI_NOTIFIERS], n;
 
 	trace_event("virtio_pci_vector_mask", "%s vector=%u", dev->name, vector);
+	p->vector_irqfd[vector].no_irqfd = false;	/* masked, counts wait in the notifiers */
 	n = virtio_pci_vector_notifiers(p, vector, queue_no, VIRTIO_PCI_NOTIFIERS);
 	for (int i = 0; i < n; i++)
 		virtio_pci_one_vector_mask(p, queue_no[i], vector);
@@ -316,6 +353,8 @@ int virtio_pci_set_guest_notifiers(VirtIOPCIProxy *p, bool assign)
 			virtio_pci_close_guest_notifier(p, q);
 		virtio_pci_close_guest_notifier(p, VIRTIO_CONFIG_IRQ_IDX);
 		p->with_irqfd = false;
+		for (int v = 0; v < VIRTIO_PCI_MSIX_VECTORS; v++)
+			p->vector_irqfd[v].no_irqfd = false;
 		return 0;
 	}
 	if (!msix_enabled(&p->pci_dev))
@@ -397,7 +436,8 @@ void virtio_notify(VirtIODevice *vdev, VirtQueue *vq)
 		return;
 	irqfd = &p->vector_irqfd[vq->vector];
 	irqfd->raised++;
-	if (!p->with_irqfd) {
+	/* no guest notifiers, or none usable since an unmask failed */
+	if (!p->with_irqfd || irqfd->no_irqfd) {
 		msix_notify(&p->pci_dev, vq->vector);	/* KVM_SIGNAL_MSI, or the PBA */
 		return;
 	}
@@ -423,7 +463,7 @@ void virtio_pci_vector_stats(PCIDevice *dev, unsigned int vector, struct msix_ve
 	*st = (struct msix_vector_stats){
 		.gsi = irqfd->users ? irqfd->virq : -1,
 		.host_irq = -1,
-		.path = irqfd->users ? "irqfd" : "signal-msi",
+		.path = irqfd->users && !irqfd->no_irqfd ? "irqfd" : "signal-msi",
 		.raised = irqfd->raised,
 		.coalesced = irqfd->coalesced + m->coalesced,
 		.pending = msix_is_pending(dev, vector) + irqfd->outstanding,
