@@ -43,20 +43,29 @@ static int virtio_pci_get_notifier(VirtIOPCIProxy *p, int queue_no, int *fd,
 	return 0;
 }
 
-/* kvm_virtio_pci_vq_vector_use: one route per vector, committed when added */
+/*
+ * kvm_virtio_pci_vq_vector_use: one route per vector, committed when added.
+ * QEMU asserts the commit succeeds (kvm_irqchip_commit_routes); virq gives
+ * a refused route back, so that no user counts a route the kernel lacks,
+ * and counts the failure on the vector.
+ */
 static int kvm_virtio_pci_vq_vector_use(VirtIOPCIProxy *p, unsigned int vector)
 {
 	VirtIOIRQFD *irqfd = &p->vector_irqfd[vector];
 	KVMRouteChange c;
-	int r;
+	int r, virq;
 
 	if (irqfd->users == 0) {
 		c = kvm_irqchip_begin_route_changes(proxy_kvm(p));
-		r = kvm_irqchip_add_msi_route(&c, msix_get_message(&p->pci_dev, vector));
-		if (r < 0)
+		virq = kvm_irqchip_add_msi_route(&c, msix_get_message(&p->pci_dev, vector));
+		r = virq < 0 ? virq : kvm_irqchip_commit_route_changes(&c);
+		if (r < 0) {
+			if (virq >= 0)
+				kvm_irqchip_release_virq(proxy_kvm(p), virq);
+			msix_report_notifier_error(&p->pci_dev, vector, "KVM route", r);
 			return r;
-		kvm_irqchip_commit_route_changes(&c);
-		irqfd->virq = r;
+		}
+		irqfd->virq = virq;
 	}
 	irqfd->users++;
 	return 0;
@@ -180,15 +189,18 @@ static int virtio_pci_one_vector_unmask(VirtIOPCIProxy *p, int queue_no, unsigne
 	 * (virtio_pci_vector_unmask_failed).
 	 */
 	if (!irqfd->users || irqfd->virq < 0) {
-		pr_err("%s: queue %d: vector %u has no KVM route (moved while MSI-X was off); "
-		       "QEMU would abort here", p->pci_dev.name, queue_no, vector);
+		pr_err("%s: queue %d: vector %u has no KVM route (moved while MSI-X was off, or "
+		       "its commit was refused); QEMU would abort here", p->pci_dev.name, queue_no,
+		       vector);
 		return -ENOENT;
 	}
+	/* a refused commit leaves the kernel the old message: no irqfd on it */
 	if (irqfd->msg.data != msg.data || irqfd->msg.address != msg.address) {
 		r = kvm_irqchip_update_msi_route(proxy_kvm(p), irqfd->virq, msg);
+		if (r == 0)
+			r = kvm_irqchip_commit_routes(proxy_kvm(p));
 		if (r < 0)
 			return r;
-		kvm_irqchip_commit_routes(proxy_kvm(p));
 	}
 	return kvm_virtio_pci_irqfd_use(p, queue_no, fd, vector);
 }
@@ -217,6 +229,20 @@ static int virtio_pci_vector_notifiers(VirtIOPCIProxy *p, unsigned int vector, i
 	return k;
 }
 
+/* a count waiting in queue_no's guest notifier goes out through msix_notify */
+static void virtio_pci_notifier_to_msix(VirtIOPCIProxy *p, int queue_no, unsigned int vector)
+{
+	unsigned int vec = VIRTIO_NO_VECTOR;
+	uint64_t v;
+	int fd = -1;
+
+	if (virtio_pci_get_notifier(p, queue_no, &fd, &vec) < 0 ||
+	    proxy_sys(p)->read(proxy_sys(p)->priv, fd, &v, sizeof(v)) <= 0)
+		return;
+	p->vector_irqfd[vector].outstanding = false;
+	msix_notify(&p->pci_dev, vector);
+}
+
 /*
  * The unmask failed (KVM_IRQFD or the commit refused, no route) and every
  * notifier on the vector is without an irqfd again. QEMU asserts next, in
@@ -229,21 +255,11 @@ static int virtio_pci_vector_notifiers(VirtIOPCIProxy *p, unsigned int vector, i
 static void virtio_pci_vector_unmask_failed(VirtIOPCIProxy *p, unsigned int vector,
 					    const int *queue_no, int n)
 {
-	uint64_t v;
-
 	p->vector_irqfd[vector].no_irqfd = true;
 	trace_event("virtio_pci_vector_unmask", "%s vector=%u failed: msix_notify until masked",
 		    p->pci_dev.name, vector);
-	for (int i = 0; i < n; i++) {
-		unsigned int vec = VIRTIO_NO_VECTOR;
-		int fd = -1;
-
-		virtio_pci_get_notifier(p, queue_no[i], &fd, &vec);
-		if (proxy_sys(p)->read(proxy_sys(p)->priv, fd, &v, sizeof(v)) > 0) {
-			p->vector_irqfd[vector].outstanding = false;
-			msix_notify(&p->pci_dev, vector);
-		}
-	}
+	for (int i = 0; i < n; i++)
+		virtio_pci_notifier_to_msix(p, queue_no[i], vector);
 }
 
 /*
@@ -386,6 +402,28 @@ int virtio_pci_set_guest_notifiers(VirtIOPCIProxy *p, bool assign)
  * updates virq 0 and aborts in kvm_irqchip_commit_routes. virq moves them
  * whenever guest notifiers are on (docs/qemu-differences.md).
  */
+/*
+ * The moved queue got no route on its new vector (counted there). The
+ * irqfd it kept from the old one would deliver by whatever the kernel
+ * routes on that GSI: it goes (by the GSI it is on), and an unmasked
+ * vector sends by msix_notify until its next mask, as after a failed unmask.
+ */
+static void virtio_pci_set_vector_failed(VirtIOPCIProxy *p, int queue_no, unsigned int vector)
+{
+	int *gsi = &p->notifier_gsi[notifier_idx(queue_no)];
+	unsigned int v = VIRTIO_NO_VECTOR;
+	int fd = -1;
+
+	virtio_pci_get_notifier(p, queue_no, &fd, &v);
+	if (*gsi >= 0)
+		kvm_irqchip_remove_irqfd_notifier_gsi(proxy_kvm(p), fd, *gsi);
+	*gsi = -1;
+	if (msix_is_masked(&p->pci_dev, vector))
+		return;
+	p->vector_irqfd[vector].no_irqfd = true;
+	virtio_pci_notifier_to_msix(p, queue_no, vector);
+}
+
 static void virtio_pci_set_vector(VirtIOPCIProxy *p, int queue_no, uint16_t old_vector,
 				  uint16_t new_vector)
 {
@@ -403,8 +441,7 @@ static void virtio_pci_set_vector(VirtIOPCIProxy *p, int queue_no, uint16_t old_
 		p->vdev.vq[queue_no].vector = new_vector;
 	if (kvm_irqfd && new_vector != VIRTIO_NO_VECTOR &&
 	    kvm_virtio_pci_vector_use_one(p, queue_no) < 0)
-		pr_err("%s: queue %d: no route for vector %u", p->pci_dev.name, queue_no,
-		       new_vector);
+		virtio_pci_set_vector_failed(p, queue_no, new_vector);
 }
 
 /*
