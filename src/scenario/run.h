@@ -195,6 +195,9 @@ int run_device_step(struct run *run, const struct sc_step *st);
 /* one device vector's accounting now */
 void run_device_vector(struct run *run, struct run_device *d, unsigned int v, struct run_vector *row);
 
+/* run-table.c: the host steps that edit KVMState or register eventfds; bql held */
+int run_table_step(struct run *run, const struct sc_step *st);
+
 /* run-intx.c: INTx lines, the guest's IOAPIC, resampling irqfds, probes */
 int run_intx_init(struct run *run);
 void run_intx_destroy(struct run *run);
