@@ -13,6 +13,18 @@
 #include "run.h"
 #include "../trace/trace.h"
 
+int run_route_live(struct run *run, const struct sc_step *st)
+{
+	const struct run_obj *o = &run->objs[st->name];
+
+	if (o->live)
+		return 0;
+	pr_err("%s:%d: %s: route %s was not added (its 'route %s msi' failed): nothing to act on",
+	       run->sc->file, st->line, st->text, run->sc->names[st->name].name,
+	       run->sc->names[st->name].name);
+	return -ENOENT;
+}
+
 static int step_route(struct run *run, const struct sc_step *st)
 {
 	struct run_obj *o = &run->objs[st->name];
@@ -20,8 +32,12 @@ static int step_route(struct run *run, const struct sc_step *st)
 	KVMRouteChange c;
 	int r;
 
+	if (st->op != SC_ROUTE_ADD && (r = run_route_live(run, st)) < 0)
+		return r;
 	switch (st->op) {
 	case SC_ROUTE_ADD:
+		/* a refused add leaves no GSI (0 is the PIT's) and no fd (0 is stdin) to use */
+		*o = (struct run_obj){ .virq = -1, .efd = -1, .rfd = -1 };
 		c = kvm_irqchip_begin_route_changes(&run->vm.kvm);
 		r = kvm_irqchip_add_msi_route(&c, msg);
 		if (r < 0)
@@ -93,8 +109,10 @@ static int step_irqfd(struct run *run, const struct sc_step *st)
 {
 	struct run_obj *o = &run->objs[st->name];
 	const struct sys_ops *sys = run->vm.kvm.sys;
-	int r;
+	int r = run_route_live(run, st);
 
+	if (r < 0)
+		return r;
 	if (st->op == SC_IRQFD_REMOVE) {
 		r = kvm_irqchip_remove_irqfd_notifier_gsi(&run->vm.kvm, o->efd, o->virq);
 		if (r < 0)

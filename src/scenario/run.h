@@ -197,6 +197,11 @@ void run_device_vector(struct run *run, struct run_device *d, unsigned int v, st
 
 /* run-table.c: the host steps that edit KVMState or register eventfds; bql held */
 int run_table_step(struct run *run, const struct sc_step *st);
+/*
+ * st's route was added and not released: 0, else -ENOENT, reported (its
+ * add failed, so there is no GSI or eventfd to act on)
+ */
+int run_route_live(struct run *run, const struct sc_step *st);
 
 /* run-intx.c: INTx lines, the guest's IOAPIC, resampling irqfds, probes */
 int run_intx_init(struct run *run);
