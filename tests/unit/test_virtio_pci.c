@@ -238,6 +238,34 @@ static void test_fake_kvm_virtio_unmask_irqfd_refused_falls_back_to_signal_msi(v
 }
 
 /*
+ * The fallback of a failed unmask ends with the guest notifiers too: after
+ * a reset and DRIVER_OK again, a masked vector's notification waits in
+ * its guest notifier (QEMU's way), not in the PBA.
+ */
+static void test_fake_kvm_virtio_failed_unmask_fallback_ends_at_reset(void **state)
+{
+	PCIDevice *d = *state;
+	VirtIOPCIProxy *p = d->opaque;
+	struct msix_vector_stats st;
+
+	vector_mask(d, 1, true);
+	fk.irqfd_err = -EINVAL;
+	vector_mask(d, 1, false);
+	fk.irqfd_err = 0;
+	common_write(d, VIRTIO_PCI_COMMON_STATUS, 0, 1);
+	vector_mask(d, 1, true);
+	common_write(d, VIRTIO_PCI_COMMON_Q_SELECT, 0, 2);
+	common_write(d, VIRTIO_PCI_COMMON_Q_MSIX, 1, 2);
+	common_write(d, VIRTIO_PCI_COMMON_Q_ENABLE, 1, 2);
+	common_write(d, VIRTIO_PCI_COMMON_STATUS, 0xf, 1);
+	virtio_notify(&p->vdev, &p->vdev.vq[0]);
+	assert_false(msix_is_pending(d, 1));
+	msix_vector_stats(d, 1, &st);
+	assert_int_equal(st.pending, 1);
+	assert_string_equal(st.path, "irqfd");
+}
+
+/*
  * The commit of an unmask's route update refused: the kernel keeps the old
  * message, so an irqfd would deliver to it. QEMU asserts in
  * kvm_irqchip_commit_routes. virq fails the unmask: no irqfd, the
@@ -312,6 +340,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_fake_kvm_virtio_unmask_irqfd_refused_falls_back_to_signal_msi, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fake_kvm_virtio_failed_unmask_fallback_ends_at_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_fake_kvm_virtio_unmask_commit_refused_sends_the_new_message, setup, teardown),
 		cmocka_unit_test_setup_teardown(
