@@ -308,7 +308,6 @@ static void vfio_msix_vector_release(PCIDevice *pdev, unsigned int nr)
 {
 	VFIOPCIDevice *vdev = to_vdev(pdev);
 	VFIOMSIVector *vector = &vdev->msi_vectors[nr];
-
 	int r = 0;
 
 	trace_event("vfio_msix_vector_release", "%s nr=%u", pdev->name, nr);

@@ -390,19 +390,6 @@ int virtio_pci_set_guest_notifiers(VirtIOPCIProxy *p, bool assign)
 }
 
 /*
- * virtio_pci_set_vector (QEMU 11.1; since 9.0, commit 2ce6cff94d "virtio-pci:
- * fix use of a released vector", CVE-2024-4693; upstream 7.2 only stored the
- * vector): a vector written after DRIVER_OK with guest notifiers on moves
- * the route: the old vector's released (no commit), the new one's used
- * (added and committed if it had no user). This device has no
- * guest_notifier_mask, so an irqfd set at unmask stays on the GSI it was
- * given, which the new route takes again when it is the lowest free one.
- * QEMU moves the routes only while MSI-X is enabled: a write while it is
- * off leaks the old vector's route, and the new vector's unmask later
- * updates virq 0 and aborts in kvm_irqchip_commit_routes. virq moves them
- * whenever guest notifiers are on (docs/qemu-differences.md).
- */
-/*
  * The moved queue got no route on its new vector (counted there). The
  * irqfd it kept from the old one would deliver by whatever the kernel
  * routes on that GSI: it goes (by the GSI it is on), and an unmasked
@@ -424,6 +411,19 @@ static void virtio_pci_set_vector_failed(VirtIOPCIProxy *p, int queue_no, unsign
 	virtio_pci_notifier_to_msix(p, queue_no, vector);
 }
 
+/*
+ * virtio_pci_set_vector (QEMU 11.1; since 9.0, commit 2ce6cff94d "virtio-pci:
+ * fix use of a released vector", CVE-2024-4693; upstream 7.2 only stored the
+ * vector): a vector written after DRIVER_OK with guest notifiers on moves
+ * the route: the old vector's released (no commit), the new one's used
+ * (added and committed if it had no user). This device has no
+ * guest_notifier_mask, so an irqfd set at unmask stays on the GSI it was
+ * given, which the new route takes again when it is the lowest free one.
+ * QEMU moves the routes only while MSI-X is enabled: a write while it is
+ * off leaks the old vector's route, and the new vector's unmask later
+ * updates virq 0 and aborts in kvm_irqchip_commit_routes. virq moves them
+ * whenever guest notifiers are on (docs/qemu-differences.md).
+ */
 static void virtio_pci_set_vector(VirtIOPCIProxy *p, int queue_no, uint16_t old_vector,
 				  uint16_t new_vector)
 {
