@@ -150,6 +150,7 @@ void run_device_vector(struct run *run, struct run_device *d, unsigned int v,
 	row->pending = st.pending;
 	row->coalesced = st.coalesced;
 	row->dropped = st.dropped;
+	row->notifier_errors = st.notifier_errors;
 	row->delivered = device_vector_delivered(run, d, (int)v);
 }
 
@@ -162,12 +163,29 @@ void run_device_vectors(struct run *run)
 			struct run_vector row = { 0 };
 
 			run_device_vector(run, d, v, &row);
-			if (!row.raised && !row.pending)
+			if (!row.raised && !row.pending && !row.notifier_errors)
 				continue;
 			if (run->nr_vectors == RUN_MAX_VECTORS)
 				return;
 			run->vectors[run->nr_vectors++] = row;
 		}
+	}
+}
+
+/*
+ * A use or release the kernel refused (msix_report_notifier_error): QEMU
+ * asserts or only logs; the device fell back (KVM_SIGNAL_MSI) and the run
+ * went on, so that the kernel's answer is seen, but the scenario fails.
+ */
+void run_check_notifiers(struct run *run)
+{
+	for (int i = 0; i < run->nr_vectors; i++) {
+		const struct run_vector *v = &run->vectors[i];
+
+		if (v->notifier_errors)
+			run_fail(run, NULL, "%s vector %d: %llu MSI-X vector notifier failure%s (the kernel's error is above); the vector fell back to %s",
+				 v->device, v->index, (unsigned long long)v->notifier_errors,
+				 v->notifier_errors == 1 ? "" : "s", v->path);
 	}
 }
 

@@ -442,10 +442,12 @@ static int line_irqfd(struct run *run, const struct sc_step *st, struct run_obj 
 }
 
 /* irqfd NAME resample on an MSI route: the kernel takes it (issue 11's text says otherwise) */
-static int route_irqfd_resample(struct run *run, struct run_obj *o)
+static int route_irqfd_resample(struct run *run, const struct sc_step *st, struct run_obj *o)
 {
-	int rfd, r;
+	int rfd, r = run_route_live(run, st);
 
+	if (r < 0)
+		return r;
 	pthread_mutex_lock(&run->vm.bql);
 	if (o->efd < 0)
 		o->efd = intx_eventfd(run, 0);
@@ -552,7 +554,7 @@ int run_intx_step(struct run *run, const struct sc_step *st)
 	case SC_LINE_HIGH: case SC_LINE_LOW: case SC_LINE_PULSE:
 		return step_line(run, st);
 	case SC_IRQFD_ADD: case SC_IRQFD_REMOVE: case SC_IRQFD_RESAMPLE:
-		return o->is_line ? line_irqfd(run, st, o) : route_irqfd_resample(run, o);
+		return o->is_line ? line_irqfd(run, st, o) : route_irqfd_resample(run, st, o);
 	case SC_PROBE_IRQFD: case SC_PROBE_IRQ_LINE:
 		return step_probe(run, st);
 	case SC_GUEST_LEVEL_ACK:

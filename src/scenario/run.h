@@ -84,6 +84,7 @@ struct run_vector {
 	const char *path;		/* "irqfd", "signal-msi" */
 	uint64_t raised, delivered, pending, coalesced;
 	uint64_t dropped;		/* raised, and nothing will deliver it (vector unused, reset) */
+	uint64_t notifier_errors;	/* its MSI-X use/release the kernel refused */
 	bool level;			/* an INTx line: the guest may take one assertion more than once */
 	uint64_t taken;			/* ... the interrupts it took for this row */
 };
@@ -187,10 +188,20 @@ void run_devices_destroy(struct run *run);
 bool run_claim_guest_vector(struct run *run, int gv, const char *who);
 /* fill rows for every device vector that did anything */
 void run_device_vectors(struct run *run);
+/* after run_device_vectors: a vector notifier's failure fails the scenario */
+void run_check_notifiers(struct run *run);
 /* device NAME hold / complete */
 int run_device_step(struct run *run, const struct sc_step *st);
 /* one device vector's accounting now */
 void run_device_vector(struct run *run, struct run_device *d, unsigned int v, struct run_vector *row);
+
+/* run-table.c: the host steps that edit KVMState or register eventfds; bql held */
+int run_table_step(struct run *run, const struct sc_step *st);
+/*
+ * st's route was added and not released: 0, else -ENOENT, reported (its
+ * add failed, so there is no GSI or eventfd to act on)
+ */
+int run_route_live(struct run *run, const struct sc_step *st);
 
 /* run-intx.c: INTx lines, the guest's IOAPIC, resampling irqfds, probes */
 int run_intx_init(struct run *run);

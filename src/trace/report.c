@@ -94,6 +94,11 @@ static void report_print_vectors(const struct results *res, FILE *f)
 			(unsigned long long)v->pending, (unsigned long long)v->coalesced,
 			(unsigned long long)v->dropped, (unsigned long long)v->taken);
 	}
+	for (int i = 0; i < res->nr_vectors; i++)
+		if (res->vectors[i].notifier_errors)
+			fprintf(f, "  %s vector %d: %llu MSI-X vector notifier failure(s): the kernel refused its use or release\n",
+				res->vectors[i].device, res->vectors[i].index,
+				(unsigned long long)res->vectors[i].notifier_errors);
 }
 
 /* virq's own tables: the vectors' accounting, KVMState, the exits */
@@ -182,6 +187,7 @@ static json_object *report_vectors(const struct results *res)
 		json_object_object_add(o, "coalesced", json_object_new_uint64(v->coalesced));
 		json_object_object_add(o, "dropped", json_object_new_uint64(v->dropped));
 		json_object_object_add(o, "taken", json_object_new_uint64(v->taken));
+		json_object_object_add(o, "notifier_errors", json_object_new_uint64(v->notifier_errors));
 		json_object_array_add(a, o);
 	}
 	return a;

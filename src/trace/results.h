@@ -37,6 +37,7 @@ struct results_vector {
 	uint64_t dropped;		/* nothing will deliver them: vector unused, pending bit cleared */
 	uint64_t taken;			/* interrupts the guest took for the row: delivered, or
 					 * more for a level line re-delivered while up */
+	uint64_t notifier_errors;	/* MSI-X use/release the kernel refused (fails the run) */
 };
 
 /* user exits of one kind ("io", "mmio", ...), all vCPUs together */

@@ -165,7 +165,7 @@ void kvm_destroy(KVMState *s)
 	free(s->used_gsi_bitmap);
 	free(s->kernel_routes);
 	s->kernel_routes = NULL;
-	s->nr_kernel_routes = 0;
+	s->nr_kernel_routes = s->kernel_routes_cap = 0;
 	s->irq_routes = NULL;
 	s->used_gsi_bitmap = NULL;
 	s->vmfd = s->fd = -1;
@@ -400,18 +400,34 @@ const struct kvm_irq_routing_entry *kvm_irqchip_find_route(KVMState *s, int virq
 	return NULL;
 }
 
-/* after a successful KVM_SET_GSI_ROUTING: what the kernel routes by, for the runner's checks */
-static int kvm_keep_kernel_routes(KVMState *s, const struct kvm_irq_routing *table)
+/*
+ * room for a copy of nr entries of what the kernel routes by, the runner's
+ * view. Taken before KVM_SET_GSI_ROUTING, so that a table the kernel took
+ * is always copied: out of memory, nothing is pushed. It only grows, so a
+ * failure leaves the copy the kernel's.
+ */
+static int kvm_reserve_kernel_routes(KVMState *s, unsigned int nr)
 {
-	size_t sz = table->nr * sizeof(table->entries[0]);
-	struct kvm_irq_routing_entry *k = realloc(s->kernel_routes, sz ? sz : 1);
+	struct kvm_irq_routing_entry *k;
 
-	if (!k)
+	if (nr <= s->kernel_routes_cap && s->kernel_routes)
+		return 0;
+	k = realloc(s->kernel_routes, (nr ? nr : 1) * sizeof(*k));
+	if (!k) {
+		pr_err("KVM_SET_GSI_ROUTING nr=%u: no memory for the copy of the kernel's table: not pushed",
+		       nr);
 		return -ENOMEM;
-	memcpy(k, table->entries, sz);
+	}
 	s->kernel_routes = k;
-	s->nr_kernel_routes = table->nr;
+	s->kernel_routes_cap = nr;
 	return 0;
+}
+
+/* after a successful KVM_SET_GSI_ROUTING, into the room reserved before it */
+static void kvm_keep_kernel_routes(KVMState *s, const struct kvm_irq_routing *table)
+{
+	memcpy(s->kernel_routes, table->entries, table->nr * sizeof(table->entries[0]));
+	s->nr_kernel_routes = table->nr;
 }
 
 const struct kvm_irq_routing_entry *kvm_irqchip_find_kernel_route(KVMState *s, int virq)
@@ -428,13 +444,17 @@ static int kvm_set_gsi_routing(KVMState *s, struct kvm_irq_routing *table)
 	long r;
 
 	table->flags = 0;
+	r = kvm_reserve_kernel_routes(s, table->nr);
+	if (r < 0)
+		return (int)r;
 	s->commits++;
 	r = kvm_vm_ioctl(s, KVM_SET_GSI_ROUTING, table, "nr=%u flags=0", table->nr);
 	if (r < 0) {
 		s->commit_errors++;
 		return (int)r;
 	}
-	return kvm_keep_kernel_routes(s, table);
+	kvm_keep_kernel_routes(s, table);
+	return 0;
 }
 
 /*

@@ -38,6 +38,7 @@ typedef struct KVMState {
 	bool routes_dirty;		/* edited since the last successful commit */
 	struct kvm_irq_routing_entry *kernel_routes;	/* the table the kernel has now */
 	unsigned int nr_kernel_routes;
+	unsigned int kernel_routes_cap;	/* entries kernel_routes has room for */
 
 	unsigned int commits;		/* KVM_SET_GSI_ROUTING issued */
 	unsigned int commit_errors;	/* ... of which the kernel refused */

@@ -12,9 +12,30 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dlfcn.h>
 #include <cmocka.h>
 
 #include "../../src/vmm/kvm.h"
+
+/*
+ * realloc, failing once when armed: KVMState's bookkeeping running out of
+ * memory. Defined here it comes before libc's (and ASan's), which
+ * dlsym(RTLD_NEXT) finds for every other call.
+ */
+static int realloc_fail_armed;
+
+void *realloc(void *ptr, size_t size)
+{
+	static void *(*next)(void *, size_t);
+
+	if (realloc_fail_armed) {
+		realloc_fail_armed = 0;
+		return NULL;
+	}
+	if (!next)
+		next = (void *(*)(void *, size_t))dlsym(RTLD_NEXT, "realloc");
+	return next(ptr, size);
+}
 
 /* the fake kernel: just enough of /dev/kvm for KVMState */
 struct fake {
@@ -308,6 +329,40 @@ static void test_fake_kvm_refused_commit_returns_errno_and_goes_on(void **state)
 	assert_false(s->routes_dirty);
 }
 
+/* the table the fake kernel holds is the one KVMState says the kernel has */
+static void want_kernel_copy_is_the_kernels(KVMState *s)
+{
+	if (s->nr_kernel_routes != fk.last_nr)
+		fail_msg("KVMState's copy of the kernel's table: wanted %u entries (the kernel's), got %u",
+			 fk.last_nr, s->nr_kernel_routes);
+	assert_memory_equal(s->kernel_routes, fk.last, fk.last_nr * sizeof(fk.last[0]));
+}
+
+/*
+ * Out of memory while keeping the copy of the kernel's table: the copy may
+ * not fall behind a table the kernel took (the runner delivers by it), so
+ * nothing is pushed unless the copy can follow; the error is returned and
+ * the table stays dirty for the next commit.
+ */
+static void test_fake_kvm_commit_out_of_memory_keeps_the_kernel_copy_exact(void **state)
+{
+	KVMState *s = *state;
+	unsigned int commits = s->commits;
+
+	assert_int_equal(add_msi(s, 0, 0x50), 2);
+	realloc_fail_armed = 1;
+	assert_int_equal(kvm_irqchip_commit_routes(s), -ENOMEM);
+	realloc_fail_armed = 0;
+	want_kernel_copy_is_the_kernels(s);
+	assert_true(s->routes_dirty);
+	/* the next commit pushes it, and the copy follows */
+	assert_int_equal(kvm_irqchip_commit_routes(s), 0);
+	want_kernel_copy_is_the_kernels(s);
+	assert_non_null(kvm_irqchip_find_kernel_route(s, 2));
+	assert_false(s->routes_dirty);
+	assert_true(s->commits > commits);
+}
+
 /*
  * QEMU 11.1 kvm_update_routing_entry matches by GSI only (the type is not
  * compared): an MSI update of a GSI that carries IRQCHIP entries overwrites
@@ -445,6 +500,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fake_kvm_identity_map_then_tss_as_qemu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_kvm_init_needs_tss_and_identity_map_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_kvm_refused_commit_returns_errno_and_goes_on, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fake_kvm_commit_out_of_memory_keeps_the_kernel_copy_exact,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_kvm_irqfd_assign_and_deassign_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_kvm_init_reports_missing_device_and_capability, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_kvm_set_irq_returns_line_status, setup, teardown),

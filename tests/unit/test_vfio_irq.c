@@ -44,6 +44,9 @@ static struct {
 	unsigned int n;
 	int next_fd;
 	int irqfd_err;			/* KVM_IRQFD assigns fail with it (-errno), 0: none */
+	bool refuse_routing;		/* KVM_SET_GSI_ROUTING fails with EINVAL (still logged) */
+	unsigned int set_irqs_fail_nth;	/* the nth MSI-X SET_IRQS from now fails with EINVAL */
+	bool eventfd_fail;		/* the next eventfd fails with EMFILE */
 	VFIOPCIDevice *vdev;
 } fk;
 
@@ -123,7 +126,7 @@ static long fake_ioctl(void *p, int fd, unsigned long req, void *arg)
 	switch (req) {
 	case KVM_SET_GSI_ROUTING:
 		snprintf(fk.log[fk.n++], 64, "ROUTING %u", ((struct kvm_irq_routing *)arg)->nr);
-		return 0;
+		return fk.refuse_routing ? -EINVAL : 0;
 	case KVM_IRQFD: {
 		struct kvm_irqfd *i = arg;
 		char rfd[8];
@@ -144,6 +147,9 @@ static long fake_ioctl(void *p, int fd, unsigned long req, void *arg)
 	}
 	case VFIO_DEVICE_SET_IRQS:
 		log_set_irqs(arg);
+		if (((struct vfio_irq_set *)arg)->index == VFIO_PCI_MSIX_IRQ_INDEX &&
+		    fk.set_irqs_fail_nth && !--fk.set_irqs_fail_nth)
+			return -EINVAL;
 		return 0;
 	default: return 0;
 	}
@@ -152,6 +158,10 @@ static long fake_ioctl(void *p, int fd, unsigned long req, void *arg)
 static int fake_eventfd(void *p, unsigned int v, int flags)
 {
 	(void)p; (void)v; (void)flags;
+	if (fk.eventfd_fail) {
+		fk.eventfd_fail = false;
+		return -EMFILE;
+	}
 	return fk.next_fd++;
 }
 
@@ -368,6 +378,153 @@ static void test_vfio_disable_releases_each_vector_before_the_index_goes(void **
 	assert_false(f->vdev.msix_on);
 }
 
+/* ---- the kernel refusing a vector's use or release (issue 12) ---- */
+
+static uint64_t notifier_errors(struct fixture *f, unsigned int nr)
+{
+	struct msix_vector_stats st;
+
+	msix_vector_stats(&f->vdev.pdev, nr, &st);
+	return st.notifier_errors;
+}
+
+/*
+ * No eventfd for `interrupt` at a first use: QEMU's vfio_pci_vector_init
+ * only reports it and uses the vector anyway, so its release would give
+ * VFIO no fd, "tear down". virq fails the use whole: no route, no irqfd,
+ * no SET_IRQS, the vector not in use; counted. The next unmask tries again.
+ */
+static void test_vfio_use_without_an_interrupt_eventfd_changes_nothing(void **state)
+{
+	struct fixture *f = *state;
+
+	enable_none_in_use(f);
+	fk.eventfd_fail = true;
+	vector_mask(f, 0, false);
+	vector_mask(f, 0, true);
+	WANT_NONE();
+	assert_false(f->vdev.msi_vectors[0].use);
+	assert_int_equal(f->vdev.pdev.msix_entry_used[0], 0);
+	assert_int_equal(notifier_errors(f, 0), 1);
+	vector_mask(f, 0, false);
+	if (f->vdev.msix_noresize)
+		WANT("ROUTING 39", "IRQFD gsi=2", "SET_IRQS off", "SET_IRQS 0+1 [k0]");
+	else
+		WANT("ROUTING 39", "IRQFD gsi=2", "SET_IRQS 0+1 [k0]");
+}
+
+/*
+ * The commit of a first use's route refused: QEMU asserts
+ * (kvm_irqchip_commit_routes). virq gives the route back and leaves the
+ * vector on `interrupt`, QEMU's path for a vector with no virq
+ * (vfio_msi_interrupt -> msix_notify -> KVM_SIGNAL_MSI); no irqfd on a GSI
+ * the kernel does not route. Counted.
+ */
+static void test_vfio_first_use_commit_refused_stays_on_interrupt(void **state)
+{
+	struct fixture *f = *state;
+
+	enable_none_in_use(f);
+	fk.refuse_routing = true;
+	vector_mask(f, 0, false);
+	WANT("ROUTING 39", "SET_IRQS off", "SET_IRQS 0+1 [i0]");
+	assert_int_equal(f->vdev.msi_vectors[0].virq, -1);
+	assert_int_equal(f->vm.kvm.irq_routes->nr, 38);
+	assert_int_equal(notifier_errors(f, 0), 1);
+}
+
+/*
+ * The commit of an unmask's route update refused: the kernel keeps the
+ * old message, which VFIO's kvm_interrupt would reach through the irqfd.
+ * virq takes the vector off KVM (irqfd, route, kvm_interrupt) and leaves
+ * VFIO on `interrupt`; the next unmask adds a route again.
+ */
+static void test_vfio_update_commit_refused_takes_the_vector_off_kvm(void **state)
+{
+	struct fixture *f = *state;
+
+	enable_none_in_use(f);
+	vector_mask(f, 0, false);
+	vector_mask(f, 0, true);
+	msix_table_mmio_write(&f->vdev.pdev, PCI_MSIX_ENTRY_DATA, 0x50, 4);
+	fk.n = 0;
+	fk.refuse_routing = true;
+	vector_mask(f, 0, false);
+	WANT("ROUTING 39", "IRQFD gsi=2 off", "SET_IRQS 0+1 [i0]");
+	assert_int_equal(f->vdev.msi_vectors[0].virq, -1);
+	assert_int_equal(f->vdev.msi_vectors[0].kvm_interrupt, -1);
+	assert_int_equal(notifier_errors(f, 0), 1);
+	fk.refuse_routing = false;
+	vector_mask(f, 0, true);
+	vector_mask(f, 0, false);
+	WANT("ROUTING 39", "IRQFD gsi=2", "SET_IRQS 0+1 [k0]");
+}
+
+/*
+ * KVM_IRQFD refused at a first use: QEMU's vfio_connect_kvm_msi_virq falls
+ * back to the userspace path (route given back, `interrupt`), which virq
+ * does too, and counts.
+ */
+static void test_vfio_irqfd_refused_falls_back_to_interrupt_and_is_counted(void **state)
+{
+	struct fixture *f = *state;
+
+	enable_none_in_use(f);
+	fk.irqfd_err = -EINVAL;
+	vector_mask(f, 0, false);
+	WANT("ROUTING 39", "IRQFD gsi=2", "SET_IRQS 0+1 [i0]");
+	assert_int_equal(f->vdev.msi_vectors[0].virq, -1);
+	assert_int_equal(f->vdev.msi_vectors[0].kvm_interrupt, -1);
+	assert_int_equal(notifier_errors(f, 0), 1);
+}
+
+/* the batch's one commit refused at MSI-X enable: every vector on `interrupt` */
+static void test_vfio_enable_batch_commit_refused_enables_on_interrupt(void **state)
+{
+	struct fixture *f = *state;
+
+	fk.refuse_routing = true;
+	enable_with_0_and_1_unmasked(f);
+	WANT("ROUTING 40", "SET_IRQS 0+2 [i0,i1]");
+	assert_int_equal(f->vm.kvm.irq_routes->nr, 38);
+	assert_int_equal(notifier_errors(f, 0), 1);
+	assert_int_equal(notifier_errors(f, 1), 1);
+}
+
+/*
+ * VFIO_DEVICE_SET_IRQS refused at use, at release, at MSI-X enable: QEMU
+ * reports each (error_report) and goes on; virq counts each on the vector
+ * the call was for.
+ */
+static void test_vfio_set_irqs_refused_is_counted_on_the_vector(void **state)
+{
+	struct fixture *f = *state;
+
+	fk.set_irqs_fail_nth = 1;
+	enable_none_in_use(f);
+	assert_int_equal(notifier_errors(f, 0), 1);
+	fk.set_irqs_fail_nth = 1;
+	vector_mask(f, 1, false);
+	WANT("ROUTING 39", "IRQFD gsi=2", "SET_IRQS 1+1 [k1]");
+	assert_int_equal(notifier_errors(f, 1), 1);
+	fk.set_irqs_fail_nth = 1;
+	vector_mask(f, 1, true);
+	WANT("SET_IRQS 1+1 [i1]");
+	assert_int_equal(notifier_errors(f, 1), 2);
+}
+
+/* NORESIZE growth: the whole set enabled again after the disable, refused */
+static void test_vfio_noresize_growth_enable_refused_is_counted(void **state)
+{
+	struct fixture *f = *state;
+
+	enable_none_in_use(f);
+	fk.set_irqs_fail_nth = 2;
+	vector_mask(f, 0, false);
+	WANT("ROUTING 39", "IRQFD gsi=2", "SET_IRQS off", "SET_IRQS 0+1 [k0]");
+	assert_int_equal(notifier_errors(f, 0), 1);
+}
+
 /* ---- INTx ---- */
 
 /* pin A in slot 1, enabled as at realize */
@@ -505,6 +662,14 @@ int main(void)
 		T_RS(test_vfio_resizable_enable_starts_with_no_vector_then_the_set),
 		T_NR(test_vfio_disable_releases_each_vector_before_the_index_goes),
 		T_RS(test_vfio_disable_releases_each_vector_before_the_index_goes),
+		T_NR(test_vfio_use_without_an_interrupt_eventfd_changes_nothing),
+		T_RS(test_vfio_use_without_an_interrupt_eventfd_changes_nothing),
+		T_NR(test_vfio_first_use_commit_refused_stays_on_interrupt),
+		T_RS(test_vfio_update_commit_refused_takes_the_vector_off_kvm),
+		T_RS(test_vfio_irqfd_refused_falls_back_to_interrupt_and_is_counted),
+		T_NR(test_vfio_enable_batch_commit_refused_enables_on_interrupt),
+		T_RS(test_vfio_set_irqs_refused_is_counted_on_the_vector),
+		T_NR(test_vfio_noresize_growth_enable_refused_is_counted),
 		T_RS(test_vfio_intx_enable_wires_kvm_under_a_mask),
 		T_RS(test_vfio_msix_enable_takes_intx_off_first),
 		T_RS(test_vfio_msix_disable_puts_intx_back),

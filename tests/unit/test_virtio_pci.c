@@ -30,6 +30,10 @@
 
 static struct {
 	unsigned int commits, refused, irqfd_gsi0;
+	int irqfd_err;			/* KVM_IRQFD assigns fail with it (-errno), 0: none */
+	bool refuse_routing;		/* every KVM_SET_GSI_ROUTING fails with EINVAL */
+	unsigned int irqfd_assigns;
+	unsigned int signal_msi[256];	/* KVM_SIGNAL_MSI by the message's vector (data) */
 } fk;
 
 static int f_poll(void *p, struct pollfd *f, nfds_t n, int t)
@@ -60,13 +64,17 @@ static long f_ioctl(void *p, int fd, unsigned long req, void *arg)
 	switch (req) {
 	case KVM_SET_GSI_ROUTING:
 		fk.commits++;
-		if (routing_ok(arg))
+		if (routing_ok(arg) && !fk.refuse_routing)
 			return 0;
 		fk.refused++;
 		return -EINVAL;
 	case KVM_IRQFD:
 		fk.irqfd_gsi0 += ((struct kvm_irqfd *)arg)->gsi == 0;
-		return 0;
+		fk.irqfd_assigns += !(((struct kvm_irqfd *)arg)->flags & KVM_IRQFD_FLAG_DEASSIGN);
+		return ((struct kvm_irqfd *)arg)->flags & KVM_IRQFD_FLAG_DEASSIGN ? 0 : fk.irqfd_err;
+	case KVM_SIGNAL_MSI:
+		fk.signal_msi[((struct kvm_msi *)arg)->data & 0xff]++;
+		return 1;
 	default: return 0;
 	}
 }
@@ -90,6 +98,12 @@ static void common_write(PCIDevice *d, uint64_t off, uint32_t v, unsigned int si
 static void msix_enable(PCIDevice *d, bool on)
 {
 	pci_config_write(d, d->msix_cap + PCI_MSIX_FLAGS, on ? PCI_MSIX_FLAGS_ENABLE : 0, 2);
+}
+
+static void vector_mask(PCIDevice *d, unsigned int v, bool mask)
+{
+	msix_table_mmio_write(d, v * 16 + PCI_MSIX_ENTRY_VECTOR_CTRL,
+			      mask ? PCI_MSIX_ENTRY_CTRL_MASKBIT : 0, 4);
 }
 
 static int setup(void **state)
@@ -179,6 +193,143 @@ static void test_fake_kvm_virtio_vector_moved_while_msix_off_leaves_gsi0(void **
 	assert_int_equal(vm.kvm.irq_routes->nr, 38);
 }
 
+/*
+ * KVM_IRQFD refused at an unmask. QEMU 11.1's virtio_pci_vector_unmask
+ * masks again what it had unmasked and returns the error, on which
+ * msix_fire_vector_notifier asserts. virq leaves the vector with no irqfd
+ * and sends its notifications through msix_notify (KVM_SIGNAL_MSI) until
+ * the next mask, a count already in the notifier first; the failure is
+ * counted on the vector. The next unmask tries the irqfd again.
+ */
+static void test_fake_kvm_virtio_unmask_irqfd_refused_falls_back_to_signal_msi(void **state)
+{
+	PCIDevice *d = *state;
+	VirtIOPCIProxy *p = d->opaque;
+	struct msix_vector_stats st;
+
+	vector_mask(d, 1, true);
+	virtio_notify(&p->vdev, &p->vdev.vq[0]);	/* waits in the notifier */
+	fk.irqfd_err = -EINVAL;
+	vector_mask(d, 1, false);
+	assert_int_equal(p->notifier_gsi[0], -1);
+	if (fk.signal_msi[0x61] != 1)
+		fail_msg("KVM_SIGNAL_MSI of the count waiting at the failed unmask: wanted 1, got %u",
+			 fk.signal_msi[0x61]);
+	for (int i = 0; i < 3; i++)
+		virtio_notify(&p->vdev, &p->vdev.vq[0]);
+	if (fk.signal_msi[0x61] != 4)
+		fail_msg("KVM_SIGNAL_MSI after the failed unmask: wanted 4, got %u (nothing sent, the notifies left in an eventfd no irqfd reads)",
+			 fk.signal_msi[0x61]);
+	msix_vector_stats(d, 1, &st);
+	assert_int_equal(st.raised, 4);
+	assert_int_equal(st.pending, 0);
+	assert_int_equal(st.coalesced, 0);
+	assert_int_equal(st.notifier_errors, 1);
+	assert_string_equal(st.path, "signal-msi");
+	/* mask and unmask: the irqfd again, and the notifications through it */
+	fk.irqfd_err = 0;
+	vector_mask(d, 1, true);
+	vector_mask(d, 1, false);
+	assert_true(p->notifier_gsi[0] > 0);
+	virtio_notify(&p->vdev, &p->vdev.vq[0]);
+	assert_int_equal(fk.signal_msi[0x61], 4);
+	msix_vector_stats(d, 1, &st);
+	assert_string_equal(st.path, "irqfd");
+}
+
+/*
+ * The fallback of a failed unmask ends with the guest notifiers too: after
+ * a reset and DRIVER_OK again, a masked vector's notification waits in
+ * its guest notifier (QEMU's way), not in the PBA.
+ */
+static void test_fake_kvm_virtio_failed_unmask_fallback_ends_at_reset(void **state)
+{
+	PCIDevice *d = *state;
+	VirtIOPCIProxy *p = d->opaque;
+	struct msix_vector_stats st;
+
+	vector_mask(d, 1, true);
+	fk.irqfd_err = -EINVAL;
+	vector_mask(d, 1, false);
+	fk.irqfd_err = 0;
+	common_write(d, VIRTIO_PCI_COMMON_STATUS, 0, 1);
+	vector_mask(d, 1, true);
+	common_write(d, VIRTIO_PCI_COMMON_Q_SELECT, 0, 2);
+	common_write(d, VIRTIO_PCI_COMMON_Q_MSIX, 1, 2);
+	common_write(d, VIRTIO_PCI_COMMON_Q_ENABLE, 1, 2);
+	common_write(d, VIRTIO_PCI_COMMON_STATUS, 0xf, 1);
+	virtio_notify(&p->vdev, &p->vdev.vq[0]);
+	assert_false(msix_is_pending(d, 1));
+	msix_vector_stats(d, 1, &st);
+	assert_int_equal(st.pending, 1);
+	assert_string_equal(st.path, "irqfd");
+}
+
+/*
+ * The commit of an unmask's route update refused: the kernel keeps the old
+ * message, so an irqfd would deliver to it. QEMU asserts in
+ * kvm_irqchip_commit_routes. virq fails the unmask: no irqfd, the
+ * notifications go out by KVM_SIGNAL_MSI with the entry's new message.
+ */
+static void test_fake_kvm_virtio_unmask_commit_refused_sends_the_new_message(void **state)
+{
+	PCIDevice *d = *state;
+	VirtIOPCIProxy *p = d->opaque;
+	struct msix_vector_stats st;
+	unsigned int assigns;
+
+	vector_mask(d, 1, true);
+	msix_table_mmio_write(d, 16 + PCI_MSIX_ENTRY_DATA, 0x71, 4);
+	fk.refuse_routing = true;
+	assigns = fk.irqfd_assigns;
+	vector_mask(d, 1, false);
+	fk.refuse_routing = false;
+	if (fk.irqfd_assigns != assigns)
+		fail_msg("KVM_IRQFD after the refused commit: wanted none, got %u (on a GSI the kernel still routes to 0x61)",
+			 fk.irqfd_assigns - assigns);
+	assert_int_equal(p->notifier_gsi[0], -1);
+	virtio_notify(&p->vdev, &p->vdev.vq[0]);
+	assert_int_equal(fk.signal_msi[0x71], 1);
+	msix_vector_stats(d, 1, &st);
+	assert_int_equal(st.notifier_errors, 1);
+	assert_int_equal(vm.kvm.commit_errors, 1);
+}
+
+/*
+ * The commit that adds a moved queue's new route refused: the route is
+ * given back (KVMState holds no route the kernel refused and no user
+ * counts it), the failure is counted on the vector, whose unmask then
+ * finds no route and fails as above.
+ */
+static void test_fake_kvm_virtio_route_add_commit_refused_gives_the_route_back(void **state)
+{
+	PCIDevice *d = *state;
+	VirtIOPCIProxy *p = d->opaque;
+	struct msix_vector_stats st;
+
+	fk.refuse_routing = true;
+	common_write(d, VIRTIO_PCI_COMMON_Q_MSIX, 2, 2);
+	fk.refuse_routing = false;
+	assert_int_equal(p->vector_irqfd[1].users, 0);
+	if (p->vector_irqfd[2].users != 0)
+		fail_msg("vector 2's route users after its commit was refused: wanted 0, got %u (virq %d kept)",
+			 p->vector_irqfd[2].users, p->vector_irqfd[2].virq);
+	assert_int_equal(vm.kvm.irq_routes->nr, 38);
+	msix_vector_stats(d, 2, &st);
+	assert_int_equal(st.notifier_errors, 1);
+	/* the irqfd kept from vector 1 went with it: vector 2 sends by KVM_SIGNAL_MSI */
+	assert_int_equal(p->notifier_gsi[0], -1);
+	virtio_notify(&p->vdev, &p->vdev.vq[0]);
+	assert_int_equal(fk.signal_msi[0x62], 1);
+	vector_mask(d, 2, true);
+	vector_mask(d, 2, false);
+	virtio_notify(&p->vdev, &p->vdev.vq[0]);
+	assert_int_equal(fk.signal_msi[0x62], 2);
+	msix_vector_stats(d, 2, &st);
+	assert_int_equal(st.raised, 2);
+	assert_int_equal(st.pending, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,7 +337,18 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_fake_kvm_virtio_vector_moved_while_msix_off_leaves_gsi0, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fake_kvm_virtio_unmask_irqfd_refused_falls_back_to_signal_msi, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fake_kvm_virtio_failed_unmask_fallback_ends_at_reset, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fake_kvm_virtio_unmask_commit_refused_sends_the_new_message, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fake_kvm_virtio_route_add_commit_refused_gives_the_route_back, setup,
+			teardown),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("virtio-pci guest notifiers (fake kernel)", tests, NULL,
+					   NULL);
 }

@@ -50,11 +50,20 @@ $(eval $(call unit_test,vfio_irq,$(addprefix $(UNIT_SRCDIR)/src/,hw/vfio/pci-irq
 	hw/vfio/device.c hw/pci/msix.c hw/pci/pci.c vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c \
 	hw/vfio/pci.h hw/vfio/vfio-common.h hw/pci/msix.h hw/pci/pci.h vmm/kvm.h vmm/vm.h \
 	vmm/sysops.h trace/trace.h)))
+$(eval $(call unit_test,vfio_pci,$(addprefix $(UNIT_SRCDIR)/src/,hw/vfio/pci.c hw/vfio/container.c \
+	hw/vfio/device.c hw/vfio/pci-irq.c hw/vfio/pci-intx.c $(PCI_INTX_SRCS) ../tests/unit/fake-kvm.h \
+	hw/pci/msix.c hw/pci/pci.c vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c \
+	hw/vfio/pci.h hw/vfio/vfio-common.h hw/pci/msix.h hw/pci/pci.h vmm/kvm.h vmm/vm.h \
+	vmm/sysops.h trace/trace.h)))
 
 $(eval $(call unit_test,virtio_pci,$(addprefix $(UNIT_SRCDIR)/src/,hw/virtio/virtio-pci.c ../tests/unit/fake-kvm.h \
 	hw/virtio/virtio-pci-irq.c hw/virtio/virtio.c hw/virtio/virtio-rng.c hw/pci/msix.c $(PCI_INTX_SRCS) \
 	hw/pci/pci.c vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c hw/virtio/virtio-pci.h \
 	hw/virtio/virtio.h hw/pci/msix.h hw/pci/pci.h vmm/kvm.h vmm/vm.h vmm/sysops.h trace/trace.h)))
+$(eval $(call unit_test,run_table,$(addprefix $(UNIT_SRCDIR)/src/,scenario/run-table.c \
+	scenario/parse.c scenario/steps.c scenario/names.c vmm/kvm.c vmm/util.c trace/trace.c \
+	../tests/unit/fake-kvm.h scenario/run.h scenario/scenario.h scenario/parse-internal.h \
+	vmm/kvm.h vmm/vm.h vmm/sysops.h trace/trace.h)))
 $(eval $(call unit_test,program,$(addprefix $(UNIT_SRCDIR)/src/,scenario/program.c \
 	scenario/parse.c scenario/steps.c scenario/names.c scenario/program.h \
 	scenario/parse-internal.h scenario/scenario.h guest/virq-prog.h)))

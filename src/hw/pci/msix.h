@@ -72,10 +72,23 @@ int msix_set_vector_notifiers(PCIDevice *dev, MSIVectorUseNotifier use,
 void msix_unset_vector_notifiers(PCIDevice *dev);
 
 /*
+ * msix_report_notifier_error - vector's use or release (what) could not be
+ * done: the kernel refused a call (already reported at the seam) or the
+ * VMM ran out of something. QEMU asserts on a failed use
+ * (msix_fire_vector_notifier) and only logs a device's own failures
+ * (vfio_msix_vector_do_use, vfio_msix_vector_release). virq counts it on
+ * the vector (msix_vector_stats' notifier_errors), which the runner shows
+ * and fails the scenario on. msix.c calls it for a use notifier that
+ * returns < 0; a device calls it for work it does not return (release,
+ * a deferred commit).
+ */
+void msix_report_notifier_error(PCIDevice *dev, unsigned int vector, const char *what, int err);
+
+/*
  * msix_vector_stats - accounting for the runner: the device's vector_stats
  * if it has one, else from msix_notify's counts (raised = sent + pended +
  * coalesced + unused - replayed, dropped = unused + cleared, the path
- * KVM_SIGNAL_MSI).
+ * KVM_SIGNAL_MSI); notifier_errors from msix.c in both cases.
  */
 void msix_vector_stats(PCIDevice *dev, unsigned int vector, struct msix_vector_stats *st);
 

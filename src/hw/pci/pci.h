@@ -46,6 +46,7 @@ struct msix_vector_stats {
 	uint64_t coalesced;		/* ... merged into one already waiting (masked) */
 	uint64_t pending;		/* 0/1: PBA bit, or a count a released irqfd left */
 	uint64_t dropped;		/* ... that nothing will deliver: vector unused, reset */
+	uint64_t notifier_errors;	/* use/release work the kernel refused (msix.c counts) */
 };
 
 typedef struct PCIIORegion {
@@ -93,6 +94,7 @@ struct PCIDevice {
 		uint64_t replayed;	/* pending bits sent on unmask */
 		uint64_t unused;	/* notifies of a vector not in use: nothing done */
 		uint64_t cleared;	/* pending bits cleared undelivered (last unuse) */
+		uint64_t notifier_errors;	/* msix_report_notifier_error */
 	} *msix_stats;			/* per vector */
 	/* optional: the device's own accounting of a vector (see msix_vector_stats) */
 	void (*vector_stats)(PCIDevice *dev, unsigned int vector, struct msix_vector_stats *st);

@@ -47,18 +47,32 @@ static void vfio_pci_add_kvm_msi_virq(VFIOPCIDevice *vdev, VFIOMSIVector *vector
 						 msix_get_message(&vdev->pdev, nr));
 }
 
+/* a route added but never connected (its commit refused): given back, no commit */
+static void vfio_drop_kvm_msi_virq(VFIOPCIDevice *vdev, VFIOMSIVector *vector)
+{
+	kvm_irqchip_release_virq(vfio_kvm(vdev), vector->virq);
+	vector->virq = -1;
+}
+
+/*
+ * As QEMU, a vector whose eventfd or irqfd cannot be had falls back to the
+ * userspace path; virq also counts it on the vector (the kernel refused).
+ */
 static void vfio_connect_kvm_msi_virq(VFIOPCIDevice *vdev, VFIOMSIVector *vector)
 {
+	int r;
+
 	if (vector->virq < 0)
 		return;
-	vector->kvm_interrupt = vfio_eventfd(vdev);
-	if (vector->kvm_interrupt < 0 ||
-	    kvm_irqchip_add_irqfd_notifier_gsi(vfio_kvm(vdev), vector->kvm_interrupt, -1,
-					       vector->virq) < 0) {
-		/* as QEMU: fall back to the userspace path */
+	r = vector->kvm_interrupt = vfio_eventfd(vdev);
+	if (r >= 0)
+		r = kvm_irqchip_add_irqfd_notifier_gsi(vfio_kvm(vdev), vector->kvm_interrupt, -1,
+						       vector->virq);
+	if (r < 0) {
 		vfio_close_fd(vdev, &vector->kvm_interrupt);
-		kvm_irqchip_release_virq(vfio_kvm(vdev), vector->virq);
-		vector->virq = -1;
+		vfio_drop_kvm_msi_virq(vdev, vector);
+		msix_report_notifier_error(&vdev->pdev, (unsigned int)(vector - vdev->msi_vectors),
+					   "use: kvm_interrupt irqfd", r);
 	}
 }
 
@@ -74,19 +88,25 @@ static void vfio_remove_kvm_msi_virq(VFIOPCIDevice *vdev, VFIOMSIVector *vector)
 /*
  * vfio_update_kvm_msi_virq: QEMU commits even when the message did not
  * change; --skip-unchanged-commits skips a commit that would push the same
- * table again.
+ * table again. QEMU asserts the commit succeeds. virq, refused, takes the
+ * vector off KVM (the kernel kept the old message, which kvm_interrupt
+ * would reach): the userspace path until the next use adds a route again.
  */
-static void vfio_update_kvm_msi_virq(VFIOPCIDevice *vdev, VFIOMSIVector *vector, MSIMessage msg)
+static int vfio_update_kvm_msi_virq(VFIOPCIDevice *vdev, VFIOMSIVector *vector, MSIMessage msg)
 {
 	KVMState *s = vfio_kvm(vdev);
+	int r = kvm_irqchip_update_msi_route(s, vector->virq, msg);
 
-	kvm_irqchip_update_msi_route(s, vector->virq, msg);
-	if (vdev->skip_unchanged_commits && !s->routes_dirty) {
+	if (r == 0 && vdev->skip_unchanged_commits && !s->routes_dirty) {
 		trace_event("vfio_update_kvm_msi_virq", "%s virq=%d unchanged: commit skipped",
 			    vdev->pdev.name, vector->virq);
-		return;
+		return 0;
 	}
-	kvm_irqchip_commit_routes(s);
+	if (r == 0)
+		r = kvm_irqchip_commit_routes(s);
+	if (r < 0)
+		vfio_remove_kvm_msi_virq(vdev, vector);
+	return r;
 }
 
 /* ---- VFIO_DEVICE_SET_IRQS on the MSI-X index ---- */
@@ -140,11 +160,12 @@ static int vfio_enable_vectors(VFIOPCIDevice *vdev)
 }
 
 /* set_irq_signalling: one vector's trigger, KVM's eventfd when it has a route */
-static void set_irq_signalling(VFIOPCIDevice *vdev, VFIOMSIVector *vector, unsigned int nr)
+static int set_irq_signalling(VFIOPCIDevice *vdev, VFIOMSIVector *vector, unsigned int nr)
 {
-	vfio_device_irq_set_signaling(vdev, VFIO_PCI_MSIX_IRQ_INDEX, nr,
-				      VFIO_IRQ_SET_ACTION_TRIGGER,
-				      vector->virq >= 0 ? vector->kvm_interrupt : vector->interrupt);
+	return vfio_device_irq_set_signaling(vdev, VFIO_PCI_MSIX_IRQ_INDEX, nr,
+					     VFIO_IRQ_SET_ACTION_TRIGGER,
+					     vector->virq >= 0 ? vector->kvm_interrupt :
+					     vector->interrupt);
 }
 
 /* ---- the notifiers msix.c fires ---- */
@@ -154,41 +175,83 @@ static VFIOPCIDevice *to_vdev(PCIDevice *pdev)
 	return (VFIOPCIDevice *)pdev;
 }
 
-/* vfio_pci_vector_init: a vector's first use (QEMU 10.1 split it out of do_use) */
-static void vfio_pci_vector_init(VFIOPCIDevice *vdev, unsigned int nr)
+/*
+ * vfio_pci_vector_init: a vector's first use (QEMU 10.1 split it out of
+ * do_use). QEMU reports a failed `interrupt` notifier and uses the vector
+ * anyway, so a later release would hand VFIO no fd: "tear down", and the
+ * masked vector's interrupts would go nowhere. virq returns the error
+ * with nothing changed: the vector stays unused.
+ */
+static int vfio_pci_vector_init(VFIOPCIDevice *vdev, unsigned int nr)
 {
 	VFIOMSIVector *vector = &vdev->msi_vectors[nr];
 	uint64_t one = 1;
+	int fd = vfio_eventfd(vdev);
 
+	if (fd < 0)
+		return fd;
 	vector->virq = -1;
-	vector->interrupt = vfio_eventfd(vdev);
+	vector->interrupt = fd;
 	vector->use = true;
 	/* QEMU's vfio_msix_vector_do_use: msix_notify relays only a used vector */
 	msix_vector_use(&vdev->pdev, nr);
 	/* QEMU's qemu_set_fd_handler: the reader thread polls the new fd from now on */
 	vdev->poll_gen++;
 	vfio_sys(vdev)->write(vfio_sys(vdev)->priv, vdev->stop_fd, &one, sizeof(one));
+	return 0;
 }
 
-/* route: updated and committed, removed (no message), or added and committed */
+/*
+ * route: updated and committed, removed (no message), or added and
+ * committed. A refused commit leaves the vector with no route (QEMU
+ * asserts), on the userspace path, and is counted on it.
+ */
 static void vfio_msix_vector_route(VFIOPCIDevice *vdev, VFIOMSIVector *vector, unsigned int nr,
 				   MSIMessage *msg)
 {
+	int r = 0;
+
 	if (vector->virq >= 0) {
 		if (!msg)
 			vfio_remove_kvm_msi_virq(vdev, vector);
 		else
-			vfio_update_kvm_msi_virq(vdev, vector, *msg);
+			r = vfio_update_kvm_msi_virq(vdev, vector, *msg);
 	} else if (msg) {
 		if (vdev->defer_kvm_irq_routing) {
 			vfio_pci_add_kvm_msi_virq(vdev, vector, nr);
 		} else {
 			vdev->route_change = kvm_irqchip_begin_route_changes(vfio_kvm(vdev));
 			vfio_pci_add_kvm_msi_virq(vdev, vector, nr);
-			kvm_irqchip_commit_route_changes(&vdev->route_change);
-			vfio_connect_kvm_msi_virq(vdev, vector);
+			r = kvm_irqchip_commit_route_changes(&vdev->route_change);
+			if (r < 0)
+				vfio_drop_kvm_msi_virq(vdev, vector);
+			else
+				vfio_connect_kvm_msi_virq(vdev, vector);
 		}
 	}
+	if (r < 0)
+		msix_report_notifier_error(&vdev->pdev, nr, "use: KVM route commit", r);
+}
+
+/*
+ * VFIO's trigger for a used vector: on a NORESIZE index that grew, the
+ * whole set disabled and enabled again, else the vector alone. QEMU
+ * reports a failure and goes on; virq counts it on the vector.
+ */
+static void vfio_msix_vector_signal(VFIOPCIDevice *vdev, VFIOMSIVector *vector, unsigned int nr,
+				    bool resizing)
+{
+	int r, r2;
+
+	if (vdev->msix_noresize && resizing) {
+		r = vfio_device_irq_disable(vdev, VFIO_PCI_MSIX_IRQ_INDEX);
+		r2 = vfio_enable_vectors(vdev);
+		r = r < 0 ? r : r2;
+	} else {
+		r = set_irq_signalling(vdev, vector, nr);
+	}
+	if (r < 0)
+		msix_report_notifier_error(&vdev->pdev, nr, "use: VFIO_DEVICE_SET_IRQS", r);
 }
 
 /*
@@ -196,27 +259,31 @@ static void vfio_msix_vector_route(VFIOPCIDevice *vdev, VFIOMSIVector *vector, u
  * a resizable index; a NORESIZE one (before 6.5, or no dynamic MSI-X) is disabled and
  * enabled again whole, every vector on the fd vfio_enable_vectors picks.
  * (QEMU 7.2 disables and re-enables on every growth, resizable or not.)
+ * Like QEMU's it returns 0 and reports each failure where it happens
+ * (msix_report_notifier_error): an error returned from a use at MSI-X
+ * enable would make msix_set_vector_notifiers undo every vector and leave
+ * the device with no notifiers.
  */
 static int vfio_msix_vector_do_use(PCIDevice *pdev, unsigned int nr, MSIMessage *msg)
 {
 	VFIOPCIDevice *vdev = to_vdev(pdev);
 	VFIOMSIVector *vector = &vdev->msi_vectors[nr];
 	bool resizing = vdev->nr_vectors < (int)nr + 1;
+	int r;
 
 	trace_event("vfio_msix_vector_do_use", "%s nr=%u", pdev->name, nr);
-	if (!vector->use)
-		vfio_pci_vector_init(vdev, nr);
+	if (!vector->use) {
+		r = vfio_pci_vector_init(vdev, nr);
+		if (r < 0) {
+			msix_report_notifier_error(pdev, nr, "use: eventfd for `interrupt`", r);
+			return 0;
+		}
+	}
 	vfio_msix_vector_route(vdev, vector, nr, msg);
 	if (resizing)
 		vdev->nr_vectors = (int)nr + 1;
-	if (!vdev->defer_kvm_irq_routing) {
-		if (vdev->msix_noresize && resizing) {
-			vfio_device_irq_disable(vdev, VFIO_PCI_MSIX_IRQ_INDEX);
-			vfio_enable_vectors(vdev);
-		} else {
-			set_irq_signalling(vdev, vector, nr);
-		}
-	}
+	if (!vdev->defer_kvm_irq_routing)
+		vfio_msix_vector_signal(vdev, vector, nr, resizing);
 	/* disable PBA emulation when nothing more is pending */
 	vdev->pending &= ~(1u << nr);
 	if (!vdev->pending && vdev->pba_emulated) {
@@ -241,11 +308,15 @@ static void vfio_msix_vector_release(PCIDevice *pdev, unsigned int nr)
 {
 	VFIOPCIDevice *vdev = to_vdev(pdev);
 	VFIOMSIVector *vector = &vdev->msi_vectors[nr];
+	int r = 0;
 
 	trace_event("vfio_msix_vector_release", "%s nr=%u", pdev->name, nr);
 	if (vector->virq >= 0)
-		vfio_device_irq_set_signaling(vdev, VFIO_PCI_MSIX_IRQ_INDEX, nr,
-					      VFIO_IRQ_SET_ACTION_TRIGGER, vector->interrupt);
+		r = vfio_device_irq_set_signaling(vdev, VFIO_PCI_MSIX_IRQ_INDEX, nr,
+						  VFIO_IRQ_SET_ACTION_TRIGGER, vector->interrupt);
+	/* QEMU reports it and goes on: KVM may go on injecting the masked vector */
+	if (r < 0)
+		msix_report_notifier_error(pdev, nr, "release: VFIO_DEVICE_SET_IRQS", r);
 }
 
 /* ---- interrupts through the VMM ---- */
@@ -334,15 +405,45 @@ static void vfio_pci_prepare_kvm_msi_virq_batch(VFIOPCIDevice *vdev)
 /*
  * one KVM_SET_GSI_ROUTING for the batch, then the irqfds. QEMU walks every
  * vector below nr_vectors; its zeroed array gives an unused one virq 0, so
- * virq connects only the vectors in use.
+ * virq connects only the vectors in use. QEMU asserts the commit succeeds;
+ * refused, every route of the batch (all there are: MSI-X was off) is
+ * given back, and vfio_enable_vectors puts those vectors on `interrupt`.
  */
 static void vfio_pci_commit_kvm_msi_virq_batch(VFIOPCIDevice *vdev)
 {
+	int r;
+
 	vdev->defer_kvm_irq_routing = false;
-	kvm_irqchip_commit_route_changes(&vdev->route_change);
-	for (int i = 0; i < vdev->nr_vectors; i++)
-		if (vdev->msi_vectors[i].use)
-			vfio_connect_kvm_msi_virq(vdev, &vdev->msi_vectors[i]);
+	r = kvm_irqchip_commit_route_changes(&vdev->route_change);
+	for (int i = 0; i < vdev->nr_vectors; i++) {
+		VFIOMSIVector *v = &vdev->msi_vectors[i];
+
+		if (!v->use)
+			continue;
+		if (r == 0) {
+			vfio_connect_kvm_msi_virq(vdev, v);
+		} else if (v->virq >= 0) {
+			vfio_drop_kvm_msi_virq(vdev, v);
+			msix_report_notifier_error(&vdev->pdev, (unsigned int)i,
+						   "use: KVM route commit (MSI-X enable)", r);
+		}
+	}
+}
+
+/* the SET_IRQS that enables MSI-X refused: counted on the vectors it was for */
+static void vfio_msix_enable_failed(VFIOPCIDevice *vdev, int err)
+{
+	bool any = false;
+
+	for (int i = 0; i < vdev->nr_vectors; i++) {
+		if (!vdev->msi_vectors[i].use)
+			continue;
+		any = true;
+		msix_report_notifier_error(&vdev->pdev, (unsigned int)i,
+					   "MSI-X enable: VFIO_DEVICE_SET_IRQS", err);
+	}
+	if (!any)	/* vfio_enable_msix_no_vec: vector 0 with no fd */
+		msix_report_notifier_error(&vdev->pdev, 0, "MSI-X enable: VFIO_DEVICE_SET_IRQS", err);
 }
 
 /*
@@ -357,16 +458,21 @@ static void vfio_pci_commit_kvm_msi_virq_batch(VFIOPCIDevice *vdev)
  */
 static void vfio_msix_enable(VFIOPCIDevice *vdev)
 {
+	int r;
+
 	vfio_intx_disable(vdev);
 	trace_event("vfio_msix_enable", "%s", vdev->pdev.name);
 	vdev->msix_on = true;
 	vfio_pci_prepare_kvm_msi_virq_batch(vdev);
+	/* vfio_msix_vector_use reports its own failures and returns 0 */
 	msix_set_vector_notifiers(&vdev->pdev, vfio_msix_vector_use, vfio_msix_vector_release, NULL);
 	vfio_pci_commit_kvm_msi_virq_batch(vdev);
 	if (vdev->nr_vectors)
-		vfio_enable_vectors(vdev);
+		r = vfio_enable_vectors(vdev);
 	else
-		vfio_enable_msix_no_vec(vdev);
+		r = vfio_enable_msix_no_vec(vdev);
+	if (r < 0)
+		vfio_msix_enable_failed(vdev, r);
 }
 
 /* every vector in use: irqfd removed, route released (no commit), eventfds closed */

@@ -432,6 +432,23 @@ static int vfio_pci_parse_options(VFIOPCIDevice *vdev, const char *arg, char *bu
 	return -EINVAL;
 }
 
+/*
+ * off the bus: at unrealize, and when realize fails after
+ * pci_bus_add_device (QEMU's pci_qdev_realize calls
+ * do_pci_unregister_device when a device's realize fails), so that no
+ * slot points at a device about to be freed
+ */
+static void vfio_pci_bus_del(VFIOPCIDevice *vdev)
+{
+	PCIBus *bus = vdev->pdev.bus;
+
+	if (!bus || bus->devices[vdev->pdev.devfn >> 3] != &vdev->pdev)
+		return;
+	pthread_mutex_lock(&vdev->vm->bql);
+	bus->devices[vdev->pdev.devfn >> 3] = NULL;
+	pthread_mutex_unlock(&vdev->vm->bql);
+}
+
 /* as QEMU's vfio_realize: group, container, device, regions, config, BARs, MSI-X, INTx */
 PCIDevice *vfio_pci_realize(struct vm *vm, PCIBus *bus, const char *name, const char *arg)
 {
@@ -462,7 +479,7 @@ PCIDevice *vfio_pci_realize(struct vm *vm, PCIBus *bus, const char *name, const 
 	}
 	if (vfio_msix_start(vdev) < 0) {
 		pr_err("vfio %s: cannot start the MSI-X interrupt thread", vdev->host);
-		goto err_msix_uninit;
+		goto err_bus_del;
 	}
 	pthread_mutex_lock(&vm->bql);
 	r = vfio_intx_enable(vdev);
@@ -478,7 +495,8 @@ PCIDevice *vfio_pci_realize(struct vm *vm, PCIBus *bus, const char *name, const 
 
 err_msix_stop:
 	vfio_msix_stop(vdev);
-
+err_bus_del:
+	vfio_pci_bus_del(vdev);
 err_msix_uninit:
 	msix_uninit(&vdev->pdev);
 	vfio_bars_exit(vdev);
@@ -501,11 +519,7 @@ void vfio_pci_unrealize(PCIDevice *pdev)
 	VFIOPCIDevice *vdev = (VFIOPCIDevice *)pdev;
 	PCIBus *bus = pdev->bus;
 
-	if (bus && bus->devices[pdev->devfn >> 3] == pdev) {
-		pthread_mutex_lock(&vdev->vm->bql);
-		bus->devices[pdev->devfn >> 3] = NULL;
-		pthread_mutex_unlock(&vdev->vm->bql);
-	}
+	vfio_pci_bus_del(vdev);
 	/* QEMU 7.2's e1000e aborts if MSI-X goes while its EITR timer runs
 	 * (e1000e_intrmgr_on_msix_throttling_timer asserts msix_enabled) */
 	if (vdev->msix_on)

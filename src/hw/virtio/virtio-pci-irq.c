@@ -43,20 +43,29 @@ static int virtio_pci_get_notifier(VirtIOPCIProxy *p, int queue_no, int *fd,
 	return 0;
 }
 
-/* kvm_virtio_pci_vq_vector_use: one route per vector, committed when added */
+/*
+ * kvm_virtio_pci_vq_vector_use: one route per vector, committed when added.
+ * QEMU asserts the commit succeeds (kvm_irqchip_commit_routes); virq gives
+ * a refused route back, so that no user counts a route the kernel lacks,
+ * and counts the failure on the vector.
+ */
 static int kvm_virtio_pci_vq_vector_use(VirtIOPCIProxy *p, unsigned int vector)
 {
 	VirtIOIRQFD *irqfd = &p->vector_irqfd[vector];
 	KVMRouteChange c;
-	int r;
+	int r, virq;
 
 	if (irqfd->users == 0) {
 		c = kvm_irqchip_begin_route_changes(proxy_kvm(p));
-		r = kvm_irqchip_add_msi_route(&c, msix_get_message(&p->pci_dev, vector));
-		if (r < 0)
+		virq = kvm_irqchip_add_msi_route(&c, msix_get_message(&p->pci_dev, vector));
+		r = virq < 0 ? virq : kvm_irqchip_commit_route_changes(&c);
+		if (r < 0) {
+			if (virq >= 0)
+				kvm_irqchip_release_virq(proxy_kvm(p), virq);
+			msix_report_notifier_error(&p->pci_dev, vector, "KVM route", r);
 			return r;
-		kvm_irqchip_commit_route_changes(&c);
-		irqfd->virq = r;
+		}
+		irqfd->virq = virq;
 	}
 	irqfd->users++;
 	return 0;
@@ -176,18 +185,22 @@ static int virtio_pci_one_vector_unmask(VirtIOPCIProxy *p, int queue_no, unsigne
 	 * A vector with no route: the queue was moved to it while MSI-X was off
 	 * (virtio_pci_set_vector moves routes only while it is on). QEMU then
 	 * updates virq 0 (its zeroed VirtIOIRQFD), GSI 0's PIC entry, and aborts
-	 * in kvm_irqchip_commit_routes; virq refuses the unmask instead.
+	 * in kvm_irqchip_commit_routes; virq fails the unmask instead
+	 * (virtio_pci_vector_unmask_failed).
 	 */
 	if (!irqfd->users || irqfd->virq < 0) {
-		pr_err("%s: queue %d: vector %u has no KVM route (moved while MSI-X was off); "
-		       "QEMU would abort here", p->pci_dev.name, queue_no, vector);
+		pr_err("%s: queue %d: vector %u has no KVM route (moved while MSI-X was off, or "
+		       "its commit was refused); QEMU would abort here", p->pci_dev.name, queue_no,
+		       vector);
 		return -ENOENT;
 	}
+	/* a refused commit leaves the kernel the old message: no irqfd on it */
 	if (irqfd->msg.data != msg.data || irqfd->msg.address != msg.address) {
 		r = kvm_irqchip_update_msi_route(proxy_kvm(p), irqfd->virq, msg);
+		if (r == 0)
+			r = kvm_irqchip_commit_routes(proxy_kvm(p));
 		if (r < 0)
 			return r;
-		kvm_irqchip_commit_routes(proxy_kvm(p));
 	}
 	return kvm_virtio_pci_irqfd_use(p, queue_no, fd, vector);
 }
@@ -216,19 +229,58 @@ static int virtio_pci_vector_notifiers(VirtIOPCIProxy *p, unsigned int vector, i
 	return k;
 }
 
-/* virtio_pci_vector_unmask: the use notifier; on error the unmasked ones mask again */
+/* a count waiting in queue_no's guest notifier goes out through msix_notify */
+static void virtio_pci_notifier_to_msix(VirtIOPCIProxy *p, int queue_no, unsigned int vector)
+{
+	unsigned int vec = VIRTIO_NO_VECTOR;
+	uint64_t v;
+	int fd = -1;
+
+	if (virtio_pci_get_notifier(p, queue_no, &fd, &vec) < 0 ||
+	    proxy_sys(p)->read(proxy_sys(p)->priv, fd, &v, sizeof(v)) <= 0)
+		return;
+	p->vector_irqfd[vector].outstanding = false;
+	msix_notify(&p->pci_dev, vector);
+}
+
+/*
+ * The unmask failed (KVM_IRQFD or the commit refused, no route) and every
+ * notifier on the vector is without an irqfd again. QEMU asserts next, in
+ * msix_fire_vector_notifier. virq sends the vector's notifications through
+ * msix_notify (KVM_SIGNAL_MSI, as with guest notifiers off) until the next
+ * mask, so none waits in an eventfd no irqfd reads, starting with a count
+ * already there: the vector is unmasked, so it goes out now. msix.c counts
+ * the failure, which fails the scenario.
+ */
+static void virtio_pci_vector_unmask_failed(VirtIOPCIProxy *p, unsigned int vector,
+					    const int *queue_no, int n)
+{
+	p->vector_irqfd[vector].no_irqfd = true;
+	trace_event("virtio_pci_vector_unmask", "%s vector=%u failed: msix_notify until masked",
+		    p->pci_dev.name, vector);
+	for (int i = 0; i < n; i++)
+		virtio_pci_notifier_to_msix(p, queue_no[i], vector);
+}
+
+/*
+ * virtio_pci_vector_unmask: the use notifier; on error the unmasked ones
+ * mask again (QEMU's undo), then virtio_pci_vector_unmask_failed
+ */
 static int virtio_pci_vector_unmask(PCIDevice *dev, unsigned int vector, MSIMessage msg)
 {
 	VirtIOPCIProxy *p = to_proxy(dev);
 	int queue_no[VIRTIO_PCI_NOTIFIERS], n, i, r = 0;
 
 	trace_event("virtio_pci_vector_unmask", "%s vector=%u", dev->name, vector);
+	p->vector_irqfd[vector].no_irqfd = false;
 	n = virtio_pci_vector_notifiers(p, vector, queue_no, VIRTIO_PCI_NOTIFIERS);
 	for (i = 0; i < n && r == 0; i++)
 		r = virtio_pci_one_vector_unmask(p, queue_no[i], vector, msg);
-	if (r < 0)
+	if (r < 0) {
 		for (i -= 1; i-- > 0;)
 			virtio_pci_one_vector_mask(p, queue_no[i], vector);
+		virtio_pci_vector_unmask_failed(p, vector, queue_no, n);
+	}
 	return r;
 }
 
@@ -238,6 +290,7 @@ static void virtio_pci_vector_mask(PCIDevice *dev, unsigned int vector)
 	int queue_no[VIRTIO_PCI_NOTIFIERS], n;
 
 	trace_event("virtio_pci_vector_mask", "%s vector=%u", dev->name, vector);
+	p->vector_irqfd[vector].no_irqfd = false;	/* masked, counts wait in the notifiers */
 	n = virtio_pci_vector_notifiers(p, vector, queue_no, VIRTIO_PCI_NOTIFIERS);
 	for (int i = 0; i < n; i++)
 		virtio_pci_one_vector_mask(p, queue_no[i], vector);
@@ -316,6 +369,8 @@ int virtio_pci_set_guest_notifiers(VirtIOPCIProxy *p, bool assign)
 			virtio_pci_close_guest_notifier(p, q);
 		virtio_pci_close_guest_notifier(p, VIRTIO_CONFIG_IRQ_IDX);
 		p->with_irqfd = false;
+		for (int v = 0; v < VIRTIO_PCI_MSIX_VECTORS; v++)
+			p->vector_irqfd[v].no_irqfd = false;
 		return 0;
 	}
 	if (!msix_enabled(&p->pci_dev))
@@ -332,6 +387,28 @@ int virtio_pci_set_guest_notifiers(VirtIOPCIProxy *p, bool assign)
 	}
 	p->with_irqfd = true;
 	return 0;
+}
+
+/*
+ * The moved queue got no route on its new vector (counted there). The
+ * irqfd it kept from the old one would deliver by whatever the kernel
+ * routes on that GSI: it goes (by the GSI it is on), and an unmasked
+ * vector sends by msix_notify until its next mask, as after a failed unmask.
+ */
+static void virtio_pci_set_vector_failed(VirtIOPCIProxy *p, int queue_no, unsigned int vector)
+{
+	int *gsi = &p->notifier_gsi[notifier_idx(queue_no)];
+	unsigned int v = VIRTIO_NO_VECTOR;
+	int fd = -1;
+
+	virtio_pci_get_notifier(p, queue_no, &fd, &v);
+	if (*gsi >= 0)
+		kvm_irqchip_remove_irqfd_notifier_gsi(proxy_kvm(p), fd, *gsi);
+	*gsi = -1;
+	if (msix_is_masked(&p->pci_dev, vector))
+		return;
+	p->vector_irqfd[vector].no_irqfd = true;
+	virtio_pci_notifier_to_msix(p, queue_no, vector);
 }
 
 /*
@@ -364,8 +441,7 @@ static void virtio_pci_set_vector(VirtIOPCIProxy *p, int queue_no, uint16_t old_
 		p->vdev.vq[queue_no].vector = new_vector;
 	if (kvm_irqfd && new_vector != VIRTIO_NO_VECTOR &&
 	    kvm_virtio_pci_vector_use_one(p, queue_no) < 0)
-		pr_err("%s: queue %d: no route for vector %u", p->pci_dev.name, queue_no,
-		       new_vector);
+		virtio_pci_set_vector_failed(p, queue_no, new_vector);
 }
 
 /*
@@ -397,7 +473,8 @@ void virtio_notify(VirtIODevice *vdev, VirtQueue *vq)
 		return;
 	irqfd = &p->vector_irqfd[vq->vector];
 	irqfd->raised++;
-	if (!p->with_irqfd) {
+	/* no guest notifiers, or none usable since an unmask failed */
+	if (!p->with_irqfd || irqfd->no_irqfd) {
 		msix_notify(&p->pci_dev, vq->vector);	/* KVM_SIGNAL_MSI, or the PBA */
 		return;
 	}
@@ -423,7 +500,7 @@ void virtio_pci_vector_stats(PCIDevice *dev, unsigned int vector, struct msix_ve
 	*st = (struct msix_vector_stats){
 		.gsi = irqfd->users ? irqfd->virq : -1,
 		.host_irq = -1,
-		.path = irqfd->users ? "irqfd" : "signal-msi",
+		.path = irqfd->users && !irqfd->no_irqfd ? "irqfd" : "signal-msi",
 		.raised = irqfd->raised,
 		.coalesced = irqfd->coalesced + m->coalesced,
 		.pending = msix_is_pending(dev, vector) + irqfd->outstanding,

@@ -47,6 +47,7 @@ typedef struct VirtIOIRQFD {
 	uint64_t coalesced;		/* ... that met an unconsumed one while masked */
 	uint64_t dropped;		/* ... whose count was thrown away with the notifiers */
 	bool outstanding;		/* a count waits in the guest notifier (irqfd off) */
+	bool no_irqfd;			/* its unmask failed: msix_notify until the next mask */
 } VirtIOIRQFD;
 
 /* index of a guest notifier in notifier_gsi: queues 0.., then the config one */
