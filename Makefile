@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # virq - make builds build/virq (static, with the test guest inside it).
 #   make demo    install what is missing, build, boot the lab, run the scenarios
-#   make check   unit tests (plain and ASan+UBSan) and the lab tests
+#   make check   unit tests (plain and ASan+UBSan), fuzz corpora and the lab tests
+#   make fuzz    every libFuzzer target for FUZZ_SECONDS (fuzz/fuzz.mk)
 BUILD ?= build
 CC ?= gcc
 CFLAGS ?= -O2 -g
@@ -19,6 +20,7 @@ all: $(BUILD)/virq kernels
 
 include src/guest/guest.mk
 include tests/unit/unit.mk
+include fuzz/fuzz.mk
 include tests/kernels/kernels.mk
 
 $(BUILD)/obj/%.o: %.c Makefile
@@ -42,7 +44,7 @@ demo: deps
 	@sh scripts/demo.sh
 
 check: deps
-	@$(MAKE) --no-print-directory all unit-build
+	@$(MAKE) --no-print-directory all unit-build fuzz-build
 	@sh tests/check.sh
 
 bench: deps
@@ -50,6 +52,6 @@ bench: deps
 	@sh bench/run.sh
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/guest $(BUILD)/tests $(BUILD)/asan $(BUILD)/kernels $(BUILD)/virq
+	rm -rf $(BUILD)/obj $(BUILD)/guest $(BUILD)/tests $(BUILD)/asan $(BUILD)/kernels $(BUILD)/fuzz $(BUILD)/virq
 
 -include $(VMM_OBJS:.o=.d) $(TOOL_OBJS:.o=.d)

@@ -1,11 +1,12 @@
 #!/bin/sh
 # deps.sh - install the Debian packages virq needs, only those missing.
 # Build: gcc make libc6-dev linux-libc-dev libjson-c-dev libcmocka-dev
+# Fuzz:  clang (libFuzzer, clang-14 on Debian 12: make fuzz, make check)
 # Lab:   qemu-system-x86 busybox-static cpio kmod xz-utils zstd (kernels
 #        come from apt-get download in lab/setup.sh, never installed; zstd
 #        for kernels whose modules are .ko.zst)
 set -eu
-pkgs="gcc make binutils libc6-dev linux-libc-dev libjson-c-dev libcmocka-dev \
+pkgs="gcc clang make binutils libc6-dev linux-libc-dev libjson-c-dev libcmocka-dev \
       pkg-config qemu-system-x86 busybox-static cpio kmod xz-utils zstd ca-certificates"
 need=
 for p in $pkgs; do

@@ -1,0 +1,37 @@
+# fuzz/fuzz.mk - libFuzzer targets (clang, -fsanitize=fuzzer,address,undefined),
+# one per fuzz/fuzz-NAME.c, each built with the sources it drives into
+# $(BUILD)/fuzz/fuzz-NAME; the seed corpus of each is fuzz/corpus/NAME/.
+#   make fuzz                 every target for FUZZ_SECONDS (default 120) in turn
+#   make fuzz-build           build them only (tests/check.sh replays the corpora)
+# Included by the top Makefile.
+FUZZ_SRCDIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 120
+FUZZ_SAN := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -I$(FUZZ_SRCDIR)/src -I$(FUZZ_SRCDIR)/tests/unit \
+	-Wall -Wextra -Werror -Wmissing-prototypes -Wno-unused-parameter -O1 -g $(FUZZ_SAN)
+FUZZ_TARGETS :=
+
+# $(call fuzz_target,NAME,FILES): fuzz-NAME from fuzz/fuzz-NAME.c and the .c
+# files in FILES (under src/); headers in FILES are prerequisites only
+define fuzz_target
+FUZZ_TARGETS += $(BUILD)/fuzz/fuzz-$(1)
+
+$(BUILD)/fuzz/fuzz-$(1): $(FUZZ_SRCDIR)/fuzz/fuzz-$(1).c $(FUZZ_SRCDIR)/fuzz/fuzz.h \
+		$(addprefix $(FUZZ_SRCDIR)/src/,$(2))
+	@mkdir -p $$(@D)
+	$$(FUZZ_CC) $$(FUZZ_FLAGS) -o $$@ $$(filter %.c,$$^) -ljson-c -pthread
+endef
+
+FUZZ_KVM := vmm/kvm.c vmm/util.c trace/trace.c vmm/kvm.h vmm/sysops.h trace/trace.h
+FUZZ_PCI := hw/pci/msix.c hw/pci/pci.c hw/isa/lpc_ich9.c hw/i386/kvm-ioapic.c vmm/bus.c \
+	hw/pci/msix.h hw/pci/pci.h vmm/bus.h vmm/vm.h $(FUZZ_KVM)
+
+$(eval $(call fuzz_target,parse,scenario/parse.c scenario/steps.c scenario/names.c \
+	scenario/parse-internal.h scenario/scenario.h))
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZ_TARGETS)
+
+fuzz: fuzz-build
+	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh $(FUZZ_SRCDIR)/fuzz/run.sh $(FUZZ_TARGETS)
