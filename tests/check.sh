@@ -1,5 +1,6 @@
 #!/bin/sh
-# check.sh - make check: unit tests (plain, then ASan+UBSan), command-line
+# check.sh - make check: unit tests (plain, then ASan+UBSan), the fuzz
+# targets on their corpora, command-line
 # checks, the guest's selftest under the host's QEMU (q35), and every
 # scenario in the lab on each kernel era: 6.1, 5.10, 6.12 and 7.2
 # (lab/setup.sh fetches them, private apt configuration for 5.10/7.2); on
@@ -28,6 +29,23 @@ echo "== unit tests"
 for t in "$B"/tests/test_*; do unit "$t"; done
 echo "== unit tests, ASan+UBSan"
 for t in "$B"/asan/test_*; do unit "$t"; done
+
+# each libFuzzer target (fuzz/fuzz.mk): every shipped corpus file replayed
+# (-runs=0), then about 20 s of fuzzing from it; a crash or broken
+# invariant is a FAIL, its input under $B/fuzz/crashes/NAME/
+echo "== fuzz targets on their corpora"
+for t in "$B"/fuzz/fuzz-*; do
+    [ -x "$t" ] || continue
+    n=${t##*/fuzz-} c=fuzz/corpus/${t##*/fuzz-} w=$B/fuzz/check/${t##*/fuzz-}
+    mkdir -p "$w" "$B/fuzz/crashes/$n"
+    "$t" -runs=0 "$c" > "$B/fuzz/check-$n-replay.log" 2>&1 &&
+        ok "fuzz $n: $(ls "$c" | wc -l) corpus files replayed" ||
+        ko "fuzz $n: a corpus file fails ($B/fuzz/check-$n-replay.log)"
+    "$t" -max_total_time=${FUZZ_CHECK_SECONDS:-20} -print_final_stats=1 -timeout=10 \
+        -artifact_prefix="$B/fuzz/crashes/$n/" "$w" "$c" > "$B/fuzz/check-$n.log" 2>&1 &&
+        ok "fuzz $n: $(sed -n 's/^stat::number_of_executed_units: *//p' "$B/fuzz/check-$n.log") executions, no crash" ||
+        ko "fuzz $n: crashed ($B/fuzz/check-$n.log: $(grep -m1 -E 'invariant broken|ERROR|runtime error' "$B/fuzz/check-$n.log"))"
+done
 
 echo "== command line"
 V=$B/virq
