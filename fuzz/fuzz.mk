@@ -30,6 +30,8 @@ FUZZ_PCI := hw/pci/msix.c hw/pci/pci.c hw/isa/lpc_ich9.c hw/i386/kvm-ioapic.c vm
 $(eval $(call fuzz_target,parse,scenario/parse.c scenario/steps.c scenario/names.c \
 	scenario/parse-internal.h scenario/scenario.h))
 $(eval $(call fuzz_target,msix,$(FUZZ_PCI)))
+$(eval $(call fuzz_target,vfio,hw/vfio/pci-irq.c hw/vfio/pci-intx.c hw/vfio/device.c \
+	hw/vfio/pci.h hw/vfio/vfio-common.h ../tests/unit/fake-kvm.h $(FUZZ_PCI)))
 
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_TARGETS)
