@@ -82,7 +82,6 @@ static void vfio_intx_enable_kvm(VFIOPCIDevice *vdev)
 					  VFIO_IRQ_SET_ACTION_UNMASK, intx->unmask) < 0)
 		goto fail_irqfd;
 	vfio_device_irq_unmask(vdev, VFIO_PCI_INTX_IRQ_INDEX);
-	intx->enables++;
 	trace_event("vfio_intx_enable_kvm", "%s gsi=%d", vdev->host, intx->gsi);
 	return;
 

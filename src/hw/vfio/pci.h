@@ -52,7 +52,6 @@ typedef struct VFIOINTx {
 	/* for results */
 	uint64_t interrupts;		/* read by the VMM (slow path) */
 	uint64_t eois;			/* of those, lowered and unmasked */
-	uint64_t enables;		/* vfio_intx_enable_kvm that wired the irqfd */
 	uint64_t raised;		/* the runner's raises while MSI-X was off */
 } VFIOINTx;
 
