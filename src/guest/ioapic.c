@@ -68,7 +68,8 @@ uint32_t level_ack_op(const volatile uint32_t *arg)
 }
 
 /*
- * In the handler, interrupts off, before the EOI. Returns whether the
+ * In the handler, interrupts off, before the interrupt is counted and
+ * before the EOI (irq.c). Returns whether the
  * handler EOIs: one deferring it leaves the vector in the LAPIC's ISR (and
  * a level entry's Remote IRR set) until VIRQ_OP_EOI; the mailbox vector
  * 0xf0 has a higher priority class than any the scenarios give a line, so
@@ -80,7 +81,7 @@ int level_ack(uint32_t vec, uint32_t cpu)
 
 	if (l->every && ++l->since >= l->every) {
 		l->acked_cpu = cpu;
-		l->acked_at = SHARED->counts[cpu][vec];
+		l->acked_at = SHARED->counts[cpu][vec] + 1;	/* this one included */
 		if (l->ack_addr)
 			(void)*(volatile uint32_t *)l->ack_addr;
 		else

@@ -17,6 +17,7 @@ void irq_handle(struct trap_frame *f, uint32_t cpu)
 	struct virq_log_ent *e;
 	uint32_t vec = f->vec;
 	uint32_t seq;
+	int eoi;
 
 	/* Spurious: no ISR bit was set, so no EOI */
 	if (vec == VIRQ_VEC_SPURIOUS)
@@ -28,6 +29,13 @@ void irq_handle(struct trap_frame *f, uint32_t cpu)
 		lapic_eoi();
 		return;
 	}
+
+	/*
+	 * A level interrupt's device is acked first (level_ack: a port or MMIO
+	 * access, an exit the VMM has finished before we go on), then counted:
+	 * a host that sees the count sees the line the handler lowered.
+	 */
+	eoi = level_ack(vec, cpu);
 
 	/* Only this CPU writes its row: a plain increment is enough */
 	SHARED->counts[cpu][vec]++;
@@ -43,8 +51,8 @@ void irq_handle(struct trap_frame *f, uint32_t cpu)
 	barrier();
 	e->seq1 = seq + 1;
 
-	/* a level interrupt: the device is acked before the EOI, or it re-delivers */
-	if (level_ack(vec, cpu))
+	/* a level interrupt: the device was acked before the EOI, or it re-delivers */
+	if (eoi)
 		lapic_eoi();
 }
 
