@@ -76,15 +76,23 @@ static int line_update(struct intx_lines *x, int gsi, int level)
 	return line_signal(x, gsi, level);
 }
 
+/* GSI gsi's line with x->lock held, NULL (not locked) for a GSI out of range */
+static struct intx_line *line_lock(struct intx_lines *x, int gsi)
+{
+	if (gsi < 0 || gsi >= GSI_NUM_PINS)
+		return NULL;
+	pthread_mutex_lock(&x->lock);
+	return &x->line[gsi];
+}
+
 int intx_line_set(struct intx_lines *x, int gsi, int level, struct gsi_status *st)
 {
 	struct intx_line *l;
 	int r = 0;
 
-	if (gsi < 0 || gsi >= GSI_NUM_PINS)
+	l = line_lock(x, gsi);
+	if (!l)
 		return -EINVAL;
-	l = &x->line[gsi];
-	pthread_mutex_lock(&x->lock);
 	trace_event("intx_line_set", "gsi=%d level=%d was=%d path=%s", gsi, level, l->level,
 		    intx_path_name(line_path(l)));
 	/* a level source: only a change is news to the kernel */
@@ -216,10 +224,9 @@ int intx_line_bind_irqfd(struct intx_lines *x, int gsi, int efd, int rfd)
 	struct intx_line *l;
 	int r = 0;
 
-	if (gsi < 0 || gsi >= GSI_NUM_PINS)
+	l = line_lock(x, gsi);
+	if (!l)
 		return -EINVAL;
-	l = &x->line[gsi];
-	pthread_mutex_lock(&x->lock);
 	if (l->trigger_fd >= 0) {
 		pthread_mutex_unlock(&x->lock);
 		return -EBUSY;
@@ -245,10 +252,9 @@ void intx_line_unbind_irqfd(struct intx_lines *x, int gsi)
 {
 	struct intx_line *l;
 
-	if (gsi < 0 || gsi >= GSI_NUM_PINS)
+	l = line_lock(x, gsi);
+	if (!l)
 		return;
-	l = &x->line[gsi];
-	pthread_mutex_lock(&x->lock);
 	l->trigger_fd = -1;
 	if (l->resample_fd >= 0) {
 		l->resample_fd = -1;
