@@ -24,7 +24,7 @@ $(BUILD)/fuzz/fuzz-$(1): $(FUZZ_SRCDIR)/fuzz/fuzz-$(1).c $(FUZZ_SRCDIR)/fuzz/fuz
 endef
 
 FUZZ_KVM := vmm/kvm.c vmm/util.c trace/trace.c vmm/kvm.h vmm/sysops.h trace/trace.h
-FUZZ_PCI := hw/pci/msix.c hw/pci/pci.c hw/isa/lpc_ich9.c hw/i386/kvm-ioapic.c vmm/bus.c \
+FUZZ_PCI := hw/pci/msix.c hw/pci/msi-ledger.c hw/pci/pci.c hw/isa/lpc_ich9.c hw/i386/kvm-ioapic.c vmm/bus.c \
 	hw/pci/msix.h hw/pci/pci.h vmm/bus.h vmm/vm.h $(FUZZ_KVM)
 
 $(eval $(call fuzz_target,parse,scenario/parse.c scenario/steps.c scenario/names.c \

@@ -106,10 +106,6 @@ static int driver_msix_vector(struct run *run, struct run_device *d, const struc
 	snprintf(who, sizeof(who), "%s/%d", run->sc->names[st->dev].name, st->index);
 	if (!run_claim_guest_vector(run, st->vector, who))
 		return -EINVAL;
-	if (st->index < RUN_MAX_MSIX) {
-		d->gv[st->index][st->vector / 64] |= 1ull << (st->vector % 64);
-		d->dest[st->index] = st->vcpu;
-	}
 	r = mmio_write(run, msix_entry(run, d, st->index, PCI_MSIX_ENTRY_LOWER_ADDR), (uint32_t)m.address, 4);
 	if (!r)
 		r = mmio_write(run, msix_entry(run, d, st->index, PCI_MSIX_ENTRY_UPPER_ADDR), 0, 4);
@@ -331,7 +327,7 @@ static int driver_e1000e_raise(struct run *run, struct run_device *d, int index,
 		pthread_mutex_lock(&run->vm.bql);
 		/* with MSI-X off the e1000e asserts INTx (e1000e_update_interrupt_state) */
 		if (vdev->msix_on)
-			vdev->msi_vectors[index].raised++;
+			vfio_msix_raised(vdev, (unsigned int)index);
 		else
 			vdev->intx.raised++;
 		pthread_mutex_unlock(&run->vm.bql);

@@ -101,42 +101,69 @@ static bool expect_pending(struct run *run, const struct sc_step *st, char *got,
 	return p == st->set;
 }
 
+#define TALLY_OK(st, v, f)	((st)->f < 0 || (uint64_t)(st)->f == (v)->f)
+
 static bool vector_matches(const struct sc_step *st, const struct run_vector *v)
 {
-	return (st->raised < 0 || (uint64_t)st->raised == v->raised) &&
-	       (st->delivered < 0 || (uint64_t)st->delivered == v->delivered) &&
-	       (st->pending < 0 || (uint64_t)st->pending == v->pending) &&
-	       (st->dropped < 0 || (uint64_t)st->dropped == v->dropped);
+	return TALLY_OK(st, v, raised) && TALLY_OK(st, v, delivered) &&
+	       TALLY_OK(st, v, pending) && TALLY_OK(st, v, dropped) && TALLY_OK(st, v, moved) &&
+	       TALLY_OK(st, v, misrouted) && TALLY_OK(st, v, lost) && TALLY_OK(st, v, stale) &&
+	       TALLY_OK(st, v, delivered_masked);
 }
 
 struct vector_wait {
 	const struct sc_step *st;
+	const char *name;		/* the row: a device's vector index, or a route's (0) */
+	int index;
 	struct run_vector v;
 };
 
+/* the row as the ledger stands now: every row matched, this one picked */
 static bool vector_reached(struct run *run, void *arg)
 {
 	struct vector_wait *w = arg;
+	struct run_vector rows[RUN_MAX_VECTORS];
+	int n = run_ledger_rows(run, rows, RUN_MAX_VECTORS);
 
-	run_device_vector(run, &run->devs[w->st->dev], (unsigned int)w->st->index, &w->v);
+	run_ledger_match(run, rows, n);
+	w->v = (struct run_vector){ .path = "none" };
+	for (int i = 0; i < n; i++)
+		if (!strcmp(rows[i].device, w->name) && rows[i].index == w->index)
+			w->v = rows[i];
 	return vector_matches(w->st, &w->v);
+}
+
+/* a route's irqfd signals, as the ledger matched them */
+static bool expect_signals(struct run *run, const struct sc_step *st, char *got, size_t n)
+{
+	struct vector_wait w = { .st = st, .name = run->sc->names[st->name].name };
+
+	run_poll(run, vector_reached, &w, run_timeout_ms(run, st->ms, EXPECT_IRQ_TIMEOUT_MS));
+	snprintf(got, n, "%s: raised %llu delivered %llu misrouted %llu lost %llu stale %llu",
+		 w.name, (unsigned long long)w.v.raised, (unsigned long long)w.v.delivered,
+		 (unsigned long long)w.v.misrouted, (unsigned long long)w.v.lost,
+		 (unsigned long long)w.v.stale);
+	return vector_matches(st, &w.v);
 }
 
 /* interrupts arrive after the device raised them: wait for delivered to settle */
 static bool expect_vector(struct run *run, const struct sc_step *st, char *got, size_t n)
 {
 	struct run_device *d = &run->devs[st->dev];
-	struct vector_wait w = { .st = st };
+	struct vector_wait w = { .st = st, .name = d->dev->name, .index = st->index };
 
 	if ((unsigned int)st->index >= d->dev->msix_entries_nr || st->index >= RUN_MAX_MSIX) {
 		snprintf(got, n, "%s has no vector %d", d->dev->name, st->index);
 		return false;
 	}
 	run_poll(run, vector_reached, &w, run_timeout_ms(run, st->ms, EXPECT_IRQ_TIMEOUT_MS));
-	snprintf(got, n, "%s vector %d: raised %llu delivered %llu pending %llu coalesced %llu dropped %llu (%s)",
+	snprintf(got, n, "%s vector %d: raised %llu delivered %llu pending %llu coalesced %llu dropped %llu moved %llu misrouted %llu lost %llu stale %llu delivered_masked %llu (%s)",
 		 d->dev->name, st->index, (unsigned long long)w.v.raised,
 		 (unsigned long long)w.v.delivered, (unsigned long long)w.v.pending,
-		 (unsigned long long)w.v.coalesced, (unsigned long long)w.v.dropped, w.v.path);
+		 (unsigned long long)w.v.coalesced, (unsigned long long)w.v.dropped,
+		 (unsigned long long)w.v.moved, (unsigned long long)w.v.misrouted,
+		 (unsigned long long)w.v.lost, (unsigned long long)w.v.stale,
+		 (unsigned long long)w.v.delivered_masked, w.v.path);
 	return vector_matches(st, &w.v);
 }
 
@@ -204,6 +231,8 @@ static bool expect_check(struct run *run, const struct sc_step *st, char *got, s
 		return expect_pending(run, st, got, n);
 	case SC_EXPECT_VECTOR:
 		return expect_vector(run, st, got, n);
+	case SC_EXPECT_SIGNALS:
+		return expect_signals(run, st, got, n);
 	case SC_EXPECT_COMPLETIONS:
 		return expect_completions(run, st, got, n);
 	case SC_EXPECT_REMOTE_IRR: case SC_EXPECT_LINE: case SC_EXPECT_STATUS_IOAPIC:

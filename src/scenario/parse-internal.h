@@ -14,14 +14,14 @@
 
 #include "scenario.h"
 
-#define MAX_KEYS	6
+#define MAX_KEYS	11
 #define OP_VM		SC_OP_MAX	/* the "vm" line is not a step */
 
 enum field { F_VCPUS, F_VCPU, F_VECTOR, F_GSI, F_COUNT, F_MS, F_ADDR, F_LEN, F_SIZE,
 	     F_VALUE, F_DATAMATCH, F_DEV, F_INDEX, F_RAISED, F_DELIVERED, F_PENDING, F_DROPPED,
 	     F_HOST, F_PIN, F_SLOT, F_MASKED, F_EVERY, F_ACKED, F_TAKEN, F_RESAMPLES, F_REASSERTS,
 	     F_LEVEL, F_RESAMPLE, F_DEFER_EOI, F_NO_KVM_INTX, F_INTX_ENABLED, F_INTX_KVM,
-	     F_INTERRUPTS, F_EOIS };
+	     F_INTERRUPTS, F_EOIS, F_MOVED, F_MISROUTED, F_LOST, F_STALE, F_DELIVERED_MASKED };
 
 /* what the NAME word (or dev=) of a step must be */
 enum name_use {

@@ -140,6 +140,11 @@ static int set_key(struct parser *p, const struct key_spec *ks, const char *s,
 	case F_DELIVERED: st->delivered = v; break;
 	case F_PENDING:	st->pending = v; break;
 	case F_DROPPED:	st->dropped = v; break;
+	case F_MOVED:	st->moved = v; break;
+	case F_MISROUTED: st->misrouted = v; break;
+	case F_LOST:	st->lost = v; break;
+	case F_STALE:	st->stale = v; break;
+	case F_DELIVERED_MASKED: st->delivered_masked = v; break;
 	case F_PIN:	st->pin = v; break;
 	case F_SLOT:	st->slot = v; break;
 	case F_MASKED:	st->masked = v; break;
@@ -334,8 +339,15 @@ static int check_step(struct parser *p, const struct step_kind *k, struct sc_ste
 			return parse_err(p, "'expect route' needs at least one of vcpu=, vector=, gsi=");
 		return 0;
 	case SC_EXPECT_VECTOR:
-		if (st->raised < 0 && st->delivered < 0 && st->pending < 0 && st->dropped < 0)
-			return parse_err(p, "'expect vector' needs at least one of raised=, delivered=, pending=, dropped=");
+		if (st->raised < 0 && st->delivered < 0 && st->pending < 0 && st->dropped < 0 &&
+		    st->moved < 0 && st->misrouted < 0 && st->lost < 0 && st->stale < 0 &&
+		    st->delivered_masked < 0)
+			return parse_err(p, "'expect vector' needs at least one of raised=, delivered=, pending=, dropped=, moved=, misrouted=, lost=, stale=, delivered_masked=");
+		return 0;
+	case SC_EXPECT_SIGNALS:
+		if (st->raised < 0 && st->delivered < 0 && st->misrouted < 0 && st->lost < 0 &&
+		    st->stale < 0)
+			return parse_err(p, "'expect signals' needs at least one of raised=, delivered=, misrouted=, lost=, stale=");
 		return 0;
 	case SC_EXPECT_LINE:
 		if (st->raised < 0 && st->acked < 0 && st->taken < 0 && st->resamples < 0 &&
@@ -431,6 +443,7 @@ static int parse_step(struct parser *p, const char *text, char **w, int nw)
 	st = (struct sc_step){ .op = k->op, .line = p->line, .name = -1, .vcpu = -1,
 			       .vector = -1, .gsi = -1, .mmio = k->mmio, .size = 1, .count = 1,
 			       .dev = -1, .index = -1, .raised = -1, .delivered = -1, .dropped = -1,
+			       .moved = -1, .misrouted = -1, .lost = -1, .stale = -1, .delivered_masked = -1,
 			       .pending = -1, .pin = -1, .slot = -1, .masked = -1, .every = -1,
 			       .acked = -1, .taken = -1, .resamples = -1, .reasserts = -1,
 			       .level = -1, .defer_eoi = -1, .no_kvm_intx = -1,

@@ -2,8 +2,8 @@
 /*
  * run-devices.c - the scenario's PCI devices: created before the guest
  * boots, held/completed by host steps, and accounted per MSI-X vector
- * (raised by the device, delivered as the guest logged them, pending,
- * coalesced, dropped), interrupts attributed by the guest vector each source owns.
+ * (raised by the device, pending, coalesced, dropped, moved, and what the
+ * kernel was told, which run-ledger.c matches to what the guest took).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -115,20 +115,6 @@ void run_devices_destroy(struct run *run)
 	}
 }
 
-/* the guest's interrupts on every guest vector this device vector has used */
-static uint64_t device_vector_delivered(struct run *run, struct run_device *d, int idx)
-{
-	uint64_t n = 0;
-
-	for (int gv = 0; gv < 256; gv++) {
-		if (!(d->gv[idx][gv / 64] & 1ull << (gv % 64)))
-			continue;
-		for (int c = 0; c < run->sc->vcpus; c++)
-			n += guest_count(run, c, gv);
-	}
-	return n;
-}
-
 void run_device_vector(struct run *run, struct run_device *d, unsigned int v,
 		       struct run_vector *row)
 {
@@ -150,11 +136,13 @@ void run_device_vector(struct run *run, struct run_device *d, unsigned int v,
 	row->pending = st.pending;
 	row->coalesced = st.coalesced;
 	row->dropped = st.dropped;
+	row->moved = st.moved;
 	row->notifier_errors = st.notifier_errors;
-	row->delivered = device_vector_delivered(run, d, (int)v);
+	row->ledger = *st.ledger;	/* delivered and the rest: ledger_match */
 }
 
-void run_device_vectors(struct run *run)
+/* the device vectors with anything to account, after rows[0..n); returns the new n */
+int run_device_rows(struct run *run, struct run_vector *rows, int n, int max)
 {
 	for (int i = 0; i < SC_MAX_NAMES; i++) {
 		struct run_device *d = &run->devs[i];
@@ -163,13 +151,19 @@ void run_device_vectors(struct run *run)
 			struct run_vector row = { 0 };
 
 			run_device_vector(run, d, v, &row);
-			if (!row.raised && !row.pending && !row.notifier_errors)
+			if (!row.raised && !row.pending && !row.notifier_errors && !row.ledger.told)
 				continue;
-			if (run->nr_vectors == RUN_MAX_VECTORS)
-				return;
-			run->vectors[run->nr_vectors++] = row;
+			if (n == max)
+				return n;
+			rows[n++] = row;
 		}
 	}
+	return n;
+}
+
+void run_device_vectors(struct run *run)
+{
+	run->nr_vectors = run_device_rows(run, run->vectors, run->nr_vectors, RUN_MAX_VECTORS);
 }
 
 /*

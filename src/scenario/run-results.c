@@ -65,7 +65,9 @@ static void fill_vectors(struct results *res, const struct run *run)
 			.raised = v->raised, .delivered = v->delivered,
 			.pending = v->pending, .coalesced = v->coalesced, .dropped = v->dropped,
 			.taken = v->level ? v->taken : v->delivered,
-			.notifier_errors = v->notifier_errors,
+			.notifier_errors = v->notifier_errors, .moved = v->moved,
+			.misrouted = v->misrouted, .lost = v->lost, .stale = v->stale,
+			.delivered_masked = v->delivered_masked,
 		};
 		snprintf(res->vectors[i].device, sizeof(res->vectors[i].device), "%s", v->device);
 		snprintf(res->vectors[i].path, sizeof(res->vectors[i].path), "%s", v->path);

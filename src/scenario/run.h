@@ -84,7 +84,15 @@ struct run_vector {
 	const char *path;		/* "irqfd", "signal-msi" */
 	uint64_t raised, delivered, pending, coalesced;
 	uint64_t dropped;		/* raised, and nothing will deliver it (vector unused, reset) */
+	uint64_t moved;			/* raised, and taken along by a queue to another vector */
 	uint64_t notifier_errors;	/* its MSI-X use/release the kernel refused */
+	/* the ledger (ledger.c): what the kernel was told, matched to what the guest took */
+	struct msi_ledger ledger;
+	uint64_t misrouted;		/* taken, but not where the kernel was told */
+	uint64_t lost;			/* neither taken nor pending */
+	uint64_t stale;			/* told as the kernel's route, not as the guest's entry said */
+	uint64_t delivered_masked;	/* told while the guest had the vector masked */
+	uint64_t unbooked, overbooked;	/* raises never told (in lost) / told more than raised */
 	bool level;			/* an INTx line: the guest may take one assertion more than once */
 	uint64_t taken;			/* ... the interrupts it took for this row */
 };
@@ -98,8 +106,6 @@ struct run_device {
 	const struct pci_device_type *type;
 	int guest;			/* index in shared->pci[] after 'guest pci enum', -1 before */
 	uint64_t dma;			/* its slice of VIRQ_DMA_GPA: rings, queues, buffers */
-	uint64_t gv[RUN_MAX_MSIX][4];	/* guest vectors each MSI-X vector has targeted */
-	int dest[RUN_MAX_MSIX];		/* vCPU the entry was last pointed at */
 	int intx_vector;		/* guest vector its INTx handler acks (level-ack dev=), 0 */
 	/* NVMe driver state */
 	uint16_t asq_tail, iosq_tail, cid;
@@ -110,7 +116,7 @@ struct run_expect {
 	char text[SC_TEXT_LEN];
 	bool passed;
 	bool na;			/* not applicable on this kernel: got says why */
-	char got[160];
+	char got[RESULTS_TEXT_LEN];
 };
 
 struct run {
@@ -188,6 +194,12 @@ void run_devices_destroy(struct run *run);
 bool run_claim_guest_vector(struct run *run, int gv, const char *who);
 /* fill rows for every device vector that did anything */
 void run_device_vectors(struct run *run);
+int run_device_rows(struct run *run, struct run_vector *rows, int n, int max);
+/* run-ledger.c: the ledger's rows now, matched (expect vector), and the end's checks */
+int run_ledger_rows(struct run *run, struct run_vector *rows, int max);
+uint64_t run_ledger_match(struct run *run, struct run_vector *rows, int n);
+void run_ledger_settle(struct run *run);
+void run_check_accounting(struct run *run);
 /* after run_device_vectors: a vector notifier's failure fails the scenario */
 void run_check_notifiers(struct run *run);
 /* device NAME hold / complete */

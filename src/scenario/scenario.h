@@ -89,7 +89,7 @@ enum sc_op {
 	SC_GUEST_E1000E_RAISE,	/* guest e1000e raise dev=NAME index=I [count=N]  (a write to ICS) */
 	/* device expects */
 	SC_EXPECT_PENDING,	/* expect pending dev=NAME index=I set|clear */
-	SC_EXPECT_VECTOR,	/* expect vector dev=NAME index=I [raised=N] [delivered=N] [pending=N] [dropped=N] */
+	SC_EXPECT_VECTOR,	/* expect vector dev=NAME index=I [raised=N] [delivered=N] [pending=N] [dropped=N] [moved=N] [misrouted=N] [lost=N] [stale=N] [delivered_masked=N] */
 	SC_EXPECT_COMPLETIONS,	/* expect completions dev=NAME count=N   (used ring / CQ entries seen) */
 	/* the level-triggered half (issue 11): INTx lines, the IOAPIC, resampling irqfds */
 	SC_LINE_DEFINE,		/* line NAME gsi=G | line NAME slot=S pin=P  (q35 routing) */
@@ -111,6 +111,7 @@ enum sc_op {
 	SC_EXPECT_STATUS_PIC,	/* expect status pic STATUS */
 	SC_EXPECT_RESAMPLES,	/* expect resamples NAME count=N  (a route's resamplefd) */
 	SC_EXPECT_INTX,		/* expect intx dev=D [enabled=] [kvm=] [gsi=] [interrupts=] [eois=] */
+	SC_EXPECT_SIGNALS,	/* expect signals NAME [raised=] [delivered=] [misrouted=] [lost=] [stale=] */
 	SC_OP_MAX,
 };
 
@@ -143,6 +144,7 @@ struct sc_step {
 	int no_kvm_intx;		/* vfio-pci: x-no-kvm-intx=on (1), off (0), -1 absent */
 	bool set;			/* expect pending: set (true) or clear */
 	int64_t raised, delivered, pending, dropped;	/* expect vector: -1 if absent */
+	int64_t moved, misrouted, lost, stale, delivered_masked;	/* ... the ledger's */
 	/* lines and the IOAPIC: -1 if absent */
 	int pin;			/* IOAPIC pin (guest ioapic, expect remote-irr); line pin= 1..4 */
 	int slot;			/* line slot= */

@@ -141,7 +141,9 @@ static const struct step_kind kinds[] = {
 	{ SC_EXPECT_PENDING, W("expect", "pending"), { DEV, INDEX }, .flag = { "set", "clear" } },
 	{ SC_EXPECT_VECTOR, W("expect", "vector"),
 	  { DEV, INDEX, TALLY("raised", F_RAISED), TALLY("delivered", F_DELIVERED),
-	    TALLY("pending", F_PENDING), TALLY("dropped", F_DROPPED) } },
+	    TALLY("pending", F_PENDING), TALLY("dropped", F_DROPPED), TALLY("moved", F_MOVED),
+	    TALLY("misrouted", F_MISROUTED), TALLY("lost", F_LOST), TALLY("stale", F_STALE),
+	    TALLY("delivered_masked", F_DELIVERED_MASKED) } },
 	{ SC_EXPECT_COMPLETIONS, W("expect", "completions"), { DEV, ECOUNT } },
 	/* vcpu= is the entry's destination; the guest's IOAPIC steps run on vCPU 0 */
 	{ SC_GUEST_IOAPIC_MASK, W("guest", "ioapic", "mask"), { IOAPIC_PIN }, GUEST },
@@ -168,6 +170,10 @@ static const struct step_kind kinds[] = {
 	  { DEV, { "enabled", F_INTX_ENABLED, 0, 1, OPT }, { "kvm", F_INTX_KVM, 0, 1, OPT },
 	    { "gsi", F_GSI, 0, 23, OPT }, TALLY("interrupts", F_INTERRUPTS), TALLY("eois", F_EOIS) },
 	  .dev_type = vfio_pci },
+	{ SC_EXPECT_SIGNALS, W("expect", "signals", "NAME"),
+	  { TALLY("raised", F_RAISED), TALLY("delivered", F_DELIVERED),
+	    TALLY("misrouted", F_MISROUTED), TALLY("lost", F_LOST), TALLY("stale", F_STALE) },
+	  .use = N_ROUTE },
 };
 
 static const char *const op_names[SC_OP_MAX + 1] = {
@@ -217,7 +223,7 @@ static const char *const op_names[SC_OP_MAX + 1] = {
 	[SC_EXPECT_STATUS_IOAPIC] = "expect status ioapic",
 	[SC_EXPECT_STATUS_PIC] = "expect status pic",
 	[SC_EXPECT_RESAMPLES] = "expect resamples",
-	[SC_EXPECT_INTX] = "expect intx",
+	[SC_EXPECT_INTX] = "expect intx",	[SC_EXPECT_SIGNALS] = "expect signals",
 };
 
 static const struct { const char *name; int err; } errnos[] = {

@@ -79,20 +79,24 @@ static void report_print_vectors(const struct results *res, FILE *f)
 {
 	if (!res->nr_vectors)
 		return;		/* --program: the guest raised them, the runner has no rows */
-	fprintf(f, "\n  %-16s %-4s %-4s %-8s %-6s %-4s %-14s %7s %9s %7s %9s %9s %7s\n", "device",
-		"vec", "gsi", "host_irq", "guest", "vcpu", "path", "raised", "delivered", "pending",
-		"coalesced", "dropped", "taken");
+	fprintf(f, "\n  %-16s %-4s %-4s %-8s %-6s %-4s %-14s %7s %9s %7s %9s %7s %7s %7s %9s %5s %5s %7s\n",
+		"device", "vec", "gsi", "host_irq", "guest", "vcpu", "path", "raised", "delivered",
+		"pending", "coalesced", "dropped", "moved", "taken", "misrouted", "lost", "stale",
+		"dmasked");
 	for (int i = 0; i < res->nr_vectors; i++) {
 		const struct results_vector *v = &res->vectors[i];
 		char hirq[16] = "-";
 
 		if (v->host_irq >= 0)
 			snprintf(hirq, sizeof(hirq), "%d", v->host_irq);
-		fprintf(f, "  %-16s %-4d %-4d %-8s 0x%-4x %-4d %-14s %7llu %9llu %7llu %9llu %9llu %7llu\n",
+		fprintf(f, "  %-16s %-4d %-4d %-8s 0x%-4x %-4d %-14s %7llu %9llu %7llu %9llu %7llu %7llu %7llu %9llu %5llu %5llu %7llu\n",
 			v->device, v->index, v->gsi, hirq, v->guest_vector, v->vcpu, v->path,
 			(unsigned long long)v->raised, (unsigned long long)v->delivered,
 			(unsigned long long)v->pending, (unsigned long long)v->coalesced,
-			(unsigned long long)v->dropped, (unsigned long long)v->taken);
+			(unsigned long long)v->dropped, (unsigned long long)v->moved,
+			(unsigned long long)v->taken, (unsigned long long)v->misrouted,
+			(unsigned long long)v->lost, (unsigned long long)v->stale,
+			(unsigned long long)v->delivered_masked);
 	}
 	for (int i = 0; i < res->nr_vectors; i++)
 		if (res->vectors[i].notifier_errors)
@@ -188,6 +192,11 @@ static json_object *report_vectors(const struct results *res)
 		json_object_object_add(o, "dropped", json_object_new_uint64(v->dropped));
 		json_object_object_add(o, "taken", json_object_new_uint64(v->taken));
 		json_object_object_add(o, "notifier_errors", json_object_new_uint64(v->notifier_errors));
+		json_object_object_add(o, "moved", json_object_new_uint64(v->moved));
+		json_object_object_add(o, "misrouted", json_object_new_uint64(v->misrouted));
+		json_object_object_add(o, "lost", json_object_new_uint64(v->lost));
+		json_object_object_add(o, "stale", json_object_new_uint64(v->stale));
+		json_object_object_add(o, "delivered_masked", json_object_new_uint64(v->delivered_masked));
 		json_object_array_add(a, o);
 	}
 	return a;

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 
 #define RESULTS_NAME_LEN	32
-#define RESULTS_TEXT_LEN	160
+#define RESULTS_TEXT_LEN	256
 #define RESULTS_MAX_EXITS	8
 
 /* one `expect` line's verdict */
@@ -38,6 +38,12 @@ struct results_vector {
 	uint64_t taken;			/* interrupts the guest took for the row: delivered, or
 					 * more for a level line re-delivered while up */
 	uint64_t notifier_errors;	/* MSI-X use/release the kernel refused (fails the run) */
+	/* the ledger (src/scenario/ledger.c); each fails the run unless an expect names it */
+	uint64_t moved;			/* raised, then taken along by a queue to another vector */
+	uint64_t misrouted;		/* taken, but not on the vCPU/vector the kernel was told */
+	uint64_t lost;			/* neither taken nor pending */
+	uint64_t stale;			/* taken as the kernel was told, not as the entry said */
+	uint64_t delivered_masked;	/* told while the guest had the vector masked */
 };
 
 /* user exits of one kind ("io", "mmio", ...), all vCPUs together */

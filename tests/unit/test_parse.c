@@ -635,6 +635,29 @@ static void test_parse_expect_vector_and_completions(void **state)
 	scenario_free(&sc);
 }
 
+/* the ledger's tallies: on a device vector, and a route's signals */
+static void test_parse_expect_ledger_tallies(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	parse_ok(DEVS "expect vector dev=N index=1 stale=1 misrouted=0 lost=0 delivered_masked=2 moved=3\n"
+		 "route A msi vcpu=0 vector=0x40\n"
+		 "expect signals A raised=4 delivered=4 stale=1\n", &sc);
+	want_int(sc.steps[2].op, SC_EXPECT_VECTOR);
+	want_int(sc.steps[2].stale, 1);
+	want_int(sc.steps[2].misrouted, 0);
+	want_int(sc.steps[2].lost, 0);
+	want_int(sc.steps[2].delivered_masked, 2);
+	want_int(sc.steps[2].moved, 3);
+	want_int(sc.steps[2].raised, -1);
+	want_int(sc.steps[4].op, SC_EXPECT_SIGNALS);
+	want_int(sc.steps[4].raised, 4);
+	want_int(sc.steps[4].stale, 1);
+	want_int(sc.steps[4].lost, -1);
+	scenario_free(&sc);
+}
+
 static void test_parse_device_names_share_the_name_space(void **state)
 {
 	struct scenario sc;
@@ -1087,7 +1110,7 @@ BAD(route_without_a_name, VM "route vcpu=0\n",
 BAD(routes_update_all_is_no_step, VM "device E vfio-pci host=8086:10d3\nroutes update-all dev=E\n",
     "3: after 'routes': wanted fill or commit-raw, got 'update-all'")
 BAD(expect_without_a_kind, VM "expect\n",
-    "2: after 'expect': wanted irq, commits, routes, route, exits, ioeventfd, result, pending, vector, completions, remote-irr, line, status, resamples or intx, got end of line")
+    "2: after 'expect': wanted irq, commits, routes, route, exits, ioeventfd, result, pending, vector, completions, remote-irr, line, status, resamples, intx or signals, got end of line")
 BAD(extra_word_after_commit, VM "commit now\n",
     "2: after 'commit': wanted end of line, got 'now'")
 BAD(extra_word_after_irqfd, ROUTE_A "irqfd A add\n",
@@ -1223,9 +1246,13 @@ BAD(expect_pending_unknown_first_word, DEVS "expect pending on dev=N index=0\n",
 BAD(expect_pending_without_index, DEVS "expect pending dev=N set\n",
     "4: 'expect pending' needs index=")
 BAD(expect_vector_without_a_tally, DEVS "expect vector dev=N index=0\n",
-    "4: 'expect vector' needs at least one of raised=, delivered=, pending=, dropped=")
+    "4: 'expect vector' needs at least one of raised=, delivered=, pending=, dropped=, moved=, misrouted=, lost=, stale=, delivered_masked=")
 BAD(expect_vector_with_a_count, DEVS "expect vector dev=N index=0 count=1\n",
-    "4: unknown key 'count' for 'expect vector': wanted dev, index, raised, delivered, pending or dropped")
+    "4: unknown key 'count' for 'expect vector': wanted dev, index, raised, delivered, pending, dropped, moved, misrouted, lost, stale or delivered_masked")
+BAD(expect_signals_without_a_tally, VM "route A msi vcpu=0 vector=0x40\nexpect signals A\n",
+    "3: 'expect signals' needs at least one of raised=, delivered=, misrouted=, lost=, stale=")
+BAD(expect_signals_of_a_device, DEVS "expect signals N raised=1\n",
+    "4: 'N' is a device (line 3), wanted a route")
 BAD(expect_vector_raised_negative, DEVS "expect vector dev=N index=0 raised=-1\n",
     "4: raised -1 out of range: wanted 0..4294967295")
 BAD(expect_completions_without_count, DEVS "expect completions dev=N\n",
@@ -1330,7 +1357,8 @@ int main(void)
 		T(guest_nvme_steps), T(expect_pending_set_or_clear_anywhere),
 		T(line_by_gsi_or_by_slot_and_pin), T(irqfd_on_a_line_or_a_route_with_resample),
 		T(guest_ioapic_and_level_steps), T(intx_expects_and_probes),
-		T(expect_vector_and_completions), T(device_names_share_the_name_space),
+		T(expect_vector_and_completions), T(expect_ledger_tallies),
+		T(device_names_share_the_name_space),
 		cmocka_unit_test(test_sc_op_name_names_every_op), T(error_fits_a_short_buffer),
 
 		R(vector_below_0x20), R(mailbox_vector_0xf0), R(vector_above_0xfe),
@@ -1383,6 +1411,7 @@ int main(void)
 		R(expect_pending_set_twice), R(expect_pending_unknown_word),
 		R(expect_pending_unknown_first_word), R(expect_pending_without_index),
 		R(expect_vector_without_a_tally), R(expect_vector_with_a_count),
+		R(expect_signals_without_a_tally), R(expect_signals_of_a_device),
 		R(expect_vector_raised_negative), R(expect_completions_without_count),
 
 		R(line_without_gsi_or_slot), R(line_with_gsi_and_slot), R(line_slot_without_pin),

@@ -38,26 +38,29 @@ endef
 
 $(eval $(call unit_test,parse,$(addprefix $(UNIT_SRCDIR)/src/scenario/,parse.c steps.c names.c \
 	parse-internal.h scenario.h)))
+# the ledger's matching, pure logic: made-up rows and guest counts, no kernel
+$(eval $(call unit_test,ledger,$(addprefix $(UNIT_SRCDIR)/src/,scenario/ledger.c hw/pci/msi-ledger.c \
+	scenario/ledger.h hw/pci/msi-ledger.h)))
 $(eval $(call unit_test,kvm,$(addprefix $(UNIT_SRCDIR)/src/,vmm/kvm.c vmm/util.c trace/trace.c \
 	vmm/kvm.h vmm/sysops.h)))
 # hw/pci/pci.c routes INTx through q35 (hw/isa/lpc_ich9.c) to gsi_handler (hw/i386/kvm-ioapic.c)
 PCI_INTX_SRCS := hw/isa/lpc_ich9.c hw/i386/kvm-ioapic.c
-$(eval $(call unit_test,msix,$(addprefix $(UNIT_SRCDIR)/src/,hw/pci/msix.c hw/pci/pci.c $(PCI_INTX_SRCS) \
+$(eval $(call unit_test,msix,$(addprefix $(UNIT_SRCDIR)/src/,hw/pci/msix.c hw/pci/msi-ledger.c hw/pci/pci.c $(PCI_INTX_SRCS) \
 	vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c hw/pci/msix.h hw/pci/pci.h vmm/bus.h \
 	vmm/kvm.h vmm/vm.h vmm/util.h vmm/sysops.h trace/trace.h)))
 $(eval $(call unit_test,vfio_irq,$(addprefix $(UNIT_SRCDIR)/src/,hw/vfio/pci-irq.c hw/vfio/pci-intx.c \
 	$(PCI_INTX_SRCS) ../tests/unit/fake-kvm.h \
-	hw/vfio/device.c hw/pci/msix.c hw/pci/pci.c vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c \
+	hw/vfio/device.c hw/pci/msix.c hw/pci/msi-ledger.c hw/pci/pci.c vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c \
 	hw/vfio/pci.h hw/vfio/vfio-common.h hw/pci/msix.h hw/pci/pci.h vmm/kvm.h vmm/vm.h \
 	vmm/sysops.h trace/trace.h)))
 $(eval $(call unit_test,vfio_pci,$(addprefix $(UNIT_SRCDIR)/src/,hw/vfio/pci.c hw/vfio/container.c \
 	hw/vfio/device.c hw/vfio/pci-irq.c hw/vfio/pci-intx.c $(PCI_INTX_SRCS) ../tests/unit/fake-kvm.h \
-	hw/pci/msix.c hw/pci/pci.c vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c \
+	hw/pci/msix.c hw/pci/msi-ledger.c hw/pci/pci.c vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c \
 	hw/vfio/pci.h hw/vfio/vfio-common.h hw/pci/msix.h hw/pci/pci.h vmm/kvm.h vmm/vm.h \
 	vmm/sysops.h trace/trace.h)))
 
 $(eval $(call unit_test,virtio_pci,$(addprefix $(UNIT_SRCDIR)/src/,hw/virtio/virtio-pci.c ../tests/unit/fake-kvm.h \
-	hw/virtio/virtio-pci-irq.c hw/virtio/virtio.c hw/virtio/virtio-rng.c hw/pci/msix.c $(PCI_INTX_SRCS) \
+	hw/virtio/virtio-pci-irq.c hw/virtio/virtio.c hw/virtio/virtio-rng.c hw/pci/msix.c hw/pci/msi-ledger.c $(PCI_INTX_SRCS) \
 	hw/pci/pci.c vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c hw/virtio/virtio-pci.h \
 	hw/virtio/virtio.h hw/pci/msix.h hw/pci/pci.h vmm/kvm.h vmm/vm.h vmm/sysops.h trace/trace.h)))
 $(eval $(call unit_test,run_table,$(addprefix $(UNIT_SRCDIR)/src/,scenario/run-table.c \
@@ -82,7 +85,7 @@ $(eval $(call unit_test,intx,$(addprefix $(UNIT_SRCDIR)/src/,hw/isa/lpc_ich9.c h
 	vmm/kvm.c vmm/util.c trace/trace.c ../tests/unit/fake-kvm.h hw/isa/lpc_ich9.h \
 	hw/i386/kvm-ioapic.h guest/ioapic-rte.h vmm/kvm.h vmm/sysops.h trace/trace.h)))
 $(eval $(call unit_test,pci_testdev,$(addprefix $(UNIT_SRCDIR)/src/,hw/misc/pci-testdev.c $(PCI_INTX_SRCS) \
-	hw/pci/pci.c hw/pci/msix.c vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c ../tests/unit/fake-kvm.h \
+	hw/pci/pci.c hw/pci/msix.c hw/pci/msi-ledger.c vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c ../tests/unit/fake-kvm.h \
 	hw/pci/pci.h hw/pci/msix.h vmm/bus.h vmm/kvm.h vmm/vm.h vmm/sysops.h trace/trace.h)))
 
 .PHONY: unit-build check-unit

@@ -74,14 +74,40 @@ MSIMessage msix_get_message(PCIDevice *dev, unsigned int vector)
 	};
 }
 
+/*
+ * msix_send - the message as the entry holds it now. The ledger books it
+ * only if KVM delivered it (> 0): an error, or 0 (the kernel found no
+ * target, or merged it into one the LAPIC already had), reached no guest.
+ */
 static int msix_send(PCIDevice *dev, unsigned int vector)
 {
 	MSIMessage msg = msix_get_message(dev, vector);
+	int r;
 
 	dev->msix_stats[vector].sent++;
 	if (dev->msi_send)
-		return dev->msi_send(dev, msg);
-	return kvm_irqchip_send_msi(&dev->bus->vm->kvm, msg);
+		r = dev->msi_send(dev, msg);
+	else
+		r = kvm_irqchip_send_msi(&dev->bus->vm->kvm, msg);
+	if (r > 0)
+		msi_ledger_tell(&dev->msix_stats[vector].ledger, msg, msg,
+				msix_is_masked(dev, vector));
+	return r;
+}
+
+/* an irqfd of this vector signalled: KVM delivers by the route it holds for gsi */
+void msix_ledger_irqfd(PCIDevice *dev, unsigned int vector, int gsi)
+{
+	MSIMessage told;
+
+	if (vector >= dev->msix_entries_nr)
+		return;
+	if (!msi_route_message(kvm_irqchip_find_kernel_route(&dev->bus->vm->kvm, gsi), &told)) {
+		dev->msix_stats[vector].unrouted++;	/* nothing in the kernel's table: lost */
+		return;
+	}
+	msi_ledger_tell(&dev->msix_stats[vector].ledger, told, msix_get_message(dev, vector),
+			msix_is_masked(dev, vector));
 }
 
 void msix_notify(PCIDevice *dev, unsigned int vector)
@@ -390,6 +416,7 @@ void msix_vector_stats(PCIDevice *dev, unsigned int vector, struct msix_vector_s
 			.dropped = m->unused + m->cleared,
 		};
 	st->notifier_errors = m->notifier_errors;
+	st->ledger = &m->ledger;
 }
 
 /*

@@ -20,6 +20,7 @@
 
 #include "../../vmm/bus.h"
 #include "../../vmm/kvm.h"
+#include "msi-ledger.h"
 
 struct vm;
 
@@ -47,6 +48,8 @@ struct msix_vector_stats {
 	uint64_t pending;		/* 0/1: PBA bit, or a count a released irqfd left */
 	uint64_t dropped;		/* ... that nothing will deliver: vector unused, reset */
 	uint64_t notifier_errors;	/* use/release work the kernel refused (msix.c counts) */
+	uint64_t moved;			/* ... a queue took along to another vector (virtio) */
+	const struct msi_ledger *ledger;	/* what the kernel was told (msix.c fills it) */
 };
 
 typedef struct PCIIORegion {
@@ -95,6 +98,8 @@ struct PCIDevice {
 		uint64_t unused;	/* notifies of a vector not in use: nothing done */
 		uint64_t cleared;	/* pending bits cleared undelivered (last unuse) */
 		uint64_t notifier_errors;	/* msix_report_notifier_error */
+		uint64_t unrouted;	/* irqfd signals on a GSI the kernel has no route for */
+		struct msi_ledger ledger;	/* messages the kernel was told */
 	} *msix_stats;			/* per vector */
 	/* optional: the device's own accounting of a vector (see msix_vector_stats) */
 	void (*vector_stats)(PCIDevice *dev, unsigned int vector, struct msix_vector_stats *st);

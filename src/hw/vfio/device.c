@@ -321,6 +321,26 @@ union vfio_irq_set_buf {
 	uint8_t bytes[sizeof(struct vfio_irq_set) + VFIO_MSIX_MAX_VECTORS * sizeof(int32_t)];
 };
 
+/*
+ * The MSI-X triggers the kernel now has, for the ledger: an eventfd per
+ * vector (-1 tears one down, vfio_msi_set_vector_signal), and DATA_NONE
+ * with count 0 disables the index and frees every vector.
+ */
+static void vfio_note_triggers(VFIOPCIDevice *vdev, uint32_t flags, unsigned int index,
+			       unsigned int start, unsigned int count, const int32_t *fds)
+{
+	if (index != VFIO_PCI_MSIX_IRQ_INDEX || !(flags & VFIO_IRQ_SET_ACTION_TRIGGER))
+		return;
+	if ((flags & VFIO_IRQ_SET_DATA_NONE) && count == 0) {
+		for (int i = 0; i < VFIO_MSIX_MAX_VECTORS; i++)
+			vdev->msix_trigger[i] = -1;
+		return;
+	}
+	for (unsigned int i = 0; fds && (flags & VFIO_IRQ_SET_DATA_EVENTFD) && i < count &&
+	     start + i < VFIO_MSIX_MAX_VECTORS; i++)
+		vdev->msix_trigger[start + i] = fds[i];
+}
+
 /* vbasedev->io_ops->set_irqs of QEMU's ioctl backend: the one VFIO_DEVICE_SET_IRQS */
 int vfio_device_io_set_irqs(VFIOPCIDevice *vdev, uint32_t flags, unsigned int index,
 			    unsigned int start, unsigned int count, const int32_t *fds)
@@ -343,6 +363,8 @@ int vfio_device_io_set_irqs(VFIOPCIDevice *vdev, uint32_t flags, unsigned int in
 		       "%s index=%u (%s) start=%u count=%u %s|%s fds=%s", vdev->host, index,
 		       vfio_irq_index_name(index), start, count, vfio_irq_data_name(flags),
 		       vfio_irq_action_name(flags), list);
+	if (r >= 0)
+		vfio_note_triggers(vdev, flags, index, start, count, fds);
 	return r < 0 ? (int)r : 0;
 }
 

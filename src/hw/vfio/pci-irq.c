@@ -534,6 +534,24 @@ void vfio_msix_write_config(VFIOPCIDevice *vdev, uint32_t addr, uint32_t val, in
 		vfio_msix_disable(vdev);
 }
 
+/*
+ * The hardware's interrupt reaches whichever eventfd VFIO has for the
+ * vector: KVM's (the irqfd on virq: booked by the route the kernel holds),
+ * `interrupt` (vfio_msi_interrupt books it when msix_notify sends or
+ * pends), or none (lost: the ledger finds it neither told nor pending).
+ */
+void vfio_msix_raised(VFIOPCIDevice *vdev, unsigned int nr)
+{
+	VFIOMSIVector *v = &vdev->msi_vectors[nr];
+
+	if (nr >= VFIO_MSIX_MAX_VECTORS)
+		return;
+	v->raised++;
+	if (v->use && v->virq >= 0 && v->kvm_interrupt >= 0 &&
+	    vdev->msix_trigger[nr] == v->kvm_interrupt)
+		msix_ledger_irqfd(&vdev->pdev, nr, v->virq);
+}
+
 /* the runner's view of a vector: the device's raises against what the guest got */
 static void vfio_vector_stats(PCIDevice *pdev, unsigned int nr, struct msix_vector_stats *st)
 {

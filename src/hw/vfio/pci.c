@@ -407,6 +407,7 @@ static VFIOPCIDevice *vfio_pci_new(struct vm *vm)
 	for (int v = 0; v < VFIO_MSIX_MAX_VECTORS; v++) {
 		vdev->msi_vectors[v].interrupt = vdev->msi_vectors[v].kvm_interrupt = -1;
 		vdev->msi_vectors[v].virq = -1;
+		vdev->msix_trigger[v] = -1;
 	}
 	return vdev;
 }

@@ -75,6 +75,8 @@ typedef struct VFIOPCIDevice {
 	/* MSI-X state (pci-irq.c) */
 	VFIOMSIVector msi_vectors[VFIO_MSIX_MAX_VECTORS];
 	int nr_vectors;			/* vectors enabled with VFIO_DEVICE_SET_IRQS */
+	/* the eventfd VFIO signals for each MSI-X vector now, -1 none (the ledger's) */
+	int32_t msix_trigger[VFIO_MSIX_MAX_VECTORS];
 	bool msix_on;			/* VFIO MSI-X index enabled */
 	bool defer_kvm_irq_routing;	/* batching route adds in vfio_msix_enable */
 	KVMRouteChange route_change;
@@ -104,6 +106,8 @@ int vfio_device_irq_set_signaling(VFIOPCIDevice *vdev, unsigned int index,
 int vfio_device_irq_disable(VFIOPCIDevice *vdev, unsigned int index);
 /* the host IRQ VFIO requested for MSI-X vector nr (/proc/interrupts), -1 if none */
 int vfio_host_irq(VFIOPCIDevice *vdev, unsigned int nr);
+/* the device was made to raise vector nr: booked where VFIO will signal it */
+void vfio_msix_raised(VFIOPCIDevice *vdev, unsigned int nr);
 
 /* device.c: the INTx index's mask and unmask (DATA_NONE, subindex 0) */
 int vfio_device_irq_mask(VFIOPCIDevice *vdev, unsigned int index);

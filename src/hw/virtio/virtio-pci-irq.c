@@ -97,8 +97,13 @@ static int kvm_virtio_pci_irqfd_use(VirtIOPCIProxy *p, int queue_no, int fd, uns
 
 	if (r == 0) {
 		p->notifier_gsi[notifier_idx(queue_no)] = irqfd->virq;
-		/* KVM injects a count already in the eventfd "as if we didn't miss it" */
-		irqfd->outstanding = false;
+		/*
+		 * KVM injects a count already in the eventfd "as if we didn't
+		 * miss it" (kvm_irqfd_assign polls it), by the route on virq
+		 */
+		if (p->notifier_count[notifier_idx(queue_no)])
+			msix_ledger_irqfd(&p->pci_dev, vector, irqfd->virq);
+		p->notifier_count[notifier_idx(queue_no)] = false;
 	}
 	return r;
 }
@@ -239,7 +244,7 @@ static void virtio_pci_notifier_to_msix(VirtIOPCIProxy *p, int queue_no, unsigne
 	if (virtio_pci_get_notifier(p, queue_no, &fd, &vec) < 0 ||
 	    proxy_sys(p)->read(proxy_sys(p)->priv, fd, &v, sizeof(v)) <= 0)
 		return;
-	p->vector_irqfd[vector].outstanding = false;
+	p->notifier_count[notifier_idx(queue_no)] = false;
 	msix_notify(&p->pci_dev, vector);
 }
 
@@ -313,7 +318,7 @@ static void virtio_pci_poll_one(VirtIOPCIProxy *p, int queue_no, unsigned int st
 		if (msix_is_pending(dev, vector))
 			p->vector_irqfd[vector].coalesced++;
 		msix_set_pending(dev, vector);
-		p->vector_irqfd[vector].outstanding = false;
+		p->notifier_count[notifier_idx(queue_no)] = false;
 	}
 }
 
@@ -347,8 +352,7 @@ static void virtio_pci_close_guest_notifier(VirtIOPCIProxy *p, int queue_no)
 	if (proxy_sys(p)->read(proxy_sys(p)->priv, fd, &v, sizeof(v)) > 0 &&
 	    vector < VIRTIO_PCI_MSIX_VECTORS)
 		p->vector_irqfd[vector].dropped++;
-	if (vector < VIRTIO_PCI_MSIX_VECTORS)
-		p->vector_irqfd[vector].outstanding = false;
+	p->notifier_count[notifier_idx(queue_no)] = false;
 }
 
 /*
@@ -412,6 +416,24 @@ static void virtio_pci_set_vector_failed(VirtIOPCIProxy *p, int queue_no, unsign
 }
 
 /*
+ * A count waiting in the queue's notifier is the queue's, not the vector's:
+ * QEMU's guest notifier goes with the queue, and whatever consumes the count
+ * later (the new vector's irqfd, its PBA, a reset) does so as the new
+ * vector. The ledger books it so: moved on the old vector, raised on the
+ * new. With no new vector it waits in transit, on no vector's row.
+ */
+static void virtio_pci_move_count(VirtIOPCIProxy *p, int queue_no, uint16_t old_vector,
+				  uint16_t new_vector)
+{
+	if (!p->notifier_count[notifier_idx(queue_no)])
+		return;
+	if (old_vector < VIRTIO_PCI_MSIX_VECTORS)
+		p->vector_irqfd[old_vector].moved++;
+	if (new_vector < VIRTIO_PCI_MSIX_VECTORS)
+		p->vector_irqfd[new_vector].raised++;
+}
+
+/*
  * virtio_pci_set_vector (QEMU 11.1; since 9.0, commit 2ce6cff94d "virtio-pci:
  * fix use of a released vector", CVE-2024-4693; upstream 7.2 only stored the
  * vector): a vector written after DRIVER_OK with guest notifiers on moves
@@ -435,6 +457,7 @@ static void virtio_pci_set_vector(VirtIOPCIProxy *p, int queue_no, uint16_t old_
 		    queue_no, old_vector, new_vector, kvm_irqfd ? " (routes)" : "");
 	if (kvm_irqfd && old_vector != VIRTIO_NO_VECTOR)
 		kvm_virtio_pci_vector_release_one(p, queue_no);
+	virtio_pci_move_count(p, queue_no, old_vector, new_vector);
 	if (queue_no == VIRTIO_CONFIG_IRQ_IDX)
 		p->vdev.config_vector = new_vector;
 	else
@@ -481,9 +504,11 @@ void virtio_notify(VirtIODevice *vdev, VirtQueue *vq)
 	/* event_notifier_set(guest_notifier): the irqfd, or a count kept while masked */
 	if (p->notifier_gsi[q] < 0) {
 		/* a count already waits in the eventfd: this one merges into it */
-		if (irqfd->outstanding)
+		if (p->notifier_count[q])
 			irqfd->coalesced++;
-		irqfd->outstanding = true;
+		p->notifier_count[q] = true;
+	} else {
+		msix_ledger_irqfd(&p->pci_dev, vq->vector, p->notifier_gsi[q]);
 	}
 	trace_event("virtio_notify_irqfd", "%s queue=%d vector=%u gsi=%d", p->pci_dev.name, q,
 		    vq->vector, p->notifier_gsi[q]);
@@ -496,14 +521,19 @@ void virtio_pci_vector_stats(PCIDevice *dev, unsigned int vector, struct msix_ve
 	VirtIOPCIProxy *p = to_proxy(dev);
 	VirtIOIRQFD *irqfd = &p->vector_irqfd[vector];
 	struct msix_stats *m = &dev->msix_stats[vector];
+	int waiting = 0, queue_no[VIRTIO_PCI_NOTIFIERS];
+	int n = virtio_pci_vector_notifiers(p, vector, queue_no, VIRTIO_PCI_NOTIFIERS);
 
+	for (int i = 0; i < n; i++)
+		waiting += p->notifier_count[notifier_idx(queue_no[i])];
 	*st = (struct msix_vector_stats){
 		.gsi = irqfd->users ? irqfd->virq : -1,
 		.host_irq = -1,
 		.path = irqfd->users && !irqfd->no_irqfd ? "irqfd" : "signal-msi",
 		.raised = irqfd->raised,
 		.coalesced = irqfd->coalesced + m->coalesced,
-		.pending = msix_is_pending(dev, vector) + irqfd->outstanding,
+		.pending = msix_is_pending(dev, vector) + (uint64_t)waiting,
 		.dropped = irqfd->dropped + m->unused + m->cleared,
+		.moved = irqfd->moved,
 	};
 }

@@ -46,7 +46,7 @@ typedef struct VirtIOIRQFD {
 	uint64_t raised;		/* notifications the device sent on this vector */
 	uint64_t coalesced;		/* ... that met an unconsumed one while masked */
 	uint64_t dropped;		/* ... whose count was thrown away with the notifiers */
-	bool outstanding;		/* a count waits in the guest notifier (irqfd off) */
+	uint64_t moved;			/* ... whose count a queue took to another vector */
 	bool no_irqfd;			/* its unmask failed: msix_notify until the next mask */
 } VirtIOIRQFD;
 
@@ -63,6 +63,8 @@ typedef struct VirtIOPCIProxy {
 	VirtIOIRQFD vector_irqfd[VIRTIO_PCI_MSIX_VECTORS];
 	/* the GSI each guest notifier has a KVM irqfd on, -1 if none (the kernel's state) */
 	int notifier_gsi[VIRTIO_PCI_NOTIFIERS];
+	/* a count waits in the guest notifier (no irqfd on it): it goes where the queue goes */
+	bool notifier_count[VIRTIO_PCI_NOTIFIERS];
 	pthread_t thread;		/* the device's host side */
 	bool thread_started;
 	int stop_fd;			/* eventfd that ends the thread */
