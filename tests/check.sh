@@ -169,6 +169,25 @@ lab() {
     [ $rc -le 1 ] || ko "lab $k: virq lab run exited $rc"
 }
 lab 6.1 scenarios/*.virq
+# the ledger cannot be fooled: each of tests/data/ledger/ injects one bug
+# into virq (vm fault=) and must fail with the ledger naming it; the same
+# file without the fault must pass (one lab boot for the six)
+ctl=$B/check/ledger-ctl
+rm -rf "$ctl" "$B/check/ledger"; mkdir -p "$ctl"
+for f in tests/data/ledger/*.virq; do sed 's/ fault=[a-z-]*//' "$f" > "$ctl/ctl-$(basename "$f")"; done
+"$V" lab run --kernel 6.1 --out "$B/check/ledger" tests/data/ledger/*.virq "$ctl"/*.virq \
+    > "$B/check-ledger.log" 2>&1
+for t in "misrouted:R vector 1: 1 misrouted" "delivered-masked:E vector 1: 1 delivered_masked" \
+         "lost:R vector 1: 1 lost"; do
+    n=${t%%:*} want=${t#*:}
+    r=$B/check/ledger/$n/results.txt
+    if head -n1 "$r" 2>/dev/null | grep -q ': FAILED in ' && grep -q "error: .*ledger: $want " "$r"; then
+        ok "ledger names an injected fault ($n): '$want'"
+    else ko "ledger, fault $n: wanted FAILED with 'ledger: $want' ($(grep -m1 'error:' "$r" 2>/dev/null), $B/check-ledger.log)"; fi
+    if head -n1 "$B/check/ledger/ctl-$n/results.txt" 2>/dev/null | grep -q ': PASSED in '; then
+        ok "ledger: $n without the fault passes"
+    else ko "ledger: $n without the fault: $(grep -m1 'error:' "$B/check/ledger/ctl-$n/results.txt" 2>/dev/null) ($B/check-ledger.log)"; fi
+done
 # the must-show: markers between the kernel's kvm_set_irq_routing and irqfd_update
 t=$B/check/lab-6.1/irqfd-route/ftrace.txt
 if awk '/kvm_set_irq_routing <-kvm_vm_ioctl/ { s = 1; next }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "parse-internal.h"
+#include "../vmm/fault.h"
 
 #define LINE_MAX_LEN	1023
 #define MAX_WORDS	16
@@ -101,6 +102,12 @@ static int set_key(struct parser *p, const struct key_spec *ks, const char *s,
 		return names_set_dev(p, s, st);
 	if (ks->f == F_HOST)
 		return set_host(p, s, st);
+	if (ks->f == F_FAULT) {		/* the ledger's own tests only */
+		p->sc->fault = fault_from_name(s);
+		if (p->sc->fault <= FAULT_NONE)
+			return parse_err(p, "fault %s unknown: wanted kernel-copy-behind, masked-irqfd or drop-notify", s);
+		return 0;
+	}
 	if (ks->f == F_NO_KVM_INTX) {	/* QEMU's spelling of a bool property */
 		if (strcmp(s, "on") && strcmp(s, "off"))
 			return parse_err(p, "x-no-kvm-intx %s invalid: wanted on or off", s);
@@ -134,7 +141,7 @@ static int set_key(struct parser *p, const struct key_spec *ks, const char *s,
 		break;
 	case F_VALUE:	st->value = v; break;
 	case F_DATAMATCH: st->datamatch = v; st->has_datamatch = true; break;
-	case F_DEV: case F_HOST: break;		/* above */
+	case F_DEV: case F_HOST: case F_FAULT: break;	/* above */
 	case F_INDEX:	st->index = v; break;
 	case F_RAISED:	st->raised = v; break;
 	case F_DELIVERED: st->delivered = v; break;

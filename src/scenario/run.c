@@ -17,6 +17,7 @@
 #include "../trace/trace.h"
 #include "../hw/pci/msix.h"
 #include "../hw/nvme/nvme.h"
+#include "../vmm/fault.h"
 
 #define RUN_RAM_SIZE		(32ull << 20)
 #define RUN_IRQ_TIMEOUT_MS	5000
@@ -366,6 +367,10 @@ static int run_execute(struct run *run, const struct scenario *sc, const struct 
 	snprintf(run->kernel, sizeof(run->kernel), "%s", u.release);
 	run->t_start = now_ns();
 	trace_event("scenario", "%s begin", sc->name);
+	virq_fault = (enum virq_fault)sc->fault;
+	if (virq_fault)
+		pr_info("%s: fault %s injected on purpose (vm fault=): the ledger must name it",
+			sc->file, fault_names[virq_fault]);
 
 	r = vm_create(&run->vm, &sys_ops_host, sc->vcpus, RUN_RAM_SIZE);
 	if (r < 0) {

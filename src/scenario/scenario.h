@@ -160,6 +160,7 @@ struct scenario {
 	char file[256];			/* as given on the command line */
 	char name[64];			/* basename without .virq */
 	int vcpus;			/* from the "vm" line */
+	int fault;			/* vm fault=NAME: a bug injected on purpose (vmm/fault.h) */
 	int vm_line;
 	struct sc_name names[SC_MAX_NAMES];
 	int nr_names;

@@ -48,7 +48,7 @@ static const char vfio_pci[] = "vfio-pci";
 
 /* first match wins, so "expect irq none" precedes "expect irq" */
 static const struct step_kind kinds[] = {
-	{ OP_VM, W("vm"), { { "vcpus", F_VCPUS, 1, SC_MAX_VCPUS, REQ } } },
+	{ OP_VM, W("vm"), { { "vcpus", F_VCPUS, 1, SC_MAX_VCPUS, REQ }, { "fault", F_FAULT, 0, 0, OPT } } },
 	{ SC_ROUTE_ADD, W("route", "NAME", "msi"), { VCPU(REQ), VECTOR }, .use = N_NEW_ROUTE,
 	  HOST },
 	{ SC_ROUTE_UPDATE, W("route", "NAME", "update"), { VCPU(REQ), VECTOR }, .use = N_ROUTE,

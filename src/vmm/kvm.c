@@ -13,6 +13,7 @@
 
 #include "kvm.h"
 #include "util.h"
+#include "fault.h"
 #include "../trace/trace.h"
 
 #define BITS_PER_LONG	(8 * sizeof(unsigned long))
@@ -423,9 +424,31 @@ static int kvm_reserve_kernel_routes(KVMState *s, unsigned int nr)
 	return 0;
 }
 
+/* fault kernel-copy-behind: an MSI entry the copy already had keeps its old message */
+static void kvm_keep_kernel_routes_behind(KVMState *s, const struct kvm_irq_routing *table)
+{
+	struct kvm_irq_routing_entry *e = malloc(table->nr * sizeof(*e) + 1);
+
+	if (!e)
+		return;
+	for (unsigned int i = 0; i < table->nr; i++) {
+		const struct kvm_irq_routing_entry *old =
+			kvm_irqchip_find_kernel_route(s, (int)table->entries[i].gsi);
+
+		e[i] = old && old->type == KVM_IRQ_ROUTING_MSI ? *old : table->entries[i];
+	}
+	memcpy(s->kernel_routes, e, table->nr * sizeof(*e));
+	s->nr_kernel_routes = table->nr;
+	free(e);
+}
+
 /* after a successful KVM_SET_GSI_ROUTING, into the room reserved before it */
 static void kvm_keep_kernel_routes(KVMState *s, const struct kvm_irq_routing *table)
 {
+	if (should_fail(FAULT_KERNEL_COPY_BEHIND)) {
+		kvm_keep_kernel_routes_behind(s, table);
+		return;
+	}
 	memcpy(s->kernel_routes, table->entries, table->nr * sizeof(table->entries[0]));
 	s->nr_kernel_routes = table->nr;
 }

@@ -5,6 +5,9 @@
 #include <time.h>
 
 #include "util.h"
+#include "fault.h"
+
+enum virq_fault virq_fault;
 
 static FILE *log_file;
 static int log_verbose, log_quiet;

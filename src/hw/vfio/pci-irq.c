@@ -26,6 +26,7 @@
 #include "../pci/msix.h"
 #include "../../vmm/vm.h"
 #include "../../trace/trace.h"
+#include "../../vmm/fault.h"
 
 static KVMState *vfio_kvm(VFIOPCIDevice *vdev)
 {
@@ -311,7 +312,7 @@ static void vfio_msix_vector_release(PCIDevice *pdev, unsigned int nr)
 	int r = 0;
 
 	trace_event("vfio_msix_vector_release", "%s nr=%u", pdev->name, nr);
-	if (vector->virq >= 0)
+	if (vector->virq >= 0 && !should_fail(FAULT_MASKED_IRQFD))
 		r = vfio_device_irq_set_signaling(vdev, VFIO_PCI_MSIX_IRQ_INDEX, nr,
 						  VFIO_IRQ_SET_ACTION_TRIGGER, vector->interrupt);
 	/* QEMU reports it and goes on: KVM may go on injecting the masked vector */

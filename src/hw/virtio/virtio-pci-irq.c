@@ -16,6 +16,7 @@
 #include "../pci/msix.h"
 #include "../../vmm/vm.h"
 #include "../../trace/trace.h"
+#include "../../vmm/fault.h"
 #include "../../vmm/util.h"
 
 /* ---- guest notifiers: MSI routes and irqfds (kvm_virtio_pci_*, QEMU 11.1) ---- */
@@ -496,6 +497,8 @@ void virtio_notify(VirtIODevice *vdev, VirtQueue *vq)
 		return;
 	irqfd = &p->vector_irqfd[vq->vector];
 	irqfd->raised++;
+	if (should_fail(FAULT_DROP_NOTIFY))
+		return;
 	/* no guest notifiers, or none usable since an unmask failed */
 	if (!p->with_irqfd || irqfd->no_irqfd) {
 		msix_notify(&p->pci_dev, vq->vector);	/* KVM_SIGNAL_MSI, or the PBA */
