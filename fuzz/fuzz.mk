@@ -32,6 +32,8 @@ $(eval $(call fuzz_target,parse,scenario/parse.c scenario/steps.c scenario/names
 $(eval $(call fuzz_target,msix,$(FUZZ_PCI)))
 $(eval $(call fuzz_target,vfio,hw/vfio/pci-irq.c hw/vfio/pci-intx.c hw/vfio/device.c \
 	hw/vfio/pci.h hw/vfio/vfio-common.h ../tests/unit/fake-kvm.h $(FUZZ_PCI)))
+$(eval $(call fuzz_target,virtio,hw/virtio/virtio-pci.c hw/virtio/virtio-pci-irq.c hw/virtio/virtio.c \
+	hw/virtio/virtio-rng.c hw/virtio/virtio-pci.h hw/virtio/virtio.h ../tests/unit/fake-kvm.h $(FUZZ_PCI)))
 
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_TARGETS)
