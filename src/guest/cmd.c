@@ -89,6 +89,7 @@ static uint32_t run_op(volatile struct virq_mailbox *mb, uint32_t *result)
 		break;
 	case VIRQ_OP_MMIO_WRITE:
 	case VIRQ_OP_MMIO_READ:
+	case VIRQ_OP_MMIO_TOGGLE:
 		if (!size_ok(size))
 			return VIRQ_ST_BAD_ARG;
 		break;
@@ -110,6 +111,12 @@ static uint32_t run_op(volatile struct virq_mailbox *mb, uint32_t *result)
 		break;
 	case VIRQ_OP_MMIO_READ:
 		*result = mmio_read(addr, size);
+		break;
+	case VIRQ_OP_MMIO_TOGGLE:
+		while (n--) {
+			mmio_write(addr, size, val);
+			mmio_write(addr, size, mb->arg[4]);
+		}
 		break;
 	}
 	return VIRQ_ST_OK;

@@ -89,6 +89,9 @@ enum virq_op {
 				 * write to the port or a read of arg4 (virq_level_ack) */
 	VIRQ_OP_EOI,		/* a LAPIC EOI now: ends the interrupt a deferring
 				 * handler left in service */
+	VIRQ_OP_MMIO_TOGGLE,	/* arg0 gpa, arg1 size, arg2 value, arg3 count, arg4
+				 * a second value: value then the second written,
+				 * count times (an MSI-X mask bit flapped) */
 	VIRQ_OP_MAX,
 };
 

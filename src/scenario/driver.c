@@ -19,6 +19,7 @@
 #include "../guest/virtio-drv.h"
 
 #define DRIVER_TIMEOUT_MS	10000
+#define DRIVER_WAIT_TIMEOUT_MS	300000
 
 /* the guest's drivers (virtio-drv.h) find virq's devices where virq puts them */
 _Static_assert(VDRV_BAR == VIRTIO_PCI_MODERN_BAR && VDRV_COMMON == VIRTIO_PCI_COMMON_OFF &&
@@ -97,6 +98,36 @@ static uint32_t msix_entry(struct run *run, struct run_device *d, int index, uin
 }
 
 /* __pci_write_msi_msg for MSI-X: address low, high, data; the mask is left alone */
+/*
+ * guest msix flap: vCPU V masks and unmasks the entry N times, as a driver
+ * that masks around each interrupt would, while the next steps run on the
+ * others; 'guest wait vcpu=V' joins it
+ */
+static int driver_msix_flap(struct run *run, struct run_device *d, const struct sc_step *st)
+{
+	uint32_t arg[8] = { msix_entry(run, d, st->index, PCI_MSIX_ENTRY_VECTOR_CTRL), 4,
+			    PCI_MSIX_ENTRY_CTRL_MASKBIT, st->count, 0 };
+	int r = guest_cmd_post(run, st->vcpu, VIRQ_OP_MMIO_TOGGLE, arg);
+
+	if (r == 0)
+		run->posted_line[st->vcpu] = st->line;
+	return r;
+}
+
+/* guest wait vcpu=V: the command posted there is done (a flap of many exits: a long wait) */
+static int driver_wait(struct run *run, const struct sc_step *st)
+{
+	int r;
+
+	if (!run->posted_line[st->vcpu]) {
+		run_fail(run, st, "vCPU %d runs no command to wait for", st->vcpu);
+		return -EINVAL;
+	}
+	r = guest_cmd_wait(run, st->vcpu, NULL, run_timeout_ms(run, 0, DRIVER_WAIT_TIMEOUT_MS));
+	run->posted_line[st->vcpu] = 0;
+	return r;
+}
+
 static int driver_msix_vector(struct run *run, struct run_device *d, const struct sc_step *st)
 {
 	MSIMessage m = msi_x86_message((unsigned int)st->vcpu, (unsigned int)st->vector);
@@ -313,6 +344,40 @@ static int driver_e1000e_init(struct run *run, struct run_device *d)
 	return r;
 }
 
+#define E1000_RAISE_BOOK_MS	100
+
+struct raise_wait {
+	VFIOPCIDevice *vdev;
+	unsigned int nr;
+	struct vfio_raise r;
+};
+
+/* every message the kernel was told for the vector taken: a next one cannot merge in the IRR */
+static bool told_taken(struct run *run, void *arg)
+{
+	struct raise_wait *w = arg;
+	const struct msi_ledger *l = &w->vdev->pdev.msix_stats[w->nr].ledger;
+	bool all = true;
+
+	pthread_mutex_lock(&run->vm.bql);
+	for (int k = 0; k < l->nr; k++)
+		all &= (int)l->t[k].dest >= run->sc->vcpus ||
+		       guest_count(run, (int)l->t[k].dest, (int)l->t[k].vector) >= l->t[k].n;
+	pthread_mutex_unlock(&run->vm.bql);
+	return all;
+}
+
+static bool raise_booked(struct run *run, void *arg)
+{
+	struct raise_wait *w = arg;
+	bool done;
+
+	pthread_mutex_lock(&run->vm.bql);
+	done = vfio_msix_raise_end(w->vdev, w->nr, &w->r);
+	pthread_mutex_unlock(&run->vm.bql);
+	return done;
+}
+
 /* a cause bit written to ICS makes the device send that vector's message */
 static int driver_e1000e_raise(struct run *run, struct run_device *d, int index, uint32_t count)
 {
@@ -321,19 +386,32 @@ static int driver_e1000e_raise(struct run *run, struct run_device *d, int index,
 	if (index > 4)
 		return -EINVAL;
 	for (uint32_t i = 0; i < count; i++) {
+		struct raise_wait w = { .vdev = vdev, .nr = (unsigned int)index };
+		bool msix;
 		int r;
 
 		sleep_ns(E1000_RAISE_GAP_NS);
+		/*
+		 * edge messages to one vector merge in the LAPIC's IRR, unseen by
+		 * any VMM: the ledger is exact only if the last one was taken first
+		 */
+		run_poll(run, told_taken, &w, run_timeout_ms(run, 0, E1000_RAISE_BOOK_MS));
 		pthread_mutex_lock(&run->vm.bql);
 		/* with MSI-X off the e1000e asserts INTx (e1000e_update_interrupt_state) */
-		if (vdev->msix_on)
-			vfio_msix_raised(vdev, (unsigned int)index);
+		msix = vdev->msix_on;
+		if (msix)
+			vfio_msix_raise_begin(vdev, w.nr, &w.r);
 		else
 			vdev->intx.raised++;
 		pthread_mutex_unlock(&run->vm.bql);
 		r = mmio_write(run, ereg(run, d, E1000_ICS), E1000_CAUSES & (0x00100000u << index), 4);
 		if (r < 0)
 			return r;
+		/* what the host did with it, for the ledger; a raise it never took stays unbooked: lost */
+		if (msix && run_poll(run, raise_booked, &w, run_timeout_ms(run, 0, E1000_RAISE_BOOK_MS)))
+			pr_info("%s vector %d raise %llu: the host took no interrupt for it within %u ms",
+				d->dev->name, index, (unsigned long long)vdev->msi_vectors[index].raised,
+				run_timeout_ms(run, 0, E1000_RAISE_BOOK_MS));
 	}
 	return 0;
 }
@@ -348,6 +426,8 @@ int driver_step(struct run *run, const struct sc_step *st)
 	run->drv_cpu = st->op == SC_GUEST_MSIX_VECTOR || st->vcpu < 0 ? 0 : st->vcpu;
 	if (st->op == SC_GUEST_PCI_ENUM)
 		return driver_pci_enum(run);
+	if (st->op == SC_GUEST_WAIT)
+		return driver_wait(run, st);
 	if (!d || !d->dev)
 		return -ENODEV;
 	if (d->guest < 0) {
@@ -363,6 +443,8 @@ int driver_step(struct run *run, const struct sc_step *st)
 		return driver_msix(run, d, st);
 	if (st->op >= SC_GUEST_VIRTIO_SETUP && st->op <= SC_GUEST_VIRTIO_CONFIG_VECTOR)
 		return driver_virtio(run, d, st);
+	if (st->op == SC_GUEST_MSIX_FLAP)
+		return driver_msix_flap(run, d, st);
 	if (st->op == SC_GUEST_E1000E_INIT)
 		return driver_e1000e_init(run, d);
 	if (st->op == SC_GUEST_E1000E_RAISE)

@@ -67,16 +67,39 @@ static int guest_kick(struct run *run, int cpu)
 int guest_cmd(struct run *run, int cpu, uint32_t op, const uint32_t arg[8], uint32_t *result,
 	      unsigned int timeout_ms)
 {
+	int r = guest_cmd_post(run, cpu, op, arg);
+
+	return r < 0 ? r : guest_cmd_wait(run, cpu, result, timeout_ms);
+}
+
+/* the first half: the command is in the mailbox and the CPU kicked; a CPU
+ * still running one posted earlier (guest msix flap) takes no other */
+int guest_cmd_post(struct run *run, int cpu, uint32_t op, const uint32_t arg[8])
+{
 	struct virq_mailbox *mb = &run->sh->mbox[cpu];
-	struct mbox_wait w = { .mb = mb, .seq = mb->seq + 1 };
-	unsigned int waited = 0, kicks = 1;
 	int r;
 
+	if (run->posted_line[cpu]) {
+		pr_err("guest CPU %d still runs the command of line %d: 'guest wait vcpu=%d' first",
+		       cpu, run->posted_line[cpu], cpu);
+		return -EBUSY;
+	}
 	mb->op = op;
 	for (int i = 0; i < 8; i++)
 		mb->arg[i] = arg[i];
-	__atomic_store_n(&mb->seq, w.seq, __ATOMIC_RELEASE);
-	r = guest_kick(run, cpu);
+	__atomic_store_n(&mb->seq, mb->seq + 1, __ATOMIC_RELEASE);
+	r = guest_kick(run, cpu);	/* KVM_SIGNAL_MSI: > 0 delivered */
+	return r < 0 ? r : 0;
+}
+
+int guest_cmd_wait(struct run *run, int cpu, uint32_t *result, unsigned int timeout_ms)
+{
+	struct virq_mailbox *mb = &run->sh->mbox[cpu];
+	struct mbox_wait w = { .mb = mb, .seq = mb->seq };
+	unsigned int waited = 0, kicks = 1;
+	uint32_t op = mb->op;
+	int r = 0;
+
 	while (r >= 0) {
 		r = vm_wait(&run->vm, mbox_done, &w, 1000000000ull);
 		if (r != -ETIMEDOUT || (waited += 1000) >= timeout_ms)

@@ -124,6 +124,7 @@ void run_device_vector(struct run *run, struct run_device *d, unsigned int v,
 	pthread_mutex_lock(&run->vm.bql);
 	msix_vector_stats(d->dev, v, &st);
 	m = msix_get_message(d->dev, v);
+	row->ledger = *st.ledger;	/* device threads book under the bql */
 	pthread_mutex_unlock(&run->vm.bql);
 	snprintf(row->device, sizeof(row->device), "%s", d->dev->name);
 	row->index = (int)v;
@@ -138,7 +139,7 @@ void run_device_vector(struct run *run, struct run_device *d, unsigned int v,
 	row->dropped = st.dropped;
 	row->moved = st.moved;
 	row->notifier_errors = st.notifier_errors;
-	row->ledger = *st.ledger;	/* delivered and the rest: ledger_match */
+	/* delivered and the rest: ledger_match */
 }
 
 /* the device vectors with anything to account, after rows[0..n); returns the new n */

@@ -406,6 +406,8 @@ static int run_execute(struct run *run, const struct scenario *sc, const struct 
 	if (run->vm.fatal && run->status == VIRQ_EXIT_OK)
 		run_fail(run, NULL, "vCPU failed: %s", run->vm.fatal_msg);
 	/* with --program the runner raised nothing itself: no ledger to balance */
+	if (!opts->program)
+		run_ledger_match(run, run->vectors, run->nr_vectors);	/* the rows as reported */
 	if (run->status == VIRQ_EXIT_OK && !opts->program)
 		run_check_accounting(run);
 	trace_event("scenario", "%s end", sc->name);

@@ -145,6 +145,7 @@ struct run {
 	struct results results;		/* filled by run_scenario at the end */
 	/* the level-triggered half (run-intx.c) */
 	struct intx_lines intx;
+	int posted_line[VIRQ_GUEST_MAX_CPUS];	/* a command posted and not waited for: its line */
 	uint64_t rte[24];		/* each IOAPIC entry as the guest last wrote it */
 	struct gsi_status line_status;	/* the last line step's kernel answers */
 	bool has_line_status;
@@ -176,6 +177,9 @@ void run_expect(struct run *run, const struct sc_step *st);
 
 /* guest.c: the test guest as a driver */
 int guest_wait_online(struct run *run, unsigned int timeout_ms);
+/* guest_cmd's halves, for a command that runs while the steps go on (guest msix flap) */
+int guest_cmd_post(struct run *run, int cpu, uint32_t op, const uint32_t arg[8]);
+int guest_cmd_wait(struct run *run, int cpu, uint32_t *result, unsigned int timeout_ms);
 int guest_cmd(struct run *run, int cpu, uint32_t op, const uint32_t arg[8], uint32_t *result,
 	      unsigned int timeout_ms);
 uint32_t guest_count(struct run *run, int vcpu, int vector);

@@ -86,6 +86,8 @@ enum sc_op {
 	SC_GUEST_NVME_INIT,	/* guest nvme init dev=NAME index=I  (admin queue, I/O queue pair on vector I) */
 	SC_GUEST_NVME_READ,	/* guest nvme read dev=NAME [count=N] */
 	SC_GUEST_E1000E_INIT,	/* guest e1000e init dev=NAME  (interrupt causes -> MSI-X vectors 0-4) */
+	SC_GUEST_MSIX_FLAP,	/* guest msix flap dev=NAME index=I count=N vcpu=V  (runs on, no wait) */
+	SC_GUEST_WAIT,		/* guest wait vcpu=V  (until its flap is done) */
 	SC_GUEST_E1000E_RAISE,	/* guest e1000e raise dev=NAME index=I [count=N]  (a write to ICS) */
 	/* device expects */
 	SC_EXPECT_PENDING,	/* expect pending dev=NAME index=I set|clear */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * fault.h - bugs virq can be told to have, on purpose, so that the tests of
- * the interrupt ledger can show it names what went wrong (tests/data/
- * ledger-*.virq, each failing by design). In the spirit of the kernel's
+ * the interrupt ledger can show it names what went wrong (tests/data/ledger/,
+ * one scenario each, failing by design). In the spirit of the kernel's
  * fault injection (should_fail): one fault per scenario, from its vm line's
  * fault= key; a scenario without one runs with none.
  */

@@ -658,6 +658,23 @@ static void test_parse_expect_ledger_tallies(void **state)
 	scenario_free(&sc);
 }
 
+/* a flap runs on its vCPU while the steps go on; guest wait joins it */
+static void test_parse_guest_msix_flap_and_wait(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	parse_ok(DEVS "guest msix flap dev=N index=1 count=2000 vcpu=1\nguest wait vcpu=1\n", &sc);
+	want_int(sc.steps[2].op, SC_GUEST_MSIX_FLAP);
+	want_int(sc.steps[2].dev, 1);
+	want_int(sc.steps[2].index, 1);
+	want_int(sc.steps[2].count, 2000);
+	want_int(sc.steps[2].vcpu, 1);
+	want_int(sc.steps[3].op, SC_GUEST_WAIT);
+	want_int(sc.steps[3].vcpu, 1);
+	scenario_free(&sc);
+}
+
 static void test_parse_device_names_share_the_name_space(void **state)
 {
 	struct scenario sc;
@@ -1185,9 +1202,9 @@ BAD(virtio_kick_count_above_1000, DEVS "guest virtio kick dev=R count=1001\n",
 BAD(nvme_read_count_0, DEVS "guest nvme read dev=N count=0\n",
     "4: count 0 out of range: wanted 1..1000")
 BAD(guest_msix_without_a_kind, DEVS "guest msix\n",
-    "4: after 'guest msix': wanted enable, disable, function-mask, function-unmask, vector, mask, unmask or read-pba, got end of line")
+    "4: after 'guest msix': wanted enable, disable, function-mask, function-unmask, vector, mask, unmask, read-pba or flap, got end of line")
 BAD(guest_with_an_unknown_kind, VM "guest pcie enum\n",
-    "2: after 'guest': wanted out, in, write, read, pci, msix, virtio, nvme, e1000e, ioapic, level-ack or eoi, got 'pcie'")
+    "2: after 'guest': wanted out, in, write, read, pci, msix, virtio, nvme, e1000e, wait, ioapic, level-ack or eoi, got 'pcie'")
 BAD(line_without_gsi_or_slot, VM "line L\n",
     "2: 'line' needs gsi=, or slot= and pin= (a device's INTx pin through the q35 routing)")
 BAD(line_with_gsi_and_slot, VM "line L gsi=20 slot=1 pin=1\n",
@@ -1249,6 +1266,8 @@ BAD(expect_vector_without_a_tally, DEVS "expect vector dev=N index=0\n",
     "4: 'expect vector' needs at least one of raised=, delivered=, pending=, dropped=, moved=, misrouted=, lost=, stale=, delivered_masked=")
 BAD(expect_vector_with_a_count, DEVS "expect vector dev=N index=0 count=1\n",
     "4: unknown key 'count' for 'expect vector': wanted dev, index, raised, delivered, pending, dropped, moved, misrouted, lost, stale or delivered_masked")
+BAD(guest_msix_flap_without_vcpu, DEVS "guest msix flap dev=N index=1 count=5\n",
+    "4: 'guest msix flap' needs vcpu=")
 BAD(expect_signals_without_a_tally, VM "route A msi vcpu=0 vector=0x40\nexpect signals A\n",
     "3: 'expect signals' needs at least one of raised=, delivered=, misrouted=, lost=, stale=")
 BAD(expect_signals_of_a_device, DEVS "expect signals N raised=1\n",
@@ -1357,7 +1376,7 @@ int main(void)
 		T(guest_nvme_steps), T(expect_pending_set_or_clear_anywhere),
 		T(line_by_gsi_or_by_slot_and_pin), T(irqfd_on_a_line_or_a_route_with_resample),
 		T(guest_ioapic_and_level_steps), T(intx_expects_and_probes),
-		T(expect_vector_and_completions), T(expect_ledger_tallies),
+		T(expect_vector_and_completions), T(expect_ledger_tallies), T(guest_msix_flap_and_wait),
 		T(device_names_share_the_name_space),
 		cmocka_unit_test(test_sc_op_name_names_every_op), T(error_fits_a_short_buffer),
 
@@ -1411,7 +1430,7 @@ int main(void)
 		R(expect_pending_set_twice), R(expect_pending_unknown_word),
 		R(expect_pending_unknown_first_word), R(expect_pending_without_index),
 		R(expect_vector_without_a_tally), R(expect_vector_with_a_count),
-		R(expect_signals_without_a_tally), R(expect_signals_of_a_device),
+		R(expect_signals_without_a_tally), R(guest_msix_flap_without_vcpu), R(expect_signals_of_a_device),
 		R(expect_vector_raised_negative), R(expect_completions_without_count),
 
 		R(line_without_gsi_or_slot), R(line_with_gsi_and_slot), R(line_slot_without_pin),

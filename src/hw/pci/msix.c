@@ -76,8 +76,11 @@ MSIMessage msix_get_message(PCIDevice *dev, unsigned int vector)
 
 /*
  * msix_send - the message as the entry holds it now. The ledger books it
- * only if KVM delivered it (> 0): an error, or 0 (the kernel found no
- * target, or merged it into one the LAPIC already had), reached no guest.
+ * only if a LAPIC accepted it (> 0: kvm_irq_delivery_to_apic's count); 0
+ * (no LAPIC at that destination, or a disabled one) and errors reached no
+ * guest. A message merged into one already in the IRR is accepted all the
+ * same (__apic_accept_irq), so raises are paced: the ledger would call it
+ * lost.
  */
 static int msix_send(PCIDevice *dev, unsigned int vector)
 {
@@ -96,7 +99,7 @@ static int msix_send(PCIDevice *dev, unsigned int vector)
 }
 
 /* an irqfd of this vector signalled: KVM delivers by the route it holds for gsi */
-void msix_ledger_irqfd(PCIDevice *dev, unsigned int vector, int gsi)
+void msix_ledger_irqfd(PCIDevice *dev, unsigned int vector, int gsi, bool masked)
 {
 	MSIMessage told;
 
@@ -106,8 +109,7 @@ void msix_ledger_irqfd(PCIDevice *dev, unsigned int vector, int gsi)
 		dev->msix_stats[vector].unrouted++;	/* nothing in the kernel's table: lost */
 		return;
 	}
-	msi_ledger_tell(&dev->msix_stats[vector].ledger, told, msix_get_message(dev, vector),
-			msix_is_masked(dev, vector));
+	msi_ledger_tell(&dev->msix_stats[vector].ledger, told, msix_get_message(dev, vector), masked);
 }
 
 void msix_notify(PCIDevice *dev, unsigned int vector)

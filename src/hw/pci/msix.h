@@ -91,7 +91,7 @@ void msix_report_notifier_error(PCIDevice *dev, unsigned int vector, const char 
  * KVM_SIGNAL_MSI); notifier_errors from msix.c in both cases.
  */
 void msix_vector_stats(PCIDevice *dev, unsigned int vector, struct msix_vector_stats *st);
-/* the ledger: vector's irqfd on gsi was signalled (msi-ledger.h) */
-void msix_ledger_irqfd(PCIDevice *dev, unsigned int vector, int gsi);
+/* the ledger: vector's irqfd on gsi was signalled, masked: while the guest had it masked */
+void msix_ledger_irqfd(PCIDevice *dev, unsigned int vector, int gsi, bool masked);
 
 #endif /* VIRQ_MSIX_H */

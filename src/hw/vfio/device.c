@@ -324,7 +324,10 @@ union vfio_irq_set_buf {
 /*
  * The MSI-X triggers the kernel now has, for the ledger: an eventfd per
  * vector (-1 tears one down, vfio_msi_set_vector_signal), and DATA_NONE
- * with count 0 disables the index and frees every vector.
+ * with count 0 disables the index and frees every vector. A refused set
+ * (fds NULL here) leaves its vectors with none: vfio_msi_set_block unwinds
+ * the ones it set, vfio_msi_set_vector_signal drops the old trigger before
+ * it can fail (5.10 to 7.2).
  */
 static void vfio_note_triggers(VFIOPCIDevice *vdev, uint32_t flags, unsigned int index,
 			       unsigned int start, unsigned int count, const int32_t *fds)
@@ -336,9 +339,9 @@ static void vfio_note_triggers(VFIOPCIDevice *vdev, uint32_t flags, unsigned int
 			vdev->msix_trigger[i] = -1;
 		return;
 	}
-	for (unsigned int i = 0; fds && (flags & VFIO_IRQ_SET_DATA_EVENTFD) && i < count &&
+	for (unsigned int i = 0; (flags & VFIO_IRQ_SET_DATA_EVENTFD) && i < count &&
 	     start + i < VFIO_MSIX_MAX_VECTORS; i++)
-		vdev->msix_trigger[start + i] = fds[i];
+		vdev->msix_trigger[start + i] = fds ? fds[i] : -1;
 }
 
 /* vbasedev->io_ops->set_irqs of QEMU's ioctl backend: the one VFIO_DEVICE_SET_IRQS */
@@ -363,8 +366,7 @@ int vfio_device_io_set_irqs(VFIOPCIDevice *vdev, uint32_t flags, unsigned int in
 		       "%s index=%u (%s) start=%u count=%u %s|%s fds=%s", vdev->host, index,
 		       vfio_irq_index_name(index), start, count, vfio_irq_data_name(flags),
 		       vfio_irq_action_name(flags), list);
-	if (r >= 0)
-		vfio_note_triggers(vdev, flags, index, start, count, fds);
+	vfio_note_triggers(vdev, flags, index, start, count, r < 0 ? NULL : fds);
 	return r < 0 ? (int)r : 0;
 }
 
@@ -431,7 +433,11 @@ static char *vfio_read_proc_interrupts(const struct sys_ops *sys)
 }
 
 /* the line naming "vfio-msix[nr](BDF)", as vfio_msi_set_vector_signal names the IRQ */
-int vfio_host_irq(VFIOPCIDevice *vdev, unsigned int nr)
+/*
+ * the line of "vfio-msix[nr](BDF)": its IRQ number, and the interrupts the
+ * CPUs took on it (the per-CPU columns summed); -1 if none
+ */
+static int vfio_host_irq_line(VFIOPCIDevice *vdev, unsigned int nr, uint64_t *count)
 {
 	char name[64], *buf = vfio_read_proc_interrupts(vfio_sys(vdev)), *line, *save, *end;
 	int irq = -1;
@@ -446,10 +452,31 @@ int vfio_host_irq(VFIOPCIDevice *vdev, unsigned int nr)
 		if (!p || (p[strlen(name)] && p[strlen(name)] != ' ' && p[strlen(name)] != ','))
 			continue;
 		v = strtol(line, &end, 10);
-		if (end != line && *end == ':' && v >= 0 && v <= INT_MAX)
-			irq = (int)v;
+		if (end == line || *end != ':' || v < 0 || v > INT_MAX)
+			break;
+		irq = (int)v;
+		for (*count = 0, p = end + 1;;) {
+			unsigned long long c = strtoull(p, &end, 10);
+
+			if (end == p)
+				break;
+			*count += c;
+			p = end;
+		}
 		break;
 	}
 	free(buf);
 	return irq;
+}
+
+int vfio_host_irq(VFIOPCIDevice *vdev, unsigned int nr)
+{
+	uint64_t count;
+
+	return vfio_host_irq_line(vdev, nr, &count);
+}
+
+int vfio_host_irq_count(VFIOPCIDevice *vdev, unsigned int nr, uint64_t *count)
+{
+	return vfio_host_irq_line(vdev, nr, count) < 0 ? -ENOENT : 0;
 }

@@ -386,10 +386,14 @@ static void *vfio_msi_thread(void *arg)
 		/* the set changed since poll: its fd numbers may be reused, poll again */
 		for (int k = 1; k < n && gen == vdev->poll_gen; k++)
 			if (fds[k].revents && sys->read(sys->priv, fds[k].fd, &v, sizeof(v)) == sizeof(v)) {
-				if (nr_of[k] < 0)
+				if (nr_of[k] < 0) {
 					vfio_intx_interrupt(vdev);
-				else
-					vfio_msi_interrupt(vdev, (unsigned int)nr_of[k]);
+					continue;
+				}
+				/* signals that met in the eventfd make one notify, as QEMU's test_and_clear */
+				vdev->msi_vectors[nr_of[k]].relayed += v;
+				vdev->pdev.msix_stats[nr_of[k]].coalesced += v - 1;
+				vfio_msi_interrupt(vdev, (unsigned int)nr_of[k]);
 			}
 		pthread_mutex_unlock(&vdev->vm->bql);
 	}
@@ -536,21 +540,66 @@ void vfio_msix_write_config(VFIOPCIDevice *vdev, uint32_t addr, uint32_t val, in
 }
 
 /*
- * The hardware's interrupt reaches whichever eventfd VFIO has for the
- * vector: KVM's (the irqfd on virq: booked by the route the kernel holds),
- * `interrupt` (vfio_msi_interrupt books it when msix_notify sends or
- * pends), or none (lost: the ledger finds it neither told nor pending).
+ * The ledger's booking of a hardware raise. The interrupt reaches whichever
+ * eventfd VFIO has as the vector's trigger when the device sends it: KVM's
+ * (its irqfd injects by the route the kernel holds for virq, and nothing
+ * in the VMM sees it) or `interrupt` (vfio_msi_interrupt, where msix.c books
+ * it as sent or pending). Which one is measured, not guessed, because the
+ * guest may mask and unmask the vector on another vCPU meanwhile: the host
+ * IRQ's count (/proc/interrupts, the host's vfio_msihandler) since the
+ * snapshot, minus the signals the VMM read from `interrupt`, went through
+ * KVM. It is known once the count moved and `interrupt` holds nothing
+ * unread (vfio_msi_thread reads and handles under the bql, held here).
+ * Sent through KVM while the guest has the vector masked is a delivery
+ * QEMU's semantics never make (release moves the trigger first): booked as
+ * such when KVM's eventfd is still the trigger of a masked vector.
  */
-void vfio_msix_raised(VFIOPCIDevice *vdev, unsigned int nr)
+static void vfio_msix_book_kvm(VFIOPCIDevice *vdev, unsigned int nr, uint64_t n)
 {
 	VFIOMSIVector *v = &vdev->msi_vectors[nr];
+	bool masked = msix_is_masked(&vdev->pdev, nr) && vdev->msix_trigger[nr] == v->kvm_interrupt;
 
+	while (n--)
+		msix_ledger_irqfd(&vdev->pdev, nr, v->virq, masked);
+}
+
+void vfio_msix_raise_begin(VFIOPCIDevice *vdev, unsigned int nr, struct vfio_raise *r)
+{
+	VFIOMSIVector *v;
+
+	*r = (struct vfio_raise){ 0 };
 	if (nr >= VFIO_MSIX_MAX_VECTORS)
 		return;
+	v = &vdev->msi_vectors[nr];
+	r->relayed = v->relayed;
 	v->raised++;
-	if (v->use && v->virq >= 0 && v->kvm_interrupt >= 0 &&
+	r->measured = v->use && vfio_host_irq_count(vdev, nr, &r->host) == 0;
+	/* no host IRQ to count: booked by the trigger VFIO has now */
+	if (!r->measured && v->use && v->virq >= 0 && v->kvm_interrupt >= 0 &&
 	    vdev->msix_trigger[nr] == v->kvm_interrupt)
-		msix_ledger_irqfd(&vdev->pdev, nr, v->virq);
+		vfio_msix_book_kvm(vdev, nr, 1);
+}
+
+bool vfio_msix_raise_end(VFIOPCIDevice *vdev, unsigned int nr, const struct vfio_raise *r)
+{
+	VFIOMSIVector *v;
+	struct pollfd pfd;
+	uint64_t host, relayed;
+
+	if (!r->measured)	/* also for nr out of range: begin measured nothing */
+		return true;
+	v = &vdev->msi_vectors[nr];
+	pfd = (struct pollfd){ .fd = v->interrupt, .events = POLLIN };
+	relayed = v->relayed - r->relayed;
+	if (vfio_host_irq_count(vdev, nr, &host) < 0 || host == r->host)
+		return false;
+	if (v->interrupt >= 0 && vfio_sys(vdev)->poll(vfio_sys(vdev)->priv, &pfd, 1, 0) > 0)
+		return false;		/* the VMM has yet to read it */
+	trace_event("vfio_msix_raise", "%s nr=%u host +%llu relayed +%llu", vdev->pdev.name, nr,
+		    (unsigned long long)(host - r->host), (unsigned long long)relayed);
+	if (host - r->host > relayed && v->virq >= 0)
+		vfio_msix_book_kvm(vdev, nr, host - r->host - relayed);
+	return true;
 }
 
 /* the runner's view of a vector: the device's raises against what the guest got */

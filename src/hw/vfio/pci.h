@@ -32,6 +32,7 @@ typedef struct VFIOMSIVector {
 	bool use;			/* the guest has the vector unmasked (in use) */
 	/* accounting for the runner (pended/coalesced are msix.c's) */
 	uint64_t raised;		/* raises the scenario asked the device for */
+	uint64_t relayed;		/* signals read from `interrupt` (vfio_msi_thread) */
 } VFIOMSIVector;
 
 /*
@@ -106,8 +107,19 @@ int vfio_device_irq_set_signaling(VFIOPCIDevice *vdev, unsigned int index,
 int vfio_device_irq_disable(VFIOPCIDevice *vdev, unsigned int index);
 /* the host IRQ VFIO requested for MSI-X vector nr (/proc/interrupts), -1 if none */
 int vfio_host_irq(VFIOPCIDevice *vdev, unsigned int nr);
-/* the device was made to raise vector nr: booked where VFIO will signal it */
-void vfio_msix_raised(VFIOPCIDevice *vdev, unsigned int nr);
+/* the interrupts the host took on that IRQ so far (all CPUs); -ENOENT if none */
+int vfio_host_irq_count(VFIOPCIDevice *vdev, unsigned int nr, uint64_t *count);
+/*
+ * the device is made to raise vector nr (vm->bql held for each): begin
+ * counts it and takes a snapshot; end books what the host delivered since
+ * (see pci-irq.c), returning false while that is not known yet
+ */
+struct vfio_raise {
+	uint64_t host, relayed;		/* the vector's host IRQ count; its `interrupt` signals read */
+	bool measured;			/* false: no host IRQ to count, booked at begin */
+};
+void vfio_msix_raise_begin(VFIOPCIDevice *vdev, unsigned int nr, struct vfio_raise *r);
+bool vfio_msix_raise_end(VFIOPCIDevice *vdev, unsigned int nr, const struct vfio_raise *r);
 
 /* device.c: the INTx index's mask and unmask (DATA_NONE, subindex 0) */
 int vfio_device_irq_mask(VFIOPCIDevice *vdev, unsigned int index);

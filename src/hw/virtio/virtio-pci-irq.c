@@ -103,18 +103,30 @@ static int kvm_virtio_pci_irqfd_use(VirtIOPCIProxy *p, int queue_no, int fd, uns
 		 * miss it" (kvm_irqfd_assign polls it), by the route on virq
 		 */
 		if (p->notifier_count[notifier_idx(queue_no)])
-			msix_ledger_irqfd(&p->pci_dev, vector, irqfd->virq);
+			msix_ledger_irqfd(&p->pci_dev, vector, irqfd->virq, msix_is_masked(&p->pci_dev, vector));
 		p->notifier_count[notifier_idx(queue_no)] = false;
 	}
 	return r;
 }
 
-/* QEMU asserts the deassign succeeds; virq has it reported at the seam */
+/*
+ * QEMU asserts the deassign succeeds; virq has it reported at the seam.
+ * QEMU names the vector's virq, but after a move to a vector that already
+ * had a route the irqfd is on the old GSI, and kvm_irqfd_deassign, which
+ * matches eventfd and GSI, finds nothing and returns 0 (5.10 to 7.2): the
+ * irqfd stays, and so it does in virq's account of the kernel.
+ */
 static void kvm_virtio_pci_irqfd_release(VirtIOPCIProxy *p, int queue_no, int fd,
 					 unsigned int vector)
 {
-	kvm_irqchip_remove_irqfd_notifier_gsi(proxy_kvm(p), fd, p->vector_irqfd[vector].virq);
-	p->notifier_gsi[notifier_idx(queue_no)] = -1;
+	int virq = p->vector_irqfd[vector].virq, *gsi = &p->notifier_gsi[notifier_idx(queue_no)];
+
+	kvm_irqchip_remove_irqfd_notifier_gsi(proxy_kvm(p), fd, virq);
+	if (*gsi == virq)
+		*gsi = -1;
+	else if (*gsi >= 0)
+		trace_event("kvm_virtio_pci_irqfd_release", "%s queue=%d: irqfd stays on gsi %d (deassign named gsi %d)",
+			    p->pci_dev.name, queue_no, *gsi, virq);
 }
 
 /*
@@ -511,7 +523,8 @@ void virtio_notify(VirtIODevice *vdev, VirtQueue *vq)
 			irqfd->coalesced++;
 		p->notifier_count[q] = true;
 	} else {
-		msix_ledger_irqfd(&p->pci_dev, vq->vector, p->notifier_gsi[q]);
+		msix_ledger_irqfd(&p->pci_dev, vq->vector, p->notifier_gsi[q],
+				  msix_is_masked(&p->pci_dev, vq->vector));
 	}
 	trace_event("virtio_notify_irqfd", "%s queue=%d vector=%u gsi=%d", p->pci_dev.name, q,
 		    vq->vector, p->notifier_gsi[q]);
@@ -527,7 +540,12 @@ void virtio_pci_vector_stats(PCIDevice *dev, unsigned int vector, struct msix_ve
 	int waiting = 0, queue_no[VIRTIO_PCI_NOTIFIERS];
 	int n = virtio_pci_vector_notifiers(p, vector, queue_no, VIRTIO_PCI_NOTIFIERS);
 
-	for (int i = 0; i < n; i++)
+	/*
+	 * a count waits for the vector's unmask (the irqfd) or poll (the PBA);
+	 * on a vector already unmasked neither comes (a queue moved there: no
+	 * guest_notifier_mask, so QEMU sets no irqfd): not pending, lost
+	 */
+	for (int i = 0; i < n && msix_is_masked(dev, vector); i++)
 		waiting += p->notifier_count[notifier_idx(queue_no[i])];
 	*st = (struct msix_vector_stats){
 		.gsi = irqfd->users ? irqfd->virq : -1,

@@ -173,7 +173,17 @@ static void virtio_pci_common_write(VirtIOPCIProxy *p, uint64_t off, uint32_t va
 	case VIRTIO_PCI_COMMON_Q_MSIX:
 		virtio_pci_write_vector(p, p->queue_sel, vq->vector, val);
 		break;
-	case VIRTIO_PCI_COMMON_Q_ENABLE: vq->enabled = val == 1; break;
+	case VIRTIO_PCI_COMMON_Q_ENABLE:
+		/*
+		 * QEMU 11.1 takes only 1 ("wrong value for queue_enable" else,
+		 * virtio_error): a queue goes off only by a reset. Taking 0
+		 * left its guest notifier with an irqfd nothing owned (fuzz-virtio)
+		 */
+		if (val == 1)
+			vq->enabled = true;
+		else
+			pr_err("%s: wrong value for queue_enable %u", p->pci_dev.name, val);
+		break;
 	case VIRTIO_PCI_COMMON_Q_DESCLO: case VIRTIO_PCI_COMMON_Q_DESCHI:
 		virtio_pci_set_addr(&vq->desc, off == VIRTIO_PCI_COMMON_Q_DESCHI, val); break;
 	case VIRTIO_PCI_COMMON_Q_AVAILLO: case VIRTIO_PCI_COMMON_Q_AVAILHI:
