@@ -50,6 +50,11 @@ $(eval $(call unit_test,vfio_irq,$(addprefix $(UNIT_SRCDIR)/src/,hw/vfio/pci-irq
 	hw/vfio/device.c hw/pci/msix.c hw/pci/pci.c vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c \
 	hw/vfio/pci.h hw/vfio/vfio-common.h hw/pci/msix.h hw/pci/pci.h vmm/kvm.h vmm/vm.h \
 	vmm/sysops.h trace/trace.h)))
+$(eval $(call unit_test,vfio_reset,$(addprefix $(UNIT_SRCDIR)/src/,hw/vfio/pci-reset.c hw/pci/reset.c \
+	hw/vfio/pci-irq.c hw/vfio/pci-intx.c $(PCI_INTX_SRCS) ../tests/unit/fake-kvm.h \
+	hw/vfio/device.c hw/vfio/pci.c hw/vfio/container.c hw/pci/msix.c hw/pci/pci.c vmm/bus.c \
+	vmm/kvm.c vmm/util.c trace/trace.c hw/vfio/pci.h hw/vfio/vfio-common.h hw/pci/msix.h \
+	hw/pci/pci.h vmm/kvm.h vmm/vm.h vmm/sysops.h trace/trace.h)))
 $(eval $(call unit_test,vfio_pci,$(addprefix $(UNIT_SRCDIR)/src/,hw/vfio/pci.c hw/vfio/container.c \
 	hw/vfio/device.c hw/vfio/pci-irq.c hw/vfio/pci-intx.c $(PCI_INTX_SRCS) ../tests/unit/fake-kvm.h \
 	hw/pci/msix.c hw/pci/pci.c vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c \

@@ -92,4 +92,11 @@ void msix_report_notifier_error(PCIDevice *dev, unsigned int vector, const char 
  */
 void msix_vector_stats(PCIDevice *dev, unsigned int vector, struct msix_vector_stats *st);
 
+/*
+ * msix_reset (hw/pci/reset.c, as QEMU's): Enable and Function Mask
+ * cleared, every entry zeroed and masked, the PBA cleared (a bit still set
+ * counted as cleared); no notifier fires
+ */
+void msix_reset(PCIDevice *dev);
+
 #endif /* VIRQ_MSIX_H */
