@@ -89,6 +89,9 @@ enum virq_op {
 				 * write to the port or a read of arg4 (virq_level_ack) */
 	VIRQ_OP_EOI,		/* a LAPIC EOI now: ends the interrupt a deferring
 				 * handler left in service */
+	VIRQ_OP_HANG,		/* reported done, then the CPU spins with interrupts
+				 * off for good: it takes no mailbox command again
+				 * (a CPU in a hard lockup; the VMM's watchdog's case) */
 	VIRQ_OP_MAX,
 };
 

@@ -65,7 +65,7 @@ $(eval $(call unit_test,virtio_pci,$(addprefix $(UNIT_SRCDIR)/src/,hw/virtio/vir
 	hw/virtio/virtio-pci-irq.c hw/virtio/virtio.c hw/virtio/virtio-rng.c hw/pci/msix.c $(PCI_INTX_SRCS) \
 	hw/pci/pci.c vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c hw/virtio/virtio-pci.h \
 	hw/virtio/virtio.h hw/pci/msix.h hw/pci/pci.h vmm/kvm.h vmm/vm.h vmm/sysops.h trace/trace.h)))
-$(eval $(call unit_test,run_table,$(addprefix $(UNIT_SRCDIR)/src/,scenario/run-table.c \
+$(eval $(call unit_test,run_table,$(addprefix $(UNIT_SRCDIR)/src/,scenario/run-table.c scenario/run-faults.c \
 	scenario/parse.c scenario/steps.c scenario/names.c vmm/kvm.c vmm/util.c trace/trace.c \
 	../tests/unit/fake-kvm.h scenario/run.h scenario/scenario.h scenario/parse-internal.h \
 	vmm/kvm.h vmm/vm.h vmm/sysops.h trace/trace.h)))
