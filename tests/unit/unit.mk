@@ -78,6 +78,7 @@ $(eval $(call unit_test,qemu_run,$(addprefix $(UNIT_SRCDIR)/src/,scenario/guest-
 	scenario/program.c scenario/parse.c scenario/steps.c scenario/names.c trace/results.c \
 	trace/steps.c trace/ftrace-line.c trace/accept.c scenario/guest-results.h \
 	scenario/program.h trace/results.h trace/steps.h trace/accept.h guest/virq-prog.h)))
+$(eval $(call unit_test,trace,$(addprefix $(UNIT_SRCDIR)/src/,trace/trace.c vmm/util.c trace/trace.h)))
 $(eval $(call unit_test,cpuid,$(addprefix $(UNIT_SRCDIR)/src/vmm/,cpuid.c kvm.c util.c \
 	../trace/trace.c cpuid.h kvm.h sysops.h)))
 $(eval $(call unit_test,fw_cfg,$(addprefix $(UNIT_SRCDIR)/src/,hw/nvram/fw_cfg.c vmm/bus.c \
