@@ -200,6 +200,58 @@ if awk '/kvm_set_irq_routing <-kvm_vm_ioctl/ { s = 1; next }
 else
     ko "ftrace: $t lacks kvm_set_irq_routing / markers / irqfd_update"
 fi
+# a guest CPU that stops answering (tests/data/guest-hang.virq, which fails by
+# design): exit 1, the mailbox watchdog's message (the CPU, the command, the
+# time waited) the run's error, the expects before it held, the step after
+# it never run, the results and the trace written, and virq itself done in
+# well under the lab's own timeout. In the same boot, with the kernel's
+# reset and irqfd teardown traced too (--ftrace-add), what vfio-reset and
+# irqfd-close make the kernel do: VFIO_DEVICE_RESET's PM reset
+# (pci_try_reset_function <-vfio_pci_core_ioctl, then pci_pm_reset), and the
+# closed eventfd's EPOLLHUP deactivating the irqfd (irqfd_deactivate
+# <-irqfd_wakeup, irqfd_shutdown from the workqueue)
+H=$B/check/lab-faults
+rm -rf "$H"
+t0=$(date +%s)
+"$V" lab run --kernel 6.1 --out "$H" --ftrace-add \
+    pci_try_reset_function,pci_pm_reset,eventfd_release,irqfd_deactivate,irqfd_shutdown \
+    tests/data/guest-hang.virq scenarios/vfio-reset.virq scenarios/irqfd-close.virq \
+    > "$B/check-lab-faults.log" 2>&1
+rc=$? s=$(($(date +%s) - t0)) r=$H/guest-hang/results.txt
+w="  error: ./guest-hang.virq:20: watchdog: guest CPU 1 did not answer command 1 (out, for 'guest out port=0x80 value=3 vcpu=1 timeout=1000') in [0-9]* ms: it took no mailbox interrupt"
+if [ $rc = 1 ] && head -n1 "$r" 2>/dev/null | grep -q ': FAILED in ' && sed -n 2p "$r" | grep -q "^$w" &&
+   grep -q '^  2 of 2 expects held' "$r" && grep -Eq '^  "passed": ?false' "$H/guest-hang/results.json" &&
+   grep -q 'virq: step guest-hang:20 ' "$H/guest-hang/ftrace.txt" &&
+   ! grep -q 'virq: step guest-hang:22 ' "$H/guest-hang/ftrace.txt" && [ $s -lt 180 ]; then
+    ok "guest-hang (6.1): exit 1, the watchdog's error: $(sed -n 2p "$r" | sed 's/.*watchdog: //; s/ (4 mailbox.*//')"
+else
+    ko "guest-hang (6.1): exit $rc in $s s (wanted 1): $(sed -n 2p "$r" 2>/dev/null) ($B/check-lab-faults.log)"
+fi
+after() {  # $1 ftrace, $2 a marker, $3 $4 ...: these lines after it, in order (grep -E patterns)
+    f=$1 m=$2; shift 2
+    awk -v m="$m" -v pats="$*" 'BEGIN { n = split(pats, p, " "); i = 1 }
+        !on && index($0, m) { on = 1; next }
+        on && i <= n && $0 ~ p[i] { i++ } END { exit i <= n }' "$f" 2>/dev/null
+}
+t=$H/vfio-reset/ftrace.txt
+if head -n1 "$H/vfio-reset/results.txt" 2>/dev/null | grep -q ': PASSED in ' &&
+   after "$t" 'virq: vfio_pci_get_pci_hot_reset_info' 'pci_try_reset_function.<-vfio_pci_core_ioctl' \
+       'pci_pm_reset.<-__pci_reset_function_locked' 'virq:.vfio_pci_reset_pm' 'virq:.msix_reset'; then
+    ok "vfio-reset (6.1) with the reset traced: no bus reset (ENODEV), VFIO_DEVICE_RESET -> pci_try_reset_function -> pci_pm_reset, then msix_reset"
+else
+    ko "vfio-reset (6.1), reset traced: $(head -n2 "$H/vfio-reset/results.txt" 2>/dev/null | tr '\n' ' ') ($t)"
+fi
+t=$H/irqfd-close/ftrace.txt
+if head -n1 "$H/irqfd-close/results.txt" 2>/dev/null | grep -q ': PASSED in ' &&
+   after "$t" 'step irqfd-close:21 irqfd A close' 'eventfd_release.<-__fput' \
+       'irqfd_deactivate.<-irqfd_wakeup' 'virq:.kvm_irqfd_eventfd_closed.fd=[0-9]*:.1.irqfd' &&
+   after "$t" 'step irqfd-close:21 irqfd A close' 'irqfd_shutdown.<-process_one_work' &&
+   after "$t" 'step irqfd-close:27 irqfd A remove' 'eventfd_ctx_fdget|kvm_irqfd.<-kvm_vm_ioctl' \
+       'step.irqfd-close:28.expect.result.EBADF'; then
+    ok "irqfd-close (6.1) traced: close -> eventfd_release -> irqfd_wakeup (EPOLLHUP) -> irqfd_deactivate -> irqfd_shutdown; the deassign after it EBADF"
+else
+    ko "irqfd-close (6.1), traced: $(head -n2 "$H/irqfd-close/results.txt" 2>/dev/null | tr '\n' ' ') ($t)"
+fi
 # QEMU inside L1 (lab/qemu-smoke-run.sh): the host's QEMU runs virq's guest
 # ("ncpus=2 selftest") with -accel kvm -cpu host -smp 2 (nested SVM) and
 # -device vfio-pci on the lab's e1000e; the guest exits through isa-debug-exit

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "lab.h"
+#include "../src/trace/trace.h"
 #include "boot.h"
 
 #define LAB_SCALE	"4"	/* TCG and nested KVM: timeouts x4 */
@@ -104,6 +105,7 @@ struct lab_args {
 	bool verbose;
 	bool skip_unchanged;		/* 'virq run --skip-unchanged-commits' inside */
 	bool program;			/* 'virq run --program' inside */
+	const char *ftrace_add;		/* 'virq run --ftrace-add' inside; checked there */
 	const char *qemu;		/* --vmm qemu[=Q]: lab/qemu.sh's Q; NULL: virq */
 	bool diff;			/* 'lab diff': virq and QEMU in one boot */
 	bool reuse;			/* 'lab diff --reuse': compare what is in out/ */
@@ -156,9 +158,10 @@ static int lab_parse_all(int n, char **files, struct scenario *sc)
 static int lab_virq_cmd(char *cmd, size_t size, const struct lab_args *la, const char *out,
 			int n, char **files)
 {
-	int len = snprintf(cmd, size, "./virq run --ftrace --scale " LAB_SCALE "%s%s --out %s",
+	int len = snprintf(cmd, size, "./virq run --ftrace --scale " LAB_SCALE "%s%s%s%s --out %s",
 			   la->skip_unchanged ? " --skip-unchanged-commits" : "",
-			   la->program ? " --program" : "", out);
+			   la->program ? " --program" : "", la->ftrace_add ? " --ftrace-add " : "",
+			   la->ftrace_add ? la->ftrace_add : "", out);
 
 	for (int i = 0; i < n && len < (int)size; i++) {
 		char tmp[PATH_MAX];
@@ -347,7 +350,8 @@ int cmd_lab(int argc, char **argv, const char *usage_text)
 	static const struct option lo[] = {
 		{ "kernel", 1, 0, 'k' }, { "modules", 1, 0, 'm' }, { "out", 1, 0, 'o' },
 		{ "help", 0, 0, 'h' }, { "skip-unchanged-commits", 0, 0, 'S' },
-		{ "vmm", 1, 0, 'V' }, { "reuse", 0, 0, 'R' }, { "program", 0, 0, 'P' }, { 0 },
+		{ "vmm", 1, 0, 'V' }, { "reuse", 0, 0, 'R' }, { "program", 0, 0, 'P' },
+		{ "ftrace-add", 1, 0, 'A' }, { 0 },
 	};
 	struct lab_args la = { .kernel = "6.1", .out = "lab-results" };
 	char dir[PATH_MAX];
@@ -372,12 +376,22 @@ int cmd_lab(int argc, char **argv, const char *usage_text)
 		case 'S': la.skip_unchanged = true; break;
 		case 'P': la.program = true; break;
 		case 'R': la.reuse = true; break;
+		case 'A': la.ftrace_add = optarg; break;
 		case 'V':
 			if (lab_vmm(optarg, &la.qemu) < 0)
 				return VIRQ_EXIT_USAGE;
 			break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		default: fputs(usage_text, stderr); return VIRQ_EXIT_USAGE;
+		}
+	}
+	if (la.ftrace_add) {	/* it goes into L1's shell command: checked here too */
+		const char *fns[TRACE_MAX_FUNCTIONS + 1];
+
+		if (trace_function_list(trace_seed_functions, la.ftrace_add, fns) < 0) {
+			fprintf(stderr, "virq: --ftrace-add %s: wanted names of [A-Za-z0-9_.|], comma-separated, at most %d\n",
+				la.ftrace_add, TRACE_MAX_FUNCTIONS - trace_function_count(trace_seed_functions));
+			return VIRQ_EXIT_USAGE;
 		}
 	}
 	/* the rest of --kernel (eras, packages, files) is setup.sh's to check */

@@ -54,7 +54,7 @@ static const char usage_main[] =
 	"needs (results.txt says which; the other scenarios still run).\n";
 
 static const char usage_run[] =
-	"usage: virq run [--out DIR] [--guest ELF] [--ftrace] [--scale N]\n"
+	"usage: virq run [--out DIR] [--guest ELF] [--ftrace] [--ftrace-add FN,...] [--scale N]\n"
 	"                [--skip-unchanged-commits] [--program] [-v] FILE...\n"
 	"\n"
 	"Runs each scenario in a new VM on this host's /dev/kvm (VIRQ_DEV_KVM overrides\n"
@@ -64,6 +64,10 @@ static const char usage_run[] =
 	"  --guest ELF   boot this multiboot ELF32 instead of the built-in test guest\n"
 	"  --ftrace      function-trace the kernel (the seed's filter) with the VMM's\n"
 	"                steps as trace_marker lines; needs tracefs (root)\n"
+	"  --ftrace-add FN,...\n"
+	"                trace these kernel functions too (with --ftrace), e.g. a path\n"
+	"                the seed's filter does not cover: pci_try_reset_function,\n"
+	"                irqfd_shutdown; a name may be a|b for one role under two names\n"
 	"  --scale N     multiply every timeout by N (slow hosts, the lab uses 4)\n"
 	"  --skip-unchanged-commits\n"
 	"                on a VFIO vector's unmask, skip KVM_SET_GSI_ROUTING when the\n"
@@ -77,7 +81,7 @@ static const char usage_run[] =
 
 static const char usage_lab[] =
 	"usage: virq lab run [--kernel K [--modules M]] [--vmm VMM] [--out DIR] [--skip-unchanged-commits]\n"
-	"                    [--program] [-v] FILE...\n"
+	"                    [--program] [--ftrace-add FN,...] [-v] FILE...\n"
 	"       virq lab diff [--kernel K [--modules M]] [--vmm qemu[=Q]] [--out DIR] [--program]\n"
 	"                     [--reuse] FILE...\n"
 	"       virq lab setup [--kernel K|all [--modules M]]\n"
@@ -100,6 +104,7 @@ static const char usage_lab[] =
 	"  --out DIR     results: DIR/NAME/{results.txt,results.json,console.log,ftrace.txt}\n"
 	"                and DIR/lab-console.log (default: lab-results)\n"
 	"  --skip-unchanged-commits   passed to 'virq run' inside the lab\n"
+	"  --ftrace-add FN,...        the same: more kernel functions in the trace\n"
 	"  --vmm VMM     who runs the guest steps: virq (default), or qemu[=Q]: real\n"
 	"                QEMU inside the lab (-accel kvm, q35, vfio-pci), the test guest\n"
 	"                as its -kernel running the scenario compiled to a step program\n"
@@ -249,8 +254,11 @@ static int cmd_run(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "out", 1, 0, 'o' }, { "guest", 1, 0, 'g' }, { "ftrace", 0, 0, 'f' },
 		{ "scale", 1, 0, 's' }, { "help", 0, 0, 'h' },
-		{ "skip-unchanged-commits", 0, 0, 'S' }, { "program", 0, 0, 'P' }, { 0 },
+		{ "skip-unchanged-commits", 0, 0, 'S' }, { "program", 0, 0, 'P' },
+		{ "ftrace-add", 1, 0, 'A' }, { 0 },
 	};
+	const char *functions[TRACE_MAX_FUNCTIONS + 1];
+	char *add = NULL;
 	struct run_opts o = { .guest = virq_guest_image, .scale = 1, .guest_name = "virq-guest",
 			      .guest_len = (size_t)(virq_guest_image_end - virq_guest_image) };
 	struct scenario *sc;
@@ -265,6 +273,7 @@ static int cmd_run(int argc, char **argv)
 		case 's': o.scale = (unsigned int)atoi(optarg); break;
 		case 'S': o.skip_unchanged_commits = true; break;
 		case 'P': o.program = true; break;
+		case 'A': add = optarg; break;
 		case 'v': log_set_verbose(1); break;
 		case 'h': return usage(usage_run, 0);
 		default: return usage(usage_run, VIRQ_EXIT_USAGE);
@@ -273,6 +282,11 @@ static int cmd_run(int argc, char **argv)
 	n = argc - optind;
 	if (n < 1 || o.scale < 1 || o.scale > 100)
 		return usage(usage_run, VIRQ_EXIT_USAGE);
+	if (trace_function_list(trace_seed_functions, add, functions) < 0) {
+		fprintf(stderr, "virq: --ftrace-add %s: wanted at most %d names of [A-Za-z0-9_.|], comma-separated\n",
+			add, TRACE_MAX_FUNCTIONS - trace_function_count(trace_seed_functions));
+		return VIRQ_EXIT_USAGE;
+	}
 	if (strcmp(o.guest_name, "virq-guest")) {
 		if (multiboot_read_file(o.guest_name, &img, &o.guest_len) < 0)
 			return VIRQ_EXIT_USAGE;
@@ -291,7 +305,7 @@ static int cmd_run(int argc, char **argv)
 		status = VIRQ_EXIT_ENV;
 	}
 	if (status != VIRQ_EXIT_ENV && o.ftrace) {
-		int r = trace_ftrace_setup(trace_seed_functions);
+		int r = trace_ftrace_setup(functions);
 
 		if (r < 0)
 			pr_err("ftrace: cannot set up the function tracer: %s (tracefs mounted? root?)",

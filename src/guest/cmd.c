@@ -79,6 +79,8 @@ static uint32_t run_op(volatile struct virq_mailbox *mb, uint32_t *result)
 		return level_ack_op(mb->arg);
 	case VIRQ_OP_EOI:
 		return eoi_op();
+	case VIRQ_OP_HANG:	/* after done: run_command */
+		return VIRQ_ST_OK;
 	case VIRQ_OP_EXIT:
 		exit_port(addr);
 		return VIRQ_ST_OK;
@@ -123,6 +125,19 @@ static uint32_t run_op(volatile struct virq_mailbox *mb, uint32_t *result)
 }
 
 /*
+ * VIRQ_OP_HANG: a CPU stuck with interrupts off, as a hard lockup leaves
+ * one. No exit to the VMM but the host's own (its timer, a signal), so
+ * only the VMM's mailbox watchdog can tell; the VMM stops the vCPU
+ * thread with a signal (vcpu_kick_stop) as for any other.
+ */
+static void __noreturn hang(void)
+{
+	asm volatile("cli" ::: "memory");
+	for (;;)
+		asm volatile("" ::: "memory");
+}
+
+/*
  * seq is read once, before op/arg: the VMM bumps it after writing them and
  * x86 does not reorder loads, so we see the arguments of (at least) this
  * seq. If the VMM posted again meanwhile, done != seq and we run again.
@@ -130,14 +145,17 @@ static uint32_t run_op(volatile struct virq_mailbox *mb, uint32_t *result)
 static void run_command(volatile struct virq_mailbox *mb, uint32_t me)
 {
 	uint32_t seq = mb->seq;
-	uint32_t result = 0;
+	uint32_t result = 0, op;
 
 	barrier();
+	op = mb->op;	/* the VMM may post the next command once done is set */
 	mb->status = run_op(mb, &result);
 	mb->result = result;
 	barrier();	/* results before done: the VMM polls done */
 	mb->done = seq;
 	outl(VIRQ_PORT_DONE, me);
+	if (op == VIRQ_OP_HANG)
+		hang();
 }
 
 /* Run a command already in our mailbox: the selftest's way to drive the BSP */

@@ -92,6 +92,9 @@ enum virq_op {
 	VIRQ_OP_MMIO_TOGGLE,	/* arg0 gpa, arg1 size, arg2 value, arg3 count, arg4
 				 * a second value: value then the second written,
 				 * count times (an MSI-X mask bit flapped) */
+	VIRQ_OP_HANG,		/* reported done, then the CPU spins with interrupts
+				 * off for good: it takes no mailbox command again
+				 * (a CPU in a hard lockup; the VMM's watchdog's case) */
 	VIRQ_OP_MAX,
 };
 

@@ -238,6 +238,8 @@ static bool expect_check(struct run *run, const struct sc_step *st, char *got, s
 	case SC_EXPECT_REMOTE_IRR: case SC_EXPECT_LINE: case SC_EXPECT_STATUS_IOAPIC:
 	case SC_EXPECT_STATUS_PIC: case SC_EXPECT_RESAMPLES: case SC_EXPECT_INTX:
 		return run_intx_expect(run, st, got, n);
+	case SC_EXPECT_IRQFDS: case SC_EXPECT_KERNEL_ROUTES: case SC_EXPECT_KERNEL_ROUTE:
+		return run_faults_expect(run, st, got, n);
 	default:
 		snprintf(got, n, "unknown expect");
 		return false;

@@ -43,11 +43,6 @@ static bool mbox_done(struct vm *vm, void *arg)
 	return w->mb->done == w->seq;
 }
 
-/*
- * guest_cmd - run one command on guest CPU cpu: fill the mailbox, publish
- * it by bumping seq, wake the CPU with VIRQ_VEC_MAILBOX (it may sit in
- * hlt), wait for done == seq. The guest's VIRQ_PORT_DONE write wakes us.
- */
 static int guest_kick(struct run *run, int cpu)
 {
 	MSIMessage kick = msi_x86_message((unsigned int)cpu, VIRQ_VEC_MAILBOX);
@@ -56,13 +51,50 @@ static int guest_kick(struct run *run, int cpu)
 	return (int)kvm_vm_ioctl(&run->vm.kvm, KVM_SIGNAL_MSI, &msi, "mailbox kick cpu=%d", cpu);
 }
 
+/* the mailbox command's name, for the watchdog's report */
+static const char *guest_op_name(uint32_t op)
+{
+	static const char *const names[VIRQ_OP_MAX] = {
+		[VIRQ_OP_NOP] = "nop", [VIRQ_OP_OUT] = "out", [VIRQ_OP_IN] = "in",
+		[VIRQ_OP_MMIO_WRITE] = "mmio-write", [VIRQ_OP_MMIO_READ] = "mmio-read",
+		[VIRQ_OP_EXIT] = "exit", [VIRQ_OP_PCI_ENUM] = "pci-enum",
+		[VIRQ_OP_VIRTQ_ADD] = "virtq-add", [VIRQ_OP_NVME_SQE] = "nvme-sqe",
+		[VIRQ_OP_IOAPIC_WRITE] = "ioapic-write", [VIRQ_OP_IOAPIC_READ] = "ioapic-read",
+		[VIRQ_OP_LEVEL_ACK] = "level-ack", [VIRQ_OP_EOI] = "eoi", [VIRQ_OP_HANG] = "hang",
+	};
+
+	return op < VIRQ_OP_MAX && names[op] ? names[op] : "?";
+}
+
+/*
+ * The mailbox watchdog: a CPU that did not finish its command in time. Its
+ * mailbox interrupts (wakeups) tell a CPU that never took the kick, one
+ * stuck with interrupts off, from one that took it and is still at work.
+ * The run's first error: its step fails on it, the run stops, the vCPUs
+ * are stopped and the results written as for any failure.
+ */
+static void guest_watchdog(struct run *run, int cpu, const struct virq_mailbox *mb,
+			   uint32_t seq, uint32_t wakeups, uint64_t waited_ns, unsigned int kicks)
+{
+	const struct sc_step *st = run->cur_step;
+	bool took = mb->wakeups != wakeups;
+
+	run_fail(run, st, "watchdog: guest CPU %d did not answer command %u (%s%s%s%s) in %llu ms: %s (%u mailbox kick%s; seq %u, done %u)",
+		 cpu, mb->op, guest_op_name(mb->op), st ? ", for '" : "", st ? st->text : "",
+		 st ? "'" : "", (unsigned long long)(waited_ns / 1000000),
+		 took ? "it took the mailbox interrupt but has not finished" :
+		 "it took no mailbox interrupt since the command was posted (interrupts off?)",
+		 kicks, kicks == 1 ? "" : "s", seq, mb->done);
+}
+
 /*
  * guest_cmd - run one command on guest CPU cpu: fill the mailbox, publish
  * it by bumping seq, wake the CPU with VIRQ_VEC_MAILBOX (it may sit in
  * hlt), wait for done == seq. The guest's VIRQ_PORT_DONE write wakes us.
  * A CPU still not done after a second is kicked again (the guest only
  * compares seq and done, so an extra kick is harmless) and the log says
- * so: a wake-up that needed it is worth knowing about.
+ * so: a wake-up that needed it is worth knowing about. One not done in
+ * timeout_ms is the watchdog's (guest_watchdog): -ETIMEDOUT.
  */
 int guest_cmd(struct run *run, int cpu, uint32_t op, const uint32_t arg[8], uint32_t *result,
 	      unsigned int timeout_ms)
@@ -87,22 +119,29 @@ int guest_cmd_post(struct run *run, int cpu, uint32_t op, const uint32_t arg[8])
 	mb->op = op;
 	for (int i = 0; i < 8; i++)
 		mb->arg[i] = arg[i];
+	/* the watchdog's reference: the CPU's mailbox interrupts, the time */
+	run->post_wakeups[cpu] = mb->wakeups;
+	run->post_ns[cpu] = now_ns();
 	__atomic_store_n(&mb->seq, mb->seq + 1, __ATOMIC_RELEASE);
 	r = guest_kick(run, cpu);	/* KVM_SIGNAL_MSI: > 0 delivered */
 	return r < 0 ? r : 0;
 }
 
+/* the second half: done, refused, or the watchdog's after timeout_ms from the post */
 int guest_cmd_wait(struct run *run, int cpu, uint32_t *result, unsigned int timeout_ms)
 {
 	struct virq_mailbox *mb = &run->sh->mbox[cpu];
 	struct mbox_wait w = { .mb = mb, .seq = mb->seq };
-	unsigned int waited = 0, kicks = 1;
+	uint64_t t0 = run->post_ns[cpu], end = t0 + timeout_ms * 1000000ull, t;
+	unsigned int kicks = 1;
 	uint32_t op = mb->op;
 	int r = 0;
 
 	while (r >= 0) {
-		r = vm_wait(&run->vm, mbox_done, &w, 1000000000ull);
-		if (r != -ETIMEDOUT || (waited += 1000) >= timeout_ms)
+		t = now_ns();
+		r = t >= end ? -ETIMEDOUT :
+		    vm_wait(&run->vm, mbox_done, &w, end - t < 1000000000ull ? end - t : 1000000000ull);
+		if (r != -ETIMEDOUT || now_ns() >= end)
 			break;
 		kicks++;
 		r = guest_kick(run, cpu);
@@ -110,8 +149,7 @@ int guest_cmd_wait(struct run *run, int cpu, uint32_t *result, unsigned int time
 	if (kicks > 1 && r == 0)
 		pr_info("guest CPU %d took command %u after %u mailbox kicks", cpu, op, kicks);
 	if (r == -ETIMEDOUT) {
-		pr_err("timeout: guest CPU %d did not finish command %u within %u ms (seq %u, done %u, %u kicks)",
-		       cpu, op, timeout_ms, w.seq, mb->done, kicks);
+		guest_watchdog(run, cpu, mb, w.seq, run->post_wakeups[cpu], now_ns() - t0, kicks);
 		return r;
 	}
 	if (r < 0)

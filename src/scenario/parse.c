@@ -370,6 +370,12 @@ static int check_step(struct parser *p, const struct step_kind *k, struct sc_ste
 		    st->eois < 0)
 			return parse_err(p, "'expect intx' needs at least one of enabled=, kvm=, gsi=, interrupts=, eois=");
 		return 0;
+	case SC_DEVICE_RESET:	/* VFIO_DEVICE_RESET: QEMU's vfio_pci_reset */
+		if (strcmp(p->type[st->name], "vfio-pci"))
+			return parse_err(p, "device '%s' is %s %s: only a vfio-pci device has a reset step",
+					 p->sc->names[st->name].name,
+					 steps_type_article(p->type[st->name]), p->type[st->name]);
+		return 0;
 	case SC_LINE_DEFINE:
 		if ((st->gsi >= 0) == (st->slot >= 0 || st->pin >= 0))
 			return parse_err(p, "'line' needs gsi=, or slot= and pin= (a device's INTx pin through the q35 routing)");

@@ -84,6 +84,7 @@ bool program_vmm_only(enum sc_op op)
 	case SC_EXPECT_REMOTE_IRR: case SC_EXPECT_LINE: case SC_EXPECT_STATUS_IOAPIC:
 	case SC_EXPECT_STATUS_PIC: case SC_EXPECT_RESAMPLES: case SC_EXPECT_INTX:
 	case SC_EXPECT_SIGNALS:
+	case SC_EXPECT_IRQFDS: case SC_EXPECT_KERNEL_ROUTES: case SC_EXPECT_KERNEL_ROUTE:
 		return true;
 	default:
 		return false;

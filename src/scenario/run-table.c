@@ -113,6 +113,15 @@ static int step_irqfd(struct run *run, const struct sc_step *st)
 
 	if (r < 0)
 		return r;
+	if (st->op == SC_IRQFD_REMOVE && o->efd_closed) {
+		/* its eventfd was closed ('irqfd NAME close'): the kernel answers for that number */
+		r = kvm_irqchip_remove_irqfd_notifier_gsi(&run->vm.kvm, o->closed_efd, o->virq);
+		if (o->rfd >= 0)
+			sys->close(sys->priv, o->rfd);
+		o->rfd = -1;
+		o->efd_closed = false;
+		return r;
+	}
 	if (st->op == SC_IRQFD_REMOVE) {
 		r = kvm_irqchip_remove_irqfd_notifier_gsi(&run->vm.kvm, o->efd, o->virq);
 		if (r < 0)
@@ -128,6 +137,7 @@ static int step_irqfd(struct run *run, const struct sc_step *st)
 		o->efd = sys->eventfd(sys->priv, 0, 0);
 		if (o->efd < 0)
 			return o->efd;
+		o->efd_closed = false;	/* a new eventfd: the closed number is forgotten */
 	}
 	r = kvm_irqchip_add_irqfd_notifier_gsi(&run->vm.kvm, o->efd, -1, o->virq);
 	if (r == 0)

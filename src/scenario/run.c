@@ -135,7 +135,8 @@ static int step_signal(struct run *run, const struct sc_step *st)
 	struct run_vector *v;
 
 	if (!o->irqfd) {
-		run_fail(run, st, "route %s has no irqfd to signal", name);
+		run_fail(run, st, "route %s has no irqfd to signal%s", name,
+			 o->efd_closed ? ": its eventfd was closed ('irqfd close')" : "");
 		return -EINVAL;
 	}
 	v = run_vector_get(run, name, 0, "irqfd");
@@ -143,20 +144,21 @@ static int step_signal(struct run *run, const struct sc_step *st)
 		return -ENOSPC;
 	v->gsi = o->virq;
 	for (uint32_t i = 0; i < st->count; i++) {
+		const struct kvm_irq_routing_entry *e;
 		MSIMessage told, meant;
 		bool in_kernel;
 		int r;
 
 		/* the kernel delivers by the last table pushed, whoever pushed it */
 		pthread_mutex_lock(&run->vm.bql);
-		in_kernel = msi_route_message(kvm_irqchip_find_kernel_route(&run->vm.kvm, o->virq),
-					      &told);
+		e = kvm_irqchip_find_kernel_route(&run->vm.kvm, o->virq);
+		in_kernel = msi_route_message(e, &told);
 		if (!msi_route_message(kvm_irqchip_find_route(&run->vm.kvm, o->virq), &meant))
 			meant = told;
 		pthread_mutex_unlock(&run->vm.bql);
 		if (!in_kernel) {
-			run_fail(run, st, "route %s (GSI %d) is not in the kernel's table: commit first",
-				 name, o->virq);
+			run_fail(run, st, "route %s (GSI %d) is not %s in the kernel's table%s", name,
+				 o->virq, e ? "an MSI route" : "there", e ? "" : ": commit first");
 			return -ENOENT;
 		}
 		r = raise_and_wait(run, st, v, raise_irqfd, o, told, meant);
@@ -196,7 +198,7 @@ static int step_guest(struct run *run, const struct sc_step *st)
 	int r;
 
 	r = guest_cmd(run, st->vcpu < 0 ? 0 : st->vcpu, ops[st->op], arg, &result,
-		      run_timeout_ms(run, 0, RUN_GUEST_TIMEOUT_MS));
+		      run_timeout_ms(run, st->ms, RUN_GUEST_TIMEOUT_MS));
 	if (r < 0) {
 		run_fail(run, st, "guest step did not complete: %s", strerror(-r));
 		return r;
@@ -208,7 +210,8 @@ static int step_guest(struct run *run, const struct sc_step *st)
 
 static bool step_is_host(enum sc_op op)
 {
-	return op <= SC_IOEVENTFD_REMOVE || run_intx_step_is_host(op);
+	return op <= SC_IOEVENTFD_REMOVE || run_intx_step_is_host(op) ||
+	       run_faults_step_is_host(op);
 }
 
 /* returns < 0 when the run cannot go on */
@@ -217,8 +220,8 @@ static int run_step(struct run *run, const struct sc_step *st, const struct sc_s
 	int r = 0;
 
 	trace_event("step", "%s:%d %s", run->sc->name, st->line, st->text);
-	if (run_intx_handles(run, st)) {
-		r = run_intx_step(run, st);
+	if (run_intx_handles(run, st) || run_faults_handles(st->op)) {
+		r = run_intx_handles(run, st) ? run_intx_step(run, st) : run_faults_step(run, st);
 		if (!step_is_host(st->op))
 			return r;
 		goto host;
@@ -315,7 +318,11 @@ static void run_steps(struct run *run)
 	for (int i = 0; i < sc->nr_steps; i++) {
 		const struct sc_step *next = i + 1 < sc->nr_steps ? &sc->steps[i + 1] : NULL;
 		uint64_t t0 = now_ns();
-		int r = run_step(run, &sc->steps[i], next);
+		int r;
+
+		run->cur_step = &sc->steps[i];
+		r = run_step(run, &sc->steps[i], next);
+		run->cur_step = NULL;
 
 		run->step_ns[i] = now_ns() - t0;
 		if (r < 0)

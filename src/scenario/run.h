@@ -50,6 +50,10 @@ struct run_obj {
 	int virq;
 	int efd;			/* irqfd's eventfd, -1 if none */
 	bool irqfd;
+	bool efd_closed;		/* 'irqfd NAME close': the kernel dropped the irqfd with
+					 * its eventfd, whose number was closed_efd (never
+					 * closed again: it may be another file's by now) */
+	int closed_efd;
 	/* ioeventfd */
 	bool mmio;
 	uint64_t addr, datamatch;
@@ -132,6 +136,7 @@ struct run {
 	uint64_t *step_ns;		/* how long each step took, by step index */
 	uint32_t irq_cursor;		/* log seq already accounted by expect irq */
 	int last_err;			/* result of the last host step: 0 or -errno */
+	const struct sc_step *cur_step;	/* the step running now (run_steps), NULL outside */
 	int status;			/* VIRQ_EXIT_* */
 	char error[320];		/* why the run stopped early, if it did */
 	char kernel[128];		/* uname -r */
@@ -146,6 +151,8 @@ struct run {
 	/* the level-triggered half (run-intx.c) */
 	struct intx_lines intx;
 	int posted_line[VIRQ_GUEST_MAX_CPUS];	/* a command posted and not waited for: its line */
+	uint32_t post_wakeups[VIRQ_GUEST_MAX_CPUS];	/* at the last post: the CPU's mailbox */
+	uint64_t post_ns[VIRQ_GUEST_MAX_CPUS];		/* ... interrupts, and the time */
 	uint64_t rte[24];		/* each IOAPIC entry as the guest last wrote it */
 	struct gsi_status line_status;	/* the last line step's kernel answers */
 	bool has_line_status;
@@ -218,6 +225,12 @@ int run_table_step(struct run *run, const struct sc_step *st);
  * add failed, so there is no GSI or eventfd to act on)
  */
 int run_route_live(struct run *run, const struct sc_step *st);
+
+/* run-faults.c: faults the VMM must survive (issue 12), their steps and expects */
+bool run_faults_handles(enum sc_op op);
+bool run_faults_step_is_host(enum sc_op op);
+int run_faults_step(struct run *run, const struct sc_step *st);
+bool run_faults_expect(struct run *run, const struct sc_step *st, char *got, size_t n);
 
 /* run-intx.c: INTx lines, the guest's IOAPIC, resampling irqfds, probes */
 int run_intx_init(struct run *run);

@@ -114,6 +114,14 @@ enum sc_op {
 	SC_EXPECT_RESAMPLES,	/* expect resamples NAME count=N  (a route's resamplefd) */
 	SC_EXPECT_INTX,		/* expect intx dev=D [enabled=] [kvm=] [gsi=] [interrupts=] [eois=] */
 	SC_EXPECT_SIGNALS,	/* expect signals NAME [raised=] [delivered=] [misrouted=] [lost=] [stale=] */
+	/* faults the VMM must survive (issue 12; run-faults.c) */
+	SC_ROUTE_IOAPIC,	/* route NAME ioapic pin=P  (an IRQCHIP entry; the kernel checks P) */
+	SC_IRQFD_CLOSE,		/* irqfd NAME close   the VMM closes an assigned irqfd's eventfd */
+	SC_DEVICE_RESET,	/* device NAME reset  (vfio-pci: QEMU's vfio_pci_reset, then the PCI reset) */
+	SC_GUEST_HANG,		/* guest hang [vcpu=C]  the CPU spins with interrupts off for good */
+	SC_EXPECT_IRQFDS,	/* expect irqfds N  (the irqfds KVMState holds assigned) */
+	SC_EXPECT_KERNEL_ROUTES,	/* expect kernel-routes N  (entries in the table last pushed) */
+	SC_EXPECT_KERNEL_ROUTE,	/* expect kernel-route NAME [vcpu=V] [vector=X] [gsi=G] */
 	SC_OP_MAX,
 };
 
@@ -137,7 +145,7 @@ struct sc_step {
 	bool has_datamatch;
 	uint64_t datamatch;
 	uint32_t count;			/* default 1 */
-	uint32_t ms;			/* wait ms=, expect timeout=/settle= ; 0 = runner default */
+	uint32_t ms;			/* wait ms=, expect and guest step timeout=, settle= ; 0 = default */
 	int err;			/* expect result: 0 = ok, else a positive errno */
 	int dev;			/* dev=NAME: index in scenario.names, -1 if none */
 	int index;			/* index=I (an MSI-X vector of dev), -1 if absent */

@@ -54,6 +54,9 @@ static const struct step_kind kinds[] = {
 	{ SC_ROUTE_UPDATE, W("route", "NAME", "update"), { VCPU(REQ), VECTOR }, .use = N_ROUTE,
 	  HOST },
 	{ SC_ROUTE_RELEASE, W("route", "NAME", "release"), .use = N_ROUTE, HOST },
+	/* the kernel checks the pin (KVM_IOAPIC_NUM_PINS): so does not the parser */
+	{ SC_ROUTE_IOAPIC, W("route", "NAME", "ioapic"), { { "pin", F_PIN, 0, 255, REQ } },
+	  .use = N_NEW_ROUTE, HOST },
 	{ SC_ROUTES_FILL, W("routes", "fill"), { COUNT(1, 8192, REQ), VCPU(REQ), VECTOR }, HOST },
 	{ SC_COMMIT, W("commit"), HOST },
 	{ SC_ROUTES_COMMIT_RAW, W("routes", "commit-raw"), { COUNT(1, 8192, REQ), VCPU(REQ), VECTOR },
@@ -61,6 +64,7 @@ static const struct step_kind kinds[] = {
 	{ SC_IRQFD_ADD, W("irqfd", "NAME"), .use = N_ROUTE_OR_LINE, HOST },
 	{ SC_IRQFD_REMOVE, W("irqfd", "NAME", "remove"), .use = N_ROUTE_OR_LINE, HOST },
 	{ SC_IRQFD_RESAMPLE, W("irqfd", "NAME", "resample"), .use = N_ROUTE_OR_LINE, HOST },
+	{ SC_IRQFD_CLOSE, W("irqfd", "NAME", "close"), .use = N_ROUTE, HOST },
 	{ SC_LINE_DEFINE, W("line", "NAME"),
 	  { { "gsi", F_GSI, 0, 23, OPT }, { "slot", F_SLOT, 0, 31, OPT }, { "pin", F_PIN, 1, 4, OPT } },
 	  .use = N_NEW_LINE },
@@ -80,11 +84,13 @@ static const struct step_kind kinds[] = {
 	  HOST, MMIO },
 	{ SC_IOEVENTFD_REMOVE, W("ioeventfd", "NAME", "remove"), .use = N_IOEVENTFD, HOST },
 	{ SC_GUEST_OUT, W("guest", "out"),
-	  { PORT, VALUE, SIZE, COUNT(1, NR_SIGNALS, OPT), VCPU(OPT) }, GUEST },
-	{ SC_GUEST_IN, W("guest", "in"), { PORT, SIZE, VCPU(OPT) }, GUEST },
+	  { PORT, VALUE, SIZE, COUNT(1, NR_SIGNALS, OPT), VCPU(OPT), MS("timeout", OPT) }, GUEST },
+	{ SC_GUEST_IN, W("guest", "in"), { PORT, SIZE, VCPU(OPT), MS("timeout", OPT) }, GUEST },
 	{ SC_GUEST_WRITE, W("guest", "write"),
-	  { GADDR, VALUE, SIZE, COUNT(1, NR_SIGNALS, OPT), VCPU(OPT) }, MMIO, GUEST },
-	{ SC_GUEST_READ, W("guest", "read"), { GADDR, SIZE, VCPU(OPT) }, MMIO, GUEST },
+	  { GADDR, VALUE, SIZE, COUNT(1, NR_SIGNALS, OPT), VCPU(OPT), MS("timeout", OPT) }, MMIO,
+	  GUEST },
+	{ SC_GUEST_READ, W("guest", "read"), { GADDR, SIZE, VCPU(OPT), MS("timeout", OPT) }, MMIO,
+	  GUEST },
 	{ SC_WAIT, W("wait"), { MS("ms", REQ) } },
 	{ SC_EXPECT_IRQ_NONE, W("expect", "irq", "none"), { MS("settle", OPT) } },
 	{ SC_EXPECT_IRQ, W("expect", "irq"), { VCPU(REQ), VECTOR, ECOUNT, MS("timeout", OPT) } },
@@ -107,6 +113,7 @@ static const struct step_kind kinds[] = {
 	{ SC_DEVICE_HOLD, W("device", "NAME", "hold"), .use = N_DEVICE },
 	{ SC_DEVICE_COMPLETE, W("device", "NAME", "complete"), { COUNT(1, 65536, OPT) },
 	  .use = N_DEVICE },
+	{ SC_DEVICE_RESET, W("device", "NAME", "reset"), .use = N_DEVICE },
 	{ SC_GUEST_PCI_ENUM, W("guest", "pci", "enum"), { VCPU(OPT) }, GUEST },
 	{ SC_GUEST_MSIX_ENABLE, W("guest", "msix", "enable"), { DEV, VCPU(OPT) }, GUEST },
 	{ SC_GUEST_MSIX_DISABLE, W("guest", "msix", "disable"), { DEV, VCPU(OPT) }, GUEST },
@@ -160,6 +167,8 @@ static const struct step_kind kinds[] = {
 	    { "every", F_EVERY, 0, 1000, REQ },
 	    { "defer-eoi", F_DEFER_EOI, 0, 1, OPT }, VCPU(OPT) }, GUEST, .dev_type = vfio_pci },
 	{ SC_GUEST_EOI, W("guest", "eoi"), { VCPU(OPT) }, GUEST },
+	/* a CPU that stops answering (run-faults.c) */
+	{ SC_GUEST_HANG, W("guest", "hang"), { VCPU(OPT) }, GUEST },
 	{ SC_EXPECT_REMOTE_IRR, W("expect", "remote-irr"), { IOAPIC_PIN },
 	  .flag = { "set", "clear" } },
 	{ SC_EXPECT_LINE, W("expect", "line", "NAME"),
@@ -176,6 +185,12 @@ static const struct step_kind kinds[] = {
 	{ SC_EXPECT_SIGNALS, W("expect", "signals", "NAME"),
 	  { TALLY("raised", F_RAISED), TALLY("delivered", F_DELIVERED),
 	    TALLY("misrouted", F_MISROUTED), TALLY("lost", F_LOST), TALLY("stale", F_STALE) },
+	  .use = N_ROUTE },
+	/* what the VMM believes the kernel has (run-faults.c) */
+	{ SC_EXPECT_IRQFDS, W("expect", "irqfds", "N") },
+	{ SC_EXPECT_KERNEL_ROUTES, W("expect", "kernel-routes", "N") },
+	{ SC_EXPECT_KERNEL_ROUTE, W("expect", "kernel-route", "NAME"),
+	  { VCPU(OPT), { "vector", F_VECTOR, 0, UINT64_MAX, OPT }, { "gsi", F_GSI, 0, 4095, OPT } },
 	  .use = N_ROUTE },
 };
 
@@ -228,6 +243,10 @@ static const char *const op_names[SC_OP_MAX + 1] = {
 	[SC_EXPECT_STATUS_PIC] = "expect status pic",
 	[SC_EXPECT_RESAMPLES] = "expect resamples",
 	[SC_EXPECT_INTX] = "expect intx",	[SC_EXPECT_SIGNALS] = "expect signals",
+	[SC_ROUTE_IOAPIC] = "route ioapic",	[SC_IRQFD_CLOSE] = "irqfd close",
+	[SC_DEVICE_RESET] = "device reset",	[SC_GUEST_HANG] = "guest hang",
+	[SC_EXPECT_IRQFDS] = "expect irqfds",	[SC_EXPECT_KERNEL_ROUTES] = "expect kernel-routes",
+	[SC_EXPECT_KERNEL_ROUTE] = "expect kernel-route",
 };
 
 static const struct { const char *name; int err; } errnos[] = {

@@ -5,6 +5,7 @@
  * VMM's steps and the kernel's calls read as one timeline; the kvm_pio
  * event beside them (the guest's port writes, its step marks among them).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -65,7 +66,6 @@ static const char *const trace_events[] = {
 	"kvm/kvm_pio", "kvm/kvm_set_irq", "kvm/kvm_ioapic_set_irq", "kvm/kvm_ack_irq",
 };
 
-#define TRACE_MAX_FUNCTIONS	32
 static char ftrace_missing[512];	/* entries this kernel cannot trace */
 
 static const char *tracefs = "/sys/kernel/tracing";
@@ -93,6 +93,55 @@ static void trace_events_enable(const char *on)
 		snprintf(file, sizeof(file), "events/%s/enable", trace_events[i]);
 		tracefs_write(file, on, false);
 	}
+}
+
+int trace_function_count(const char *const *functions)
+{
+	int n = 0;
+
+	while (functions[n])
+		n++;
+	return n;
+}
+
+/* a function's name (or "a|b"): what set_ftrace_filter takes, and no shell word breaks */
+static bool trace_function_name_ok(const char *s, size_t len)
+{
+	if (!len)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("_.|", s[i]))
+			return false;
+	return true;
+}
+
+int trace_function_list(const char *const *base, const char *add, const char **out)
+{
+	static char buf[512];
+	int n = trace_function_count(base);
+	char *p = buf;
+
+	if (n > TRACE_MAX_FUNCTIONS)
+		return -EINVAL;
+	memcpy(out, base, n * sizeof(*out));
+	out[n] = NULL;
+	if (!add || !*add)
+		return 0;
+	if (strlen(add) >= sizeof(buf))
+		return -EINVAL;
+	snprintf(buf, sizeof(buf), "%s", add);
+	while (p) {
+		char *comma = strchr(p, ',');
+
+		if (comma)
+			*comma = '\0';
+		if (n == TRACE_MAX_FUNCTIONS || !trace_function_name_ok(p, strlen(p)))
+			return -EINVAL;
+		out[n++] = p;
+		p = comma ? comma + 1 : NULL;
+	}
+	out[n] = NULL;
+	return 0;
 }
 
 bool trace_ftrace_on(void)

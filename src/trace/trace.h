@@ -22,6 +22,17 @@ void trace_event(const char *name, const char *fmt, ...) __printf(2, 3);
  */
 extern const char *const trace_seed_functions[];
 
+/* the most entries a filter list may have (the seed's and --ftrace-add's) */
+#define TRACE_MAX_FUNCTIONS	48
+int trace_function_count(const char *const *functions);
+/*
+ * trace_function_list - base's entries, then add's (comma-separated, each
+ * a name or "a|b" of [A-Za-z0-9_.|]; NULL or "" for none), into out
+ * (TRACE_MAX_FUNCTIONS + 1 pointers, NULL-terminated; add's are kept in a
+ * static buffer). 0, or -EINVAL: a bad name, or too many.
+ */
+int trace_function_list(const char *const *base, const char *add, const char **out);
+
 /*
  * The function tracer, set up once per run of virq (setting the filter and
  * switching the tracer is slow under TCG), then switched on and off around

@@ -165,6 +165,9 @@ void kvm_destroy(KVMState *s)
 	free(s->irq_routes);
 	free(s->used_gsi_bitmap);
 	free(s->kernel_routes);
+	free(s->irqfds);
+	s->irqfds = NULL;
+	s->nr_irqfds = s->irqfds_cap = 0;
 	s->kernel_routes = NULL;
 	s->nr_kernel_routes = s->kernel_routes_cap = 0;
 	s->irq_routes = NULL;
@@ -345,6 +348,23 @@ int kvm_irqchip_add_msi_route(KVMRouteChange *c, MSIMessage msg)
 	}
 	e = msi_route_entry(virq, msg);
 	r = kvm_add_routing_entry(s, &e);
+	if (r < 0)
+		return r;
+	c->changes++;
+	return virq;
+}
+
+int kvm_irqchip_add_irqchip_route(KVMRouteChange *c, unsigned int irqchip, unsigned int pin)
+{
+	KVMState *s = c->s;
+	int virq = kvm_irqchip_get_virq(s);
+	int r;
+
+	if (virq < 0)
+		return virq;
+	if (s->irq_routes->nr >= s->gsi_count)
+		return -ENOSPC;
+	r = kvm_irqchip_add_irq_route(s, (unsigned int)virq, irqchip, pin);
 	if (r < 0)
 		return r;
 	c->changes++;
@@ -555,6 +575,51 @@ int kvm_set_irq(KVMState *s, int irq, int level)
 	return (int)r;
 }
 
+/* ---- the kernel's irqfds, as the VMM knows them ---- */
+
+/* room for one more, taken before KVM_IRQFD so that an irqfd assigned is always noted */
+static int kvm_irqfds_reserve(KVMState *s)
+{
+	struct kvm_irqfd_entry *e;
+	unsigned int cap = s->irqfds_cap ? 2 * s->irqfds_cap : 16;
+
+	if (s->nr_irqfds < s->irqfds_cap)
+		return 0;
+	e = realloc(s->irqfds, cap * sizeof(*e));
+	if (!e) {
+		pr_err("KVM_IRQFD: no memory to note the irqfd: not assigned");
+		return -ENOMEM;
+	}
+	s->irqfds = e;
+	s->irqfds_cap = cap;
+	return 0;
+}
+
+/* kvm_irqfd_deassign matches eventfd and GSI; an eventfd closed drops every irqfd on it */
+static unsigned int kvm_irqfds_drop(KVMState *s, int fd, int gsi)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < s->nr_irqfds;) {
+		if (s->irqfds[i].fd == fd && (gsi < 0 || s->irqfds[i].gsi == gsi)) {
+			s->irqfds[i] = s->irqfds[--s->nr_irqfds];
+			n++;
+		} else {
+			i++;
+		}
+	}
+	return n;
+}
+
+unsigned int kvm_irqfd_eventfd_closed(KVMState *s, int fd)
+{
+	unsigned int n = kvm_irqfds_drop(s, fd, -1);
+
+	trace_event("kvm_irqfd_eventfd_closed", "fd=%d: %u irqfd%s deactivated by EPOLLHUP", fd,
+		    n, n == 1 ? "" : "s");
+	return n;
+}
+
 /* kvm_irqchip_assign_irqfd: one private helper for add and remove */
 static int kvm_irqchip_assign_irqfd(KVMState *s, int fd, int rfd, int virq, bool assign)
 {
@@ -563,13 +628,21 @@ static int kvm_irqchip_assign_irqfd(KVMState *s, int fd, int rfd, int virq, bool
 		.gsi = (uint32_t)virq,
 		.flags = assign ? 0 : KVM_IRQFD_FLAG_DEASSIGN,
 	};
+	int r;
 
 	if (rfd >= 0) {
 		irqfd.flags |= KVM_IRQFD_FLAG_RESAMPLE;
 		irqfd.resamplefd = (uint32_t)rfd;
 	}
-	return (int)kvm_vm_ioctl(s, KVM_IRQFD, &irqfd, "gsi=%u fd=%u flags=0x%x", irqfd.gsi,
-				 irqfd.fd, irqfd.flags);
+	if (assign && (r = kvm_irqfds_reserve(s)) < 0)
+		return r;
+	r = (int)kvm_vm_ioctl(s, KVM_IRQFD, &irqfd, "gsi=%u fd=%u flags=0x%x", irqfd.gsi,
+			      irqfd.fd, irqfd.flags);
+	if (r == 0 && assign)
+		s->irqfds[s->nr_irqfds++] = (struct kvm_irqfd_entry){ .fd = fd, .gsi = virq };
+	else if (r == 0)
+		kvm_irqfds_drop(s, fd, virq);
+	return r;
 }
 
 int kvm_irqchip_add_irqfd_notifier_gsi(KVMState *s, int fd, int rfd, int virq)

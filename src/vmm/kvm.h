@@ -22,6 +22,12 @@ typedef struct MSIMessage {
 	uint32_t data;
 } MSIMessage;
 
+/* an irqfd the kernel holds: KVM_IRQFD assigned, not deassigned, its eventfd not closed */
+struct kvm_irqfd_entry {
+	int fd;
+	int gsi;
+};
+
 typedef struct KVMState {
 	const struct sys_ops *sys;
 	int fd;				/* /dev/kvm */
@@ -39,6 +45,15 @@ typedef struct KVMState {
 	struct kvm_irq_routing_entry *kernel_routes;	/* the table the kernel has now */
 	unsigned int nr_kernel_routes;
 	unsigned int kernel_routes_cap;	/* entries kernel_routes has room for */
+
+	/*
+	 * the kernel's irqfds for this VM as the VMM knows them (virt/kvm/
+	 * eventfd.c keeps one per eventfd: a second assign is EBUSY): every
+	 * KVM_IRQFD that succeeded, less those deassigned or whose eventfd
+	 * was closed (irqfd_wakeup's EPOLLHUP deactivates them)
+	 */
+	struct kvm_irqfd_entry *irqfds;
+	unsigned int nr_irqfds, irqfds_cap;
 
 	unsigned int commits;		/* KVM_SET_GSI_ROUTING issued */
 	unsigned int commit_errors;	/* ... of which the kernel refused */
@@ -121,6 +136,26 @@ int kvm_set_irq(KVMState *s, int irq, int level);
 
 int kvm_irqchip_add_irqfd_notifier_gsi(KVMState *s, int fd, int rfd, int virq);
 int kvm_irqchip_remove_irqfd_notifier_gsi(KVMState *s, int fd, int virq);
+
+/*
+ * kvm_irqfd_eventfd_closed - the VMM closed fd, the eventfd of irqfds it
+ * had not deassigned (QEMU never does; a fault to survive). The file's
+ * release wakes its waiters with EPOLLHUP, and irqfd_wakeup deactivates
+ * every irqfd on it at once (freed later by irqfd_shutdown): they leave
+ * the VMM's list too. Returns how many there were. A later KVM_IRQFD
+ * deassign of fd is the kernel's to answer (EBADF while the number is
+ * free).
+ */
+unsigned int kvm_irqfd_eventfd_closed(KVMState *s, int fd);
+
+/*
+ * kvm_irqchip_add_irqchip_route - QEMU's kvm_irqchip_add_irq_route (an
+ * IRQCHIP entry: irqchip's pin on a GSI) on the lowest free GSI, as an MSI
+ * route takes one; the kernel checks the pin at the next commit
+ * (kvm_set_routing_entry: EINVAL past the chip's pins). Returns the GSI,
+ * -ENOSPC as kvm_irqchip_add_msi_route.
+ */
+int kvm_irqchip_add_irqchip_route(KVMRouteChange *c, unsigned int irqchip, unsigned int pin);
 
 int kvm_set_ioeventfd_pio(KVMState *s, int fd, uint16_t addr, uint32_t len, bool assign,
 			  bool datamatch, uint64_t val);

@@ -46,6 +46,8 @@ struct fake {
 	unsigned int last_nr;		/* entries in the last one */
 	struct kvm_irq_routing_entry last[4200];
 	struct kvm_irqfd last_irqfd;
+	unsigned int irqfd_calls;	/* KVM_IRQFD, assign or deassign */
+	long irqfd_err;			/* -errno from KVM_IRQFD, 0 = ok */
 	struct kvm_irq_level last_irq;	/* KVM_IRQ_LINE(_STATUS) as it came in */
 	int irq_status;			/* what KVM_IRQ_LINE_STATUS writes back */
 	long irq_line_err;		/* -errno from either, 0 = ok */
@@ -100,13 +102,20 @@ static long fake_ioctl(void *p, int fd, unsigned long req, void *arg)
 		/* the real check of kvm_vm_ioctl: nr > KVM_MAX_IRQ_ROUTES */
 		if (r->nr > (unsigned int)fk.cap_irq_routing)
 			return -EINVAL;
+		/* x86's kvm_set_routing_entry: an IOAPIC pin past KVM_IOAPIC_NUM_PINS; nothing taken */
+		for (unsigned int i = 0; i < r->nr; i++)
+			if (r->entries[i].type == KVM_IRQ_ROUTING_IRQCHIP &&
+			    r->entries[i].u.irqchip.irqchip == KVM_IRQCHIP_IOAPIC &&
+			    r->entries[i].u.irqchip.pin >= 24)
+				return -EINVAL;
 		fk.last_nr = r->nr;
 		memcpy(fk.last, r->entries, r->nr * sizeof(r->entries[0]));
 		return 0;
 	}
 	case KVM_IRQFD:
+		fk.irqfd_calls++;
 		fk.last_irqfd = *(struct kvm_irqfd *)arg;
-		return 0;
+		return fk.irqfd_err;
 	case KVM_IRQ_LINE_STATUS:
 	case KVM_IRQ_LINE:
 		fake_log(req, 0);
@@ -432,6 +441,90 @@ static void test_fake_kvm_irqfd_assign_and_deassign_flags(void **state)
 	assert_int_equal(fk.last_irqfd.flags, KVM_IRQFD_FLAG_DEASSIGN);
 }
 
+/*
+ * The irqfds KVMState believes the kernel holds: each KVM_IRQFD the kernel
+ * took, less each deassign it took (matching eventfd and GSI, as
+ * kvm_irqfd_deassign; one that matches nothing returns 0 there too) and
+ * every irqfd on an eventfd the VMM closed (EPOLLHUP).
+ */
+static void test_fake_kvm_irqfds_follow_assign_deassign_and_close(void **state)
+{
+	KVMState *s = *state;
+
+	assert_int_equal(kvm_irqchip_add_irqfd_notifier_gsi(s, 9, -1, 24), 0);
+	assert_int_equal(kvm_irqchip_add_irqfd_notifier_gsi(s, 10, 11, 25), 0);
+	assert_int_equal(s->nr_irqfds, 2);
+	fk.irqfd_err = -EBUSY;		/* the same eventfd again */
+	assert_int_equal(kvm_irqchip_add_irqfd_notifier_gsi(s, 9, -1, 26), -EBUSY);
+	fk.irqfd_err = 0;
+	assert_int_equal(s->nr_irqfds, 2);
+	assert_int_equal(kvm_irqchip_remove_irqfd_notifier_gsi(s, 9, 25), 0);	/* GSI differs */
+	assert_int_equal(s->nr_irqfds, 2);
+	assert_int_equal(kvm_irqchip_remove_irqfd_notifier_gsi(s, 9, 24), 0);
+	assert_int_equal(s->nr_irqfds, 1);
+	assert_int_equal(kvm_irqfd_eventfd_closed(s, 9), 0);
+	assert_int_equal(kvm_irqfd_eventfd_closed(s, 10), 1);
+	if (s->nr_irqfds)
+		fail_msg("irqfds after the eventfd of the last one was closed: wanted 0, got %u",
+			 s->nr_irqfds);
+	fk.irqfd_err = -EBADF;		/* the deassign of the closed number */
+	assert_int_equal(kvm_irqchip_remove_irqfd_notifier_gsi(s, 10, 25), -EBADF);
+	assert_int_equal(s->nr_irqfds, 0);
+}
+
+/* no room to note an irqfd: not assigned at all, so the list never falls behind the kernel */
+static void test_fake_kvm_irqfd_out_of_memory_is_not_assigned(void **state)
+{
+	KVMState *s = *state;
+
+	realloc_fail_armed = 1;
+	assert_int_equal(kvm_irqchip_add_irqfd_notifier_gsi(s, 9, -1, 24), -ENOMEM);
+	assert_int_equal(fk.irqfd_calls, 0);
+	assert_int_equal(s->nr_irqfds, 0);
+	for (int i = 0; i < 40; i++)	/* past the first allocation's 16 */
+		assert_int_equal(kvm_irqchip_add_irqfd_notifier_gsi(s, 100 + i, -1, 24 + i), 0);
+	assert_int_equal(s->nr_irqfds, 40);
+}
+
+/*
+ * A batch of changes whose commit the kernel refuses (an IOAPIC pin past
+ * 24, between a moved route and a new one): the kernel keeps its old table
+ * whole (kvm_set_irq_routing swaps only once every entry was taken), so
+ * KVMState's copy of it must stay the old one, while KVMState's own table
+ * keeps the batch for the next commit.
+ */
+static void test_fake_kvm_refused_batch_leaves_the_kernel_copy_the_old_table(void **state)
+{
+	KVMState *s = *state;
+	KVMRouteChange c = kvm_irqchip_begin_route_changes(s);
+	const struct kvm_irq_routing_entry *k;
+	int a = add_msi(s, 0, 0x41), d, b;
+
+	assert_int_equal(kvm_irqchip_commit_routes(s), 0);
+	assert_int_equal(kvm_irqchip_update_msi_route(s, a, msi_x86_message(1, 0x51)), 0);
+	d = kvm_irqchip_add_irqchip_route(&c, KVM_IRQCHIP_IOAPIC, 24);
+	b = add_msi(s, 1, 0x53);
+	assert_int_equal(d, 24);
+	assert_int_equal(b, 25);
+	assert_int_equal(kvm_irqchip_commit_routes(s), -EINVAL);
+	want_kernel_copy_is_the_kernels(s);
+	assert_int_equal(s->nr_kernel_routes, 39);
+	assert_int_equal(s->irq_routes->nr, 41);
+	k = kvm_irqchip_find_kernel_route(s, a);
+	assert_non_null(k);
+	if (msi_x86_vector(k->u.msi.data) != 0x41)
+		fail_msg("the kernel's entry for GSI %d after the refused batch: wanted vector 0x41 (the old), got 0x%x",
+			 a, msi_x86_vector(k->u.msi.data));
+	assert_int_equal(msi_x86_vector(kvm_irqchip_find_route(s, a)->u.msi.data), 0x51);
+	assert_null(kvm_irqchip_find_kernel_route(s, b));
+	assert_true(s->routes_dirty);
+	kvm_irqchip_release_virq(s, d);
+	assert_int_equal(kvm_irqchip_commit_routes(s), 0);
+	want_kernel_copy_is_the_kernels(s);
+	assert_int_equal(msi_x86_vector(kvm_irqchip_find_kernel_route(s, a)->u.msi.data), 0x51);
+	assert_non_null(kvm_irqchip_find_kernel_route(s, b));
+}
+
 static void test_fake_kvm_set_irq_returns_line_status(void **state)
 {
 	KVMState *s = *state;
@@ -503,6 +596,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fake_kvm_commit_out_of_memory_keeps_the_kernel_copy_exact,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_kvm_irqfd_assign_and_deassign_flags, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fake_kvm_irqfds_follow_assign_deassign_and_close,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fake_kvm_irqfd_out_of_memory_is_not_assigned,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fake_kvm_refused_batch_leaves_the_kernel_copy_the_old_table,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_kvm_init_reports_missing_device_and_capability, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_kvm_set_irq_returns_line_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_kvm_set_irq_without_inject_status_is_irq_line_returning_1, setup, teardown),

@@ -524,6 +524,42 @@ static void test_parse_irqfd_on_a_line_or_a_route_with_resample(void **state)
 	scenario_free(&sc);
 }
 
+/* the fault steps (issue 12): their fields, the pin the kernel checks, not the parser */
+static void test_parse_fault_steps_and_expects(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	parse_ok(ROUTE_A "route D ioapic pin=24\nexpect result EINVAL\nirqfd A close\n"
+		 "irqfd A remove\nexpect result EBADF\nguest hang vcpu=1\n"
+		 "guest out port=0x80 value=1 vcpu=1 timeout=1000\nguest in port=0x80\n"
+		 "expect irqfds 0\nexpect kernel-routes 39\nexpect kernel-route A vcpu=0 gsi=2\n",
+		 &sc);
+	want_int(sc.steps[1].op, SC_ROUTE_IOAPIC);
+	want_int(sc.steps[1].pin, 24);
+	want_int(sc.steps[1].name, 1);
+	want_int(sc.steps[2].err, EINVAL);
+	want_int(sc.steps[3].op, SC_IRQFD_CLOSE);
+	want_int(sc.steps[3].name, 0);
+	want_int(sc.steps[5].err, EBADF);
+	want_int(sc.steps[6].op, SC_GUEST_HANG);
+	want_int(sc.steps[6].vcpu, 1);
+	want_int(sc.steps[7].ms, 1000);
+	want_int(sc.steps[8].ms, 0);
+	want_int(sc.steps[8].vcpu, 0);
+	want_int(sc.steps[9].op, SC_EXPECT_IRQFDS);
+	want_int(sc.steps[9].count, 0);
+	want_int(sc.steps[10].op, SC_EXPECT_KERNEL_ROUTES);
+	want_int(sc.steps[10].count, 39);
+	want_int(sc.steps[11].op, SC_EXPECT_KERNEL_ROUTE);
+	want_int(sc.steps[11].gsi, 2);
+	want_int(sc.steps[11].vector, -1);
+	scenario_free(&sc);
+	want_int(last_step(VM "device E vfio-pci host=8086:10d3\ndevice E reset\n").op,
+		 SC_DEVICE_RESET);
+	want_int(last_step(VM "guest hang\n").vcpu, 0);
+}
+
 static void test_parse_guest_ioapic_and_level_steps(void **state)
 {
 	struct scenario sc;
@@ -1013,6 +1049,18 @@ BAD(vcpu_beyond_the_vm, VM "msi vcpu=2 vector=0x40\n",
 BAD(guest_vcpu_beyond_a_1_vcpu_vm, "vm vcpus=1\nguest in port=0x80 vcpu=1\n",
     "2: vcpu 1 out of range: the vm has 1 vcpu")
 BAD(step_before_vm, "# hi\ncommit\nvm vcpus=1\n", "2: 'vm' must come first")
+BAD(device_reset_of_a_virtio_rng, DEVS "device R reset\n",
+    "4: device 'R' is a virtio-rng: only a vfio-pci device has a reset step")
+BAD(route_ioapic_pin_256, VM "route D ioapic pin=256\n", "2: pin 256 out of range: wanted 0..255")
+BAD(route_ioapic_without_pin, VM "route D ioapic\n", "2: 'route ioapic' needs pin=")
+BAD(irqfd_close_of_a_line, VM "line L gsi=20\nirqfd L close\n",
+    "3: 'L' is a line (line 2), wanted a route")
+BAD(expect_kernel_route_of_an_ioeventfd, IOEV_E "expect kernel-route E vcpu=0\n",
+    "3: 'E' is an ioeventfd (line 2), wanted a route")
+BAD(guest_out_timeout_0, VM "guest out port=0x80 value=1 timeout=0\n",
+    "2: timeout 0 out of range: wanted 1..600000")
+BAD(guest_hang_with_a_count, VM "guest hang count=2\n",
+    "2: unknown key 'count' for 'guest hang': wanted vcpu")
 BAD(second_vm_line, VM "commit\nvm vcpus=2\n", "3: duplicate 'vm' line: the first is line 1")
 BAD(vm_with_0_vcpus, "vm vcpus=0\n", "1: vcpus 0 out of range: wanted 1..8")
 BAD(vm_with_9_vcpus, "vm vcpus=9\n", "1: vcpus 9 out of range: wanted 1..8")
@@ -1103,7 +1151,7 @@ BAD(guest_addr_at_4g, VM "guest read addr=0x100000000\n",
 BAD(guest_port_above_0xffff, VM "guest out port=65536 value=1\n",
     "2: port 65536 out of range: wanted 0..0xffff")
 BAD(guest_in_with_a_value, VM "guest in port=0x80 value=1\n",
-    "2: unknown key 'value' for 'guest in': wanted port, size or vcpu")
+    "2: unknown key 'value' for 'guest in': wanted port, size, vcpu or timeout")
 BAD(gsi_above_4095, ROUTE_A "expect route A gsi=4096\n",
     "3: gsi 4096 out of range: wanted 0..4095")
 BAD(expect_route_without_fields, ROUTE_A "expect route A\n",
@@ -1118,20 +1166,20 @@ BAD(unknown_errno_name, VM "commit\nexpect result EWHAT\n",
 BAD(expect_commits_not_a_number, VM "expect commits many\n",
     "2: commits 'many' is not a number")
 BAD(route_without_a_kind, VM "route A\n",
-    "2: after 'route A': wanted msi, update or release, got end of line")
+    "2: after 'route A': wanted msi, update, release or ioapic, got end of line")
 BAD(route_with_an_unknown_kind, VM "route A msix vcpu=0\n",
-    "2: after 'route A': wanted msi, update or release, got 'msix'")
+    "2: after 'route A': wanted msi, update, release or ioapic, got 'msix'")
 BAD(route_without_a_name, VM "route vcpu=0\n",
     "2: after 'route': wanted NAME, got 'vcpu=0'")
 /* QEMU has no step that re-reads routes without committing (kvm_update_msi_routes_all commits) */
 BAD(routes_update_all_is_no_step, VM "device E vfio-pci host=8086:10d3\nroutes update-all dev=E\n",
     "3: after 'routes': wanted fill or commit-raw, got 'update-all'")
 BAD(expect_without_a_kind, VM "expect\n",
-    "2: after 'expect': wanted irq, commits, routes, route, exits, ioeventfd, result, pending, vector, completions, remote-irr, line, status, resamples, intx or signals, got end of line")
+    "2: after 'expect': wanted irq, commits, routes, route, exits, ioeventfd, result, pending, vector, completions, remote-irr, line, status, resamples, intx, signals, irqfds, kernel-routes or kernel-route, got end of line")
 BAD(extra_word_after_commit, VM "commit now\n",
     "2: after 'commit': wanted end of line, got 'now'")
 BAD(extra_word_after_irqfd, ROUTE_A "irqfd A add\n",
-    "3: after 'irqfd A': wanted end of line, remove or resample, got 'add'")
+    "3: after 'irqfd A': wanted end of line, remove, resample or close, got 'add'")
 BAD(extra_word_in_expect_irq, VM "expect irq some vcpu=0\n",
     "2: after 'expect irq': wanted none or key=value, got 'some'")
 BAD(word_after_a_key, VM "msi vcpu=0 vector=0x40 twice\n", "2: wanted key=value, got 'twice'")
@@ -1140,9 +1188,9 @@ BAD(first_error_only, VM "msi vcpu=9 vector=0x40\nfoo\n",
 
 /* devices */
 BAD(device_of_unknown_type, VM "device R virtio-blk\n",
-    "2: after 'device R': wanted virtio-rng, nvme, vfio-pci, hold or complete, got 'virtio-blk'")
+    "2: after 'device R': wanted virtio-rng, nvme, vfio-pci, hold, complete or reset, got 'virtio-blk'")
 BAD(device_without_a_type, VM "device R\n",
-    "2: after 'device R': wanted virtio-rng, nvme, vfio-pci, hold or complete, got end of line")
+    "2: after 'device R': wanted virtio-rng, nvme, vfio-pci, hold, complete or reset, got end of line")
 BAD(device_before_vm, "device R nvme\nvm vcpus=1\n", "1: 'vm' must come first")
 BAD(device_after_a_host_step, VM "commit\ndevice R nvme\n",
     "3: 'device' lines must follow 'vm' directly")
@@ -1204,7 +1252,7 @@ BAD(nvme_read_count_0, DEVS "guest nvme read dev=N count=0\n",
 BAD(guest_msix_without_a_kind, DEVS "guest msix\n",
     "4: after 'guest msix': wanted enable, disable, function-mask, function-unmask, vector, mask, unmask, read-pba or flap, got end of line")
 BAD(guest_with_an_unknown_kind, VM "guest pcie enum\n",
-    "2: after 'guest': wanted out, in, write, read, pci, msix, virtio, nvme, e1000e, wait, ioapic, level-ack or eoi, got 'pcie'")
+    "2: after 'guest': wanted out, in, write, read, pci, msix, virtio, nvme, e1000e, wait, ioapic, level-ack, eoi or hang, got 'pcie'")
 BAD(line_without_gsi_or_slot, VM "line L\n",
     "2: 'line' needs gsi=, or slot= and pin= (a device's INTx pin through the q35 routing)")
 BAD(line_with_gsi_and_slot, VM "line L gsi=20 slot=1 pin=1\n",
@@ -1443,6 +1491,11 @@ int main(void)
 		R(expect_intx_without_a_field), R(expect_intx_of_virtio),
 		R(expect_line_without_a_tally), R(expect_status_unknown_word), R(expect_status_0),
 		R(probe_without_irqchip_kind), R(expect_result_after_line_define),
+
+		T(fault_steps_and_expects), R(device_reset_of_a_virtio_rng),
+		R(route_ioapic_pin_256), R(route_ioapic_without_pin), R(irqfd_close_of_a_line),
+		R(expect_kernel_route_of_an_ioeventfd), R(guest_out_timeout_0),
+		R(guest_hang_with_a_count),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_run_table.c - the runner's host steps on KVMState
- * (src/scenario/run-table.c) against a fake kernel behind the sys_ops
- * seam, a parsed scenario's steps run one by one as run.c does, the
- * expects skipped. run_fail is this file's: it records the message.
+ * (src/scenario/run-table.c, and run-faults.c's route ioapic and irqfd
+ * close) against a fake kernel behind the sys_ops seam, a parsed
+ * scenario's steps run one by one as run.c does, the expects skipped.
+ * run_fail is this file's: it records the message; the guest and device
+ * calls run-faults.c makes for its other steps are stubs that fail.
  *
  * The fake reports KVM_CAP_IRQ_ROUTING = 40, so gsi_count is 39 and the
  * table is full at 39 entries: the PC's 38 default ones and one MSI route.
@@ -17,8 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <fcntl.h>
 
 #include "scenario/run.h"
+#include "hw/vfio/pci.h"
 #include "fake-kvm.h"
 
 static struct {
@@ -26,6 +30,26 @@ static struct {
 	unsigned int irqfd_fd0;		/* ... or with fd 0 */
 	char failed[320];		/* the last run_fail */
 } fk;
+
+/* run-faults.c's device and guest steps are not this test's */
+int guest_cmd(struct run *run, int cpu, uint32_t op, const uint32_t arg[8], uint32_t *result,
+	      unsigned int timeout_ms)
+{
+	(void)run; (void)cpu; (void)op; (void)arg; (void)result; (void)timeout_ms;
+	return -ENOSYS;
+}
+
+int vfio_pci_reset(PCIDevice *dev)
+{
+	(void)dev;
+	return -ENOSYS;
+}
+
+unsigned int run_timeout_ms(const struct run *run, unsigned int ms, unsigned int dflt)
+{
+	(void)run;
+	return ms ? ms : dflt;
+}
 
 void run_fail(struct run *run, const struct sc_step *st, const char *fmt, ...)
 {
@@ -37,18 +61,35 @@ void run_fail(struct run *run, const struct sc_step *st, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* KVM_CAP_IRQ_ROUTING: 40 (a table full at 39), or the kernel's 4096 (setup_wide) */
+static int cap_irq_routing = 40;
+
 static long f_ioctl(void *p, int fd, unsigned long req, void *arg)
 {
 	long r;
 
 	(void)p; (void)fd;
 	if (req == KVM_CHECK_EXTENSION && (long)arg == KVM_CAP_IRQ_ROUTING)
-		return 40;
+		return cap_irq_routing;
 	if (fake_kvm_setup_ioctl(req, arg, &r))
 		return r;
 	if (req == KVM_IRQFD) {
-		fk.irqfd_gsi0 += ((struct kvm_irqfd *)arg)->gsi == 0;
-		fk.irqfd_fd0 += ((struct kvm_irqfd *)arg)->fd == 0;
+		struct kvm_irqfd *i = arg;
+
+		fk.irqfd_gsi0 += i->gsi == 0;
+		fk.irqfd_fd0 += i->fd == 0;
+		/* eventfd_ctx_fdget: a number no file has is EBADF, assign or deassign */
+		if (fcntl((int)i->fd, F_GETFD) < 0)
+			return -EBADF;
+	}
+	/* x86's kvm_set_routing_entry: an IOAPIC pin past KVM_IOAPIC_NUM_PINS */
+	if (req == KVM_SET_GSI_ROUTING) {
+		struct kvm_irq_routing *t = arg;
+
+		for (unsigned int i = 0; i < t->nr; i++)
+			if (t->entries[i].type == KVM_IRQ_ROUTING_IRQCHIP &&
+			    t->entries[i].u.irqchip.pin >= 24)
+				return -EINVAL;
 	}
 	return 0;
 }
@@ -75,6 +116,12 @@ static int setup(void **state)
 	return 0;
 }
 
+static int setup_wide(void **state)
+{
+	cap_irq_routing = 4096;
+	return setup(state);
+}
+
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
@@ -82,6 +129,7 @@ static int teardown(void **state)
 	kvm_destroy(&f->run.vm.kvm);
 	scenario_free(&f->sc);
 	free(f);
+	cap_irq_routing = 40;
 	return 0;
 }
 
@@ -93,15 +141,22 @@ static void parse(struct fixture *f, const char *text)
 		fail_msg("scenario: %s", err);
 }
 
-/* the results of the host steps, in order */
-static int run_host_steps(struct fixture *f, int *r, int max)
+/* the results of the host steps from step `from` on, in order */
+static int run_host_steps_from(struct fixture *f, int from, int *r, int max)
 {
 	int n = 0;
 
-	for (int i = 0; i < f->sc.nr_steps && n < max; i++)
+	for (int i = from; i < f->sc.nr_steps && n < max; i++)
 		if (f->sc.steps[i].op <= SC_IRQFD_REMOVE)	/* run_table_step's, as run_step */
 			r[n++] = run_table_step(&f->run, &f->sc.steps[i]);
+		else if (run_faults_step_is_host(f->sc.steps[i].op))
+			r[n++] = run_faults_step(&f->run, &f->sc.steps[i]);
 	return n;
+}
+
+static int run_host_steps(struct fixture *f, int *r, int max)
+{
+	return run_host_steps_from(f, 0, r, max);
 }
 
 /* GSI 0's entries in KVMState's table: the PC's PIC pin 0 and IOAPIC pin 2 */
@@ -189,6 +244,77 @@ static void test_fake_kernel_route_released_then_added_again(void **state)
 	assert_int_equal(gsi0_entries(f), 2);
 }
 
+/*
+ * irqfd A close: the eventfd under an assigned irqfd closed. KVMState drops
+ * the irqfd (the kernel's EPOLLHUP did), the object keeps no fd to close
+ * or signal, and the later deassign of the closed number is the kernel's
+ * to answer (EBADF), after which the route can go or get a new irqfd.
+ */
+static void test_fake_kernel_irqfd_close_then_remove_gives_the_kernels_ebadf(void **state)
+{
+	struct fixture *f = *state;
+	struct run_obj *o = &f->run.objs[0];
+	int r[8], n, closed;
+
+	parse(f, "vm vcpus=1\n"
+		 "route A msi vcpu=0 vector=0x41\n"
+		 "irqfd A\n"
+		 "irqfd A close\n"
+		 "irqfd A remove\n"
+		 "expect result EBADF\n"
+		 "irqfd A\n"
+		 "irqfd A remove\n"
+		 "route A release\n");
+	n = run_host_steps(f, r, 3);
+	assert_int_equal(n, 3);
+	assert_int_equal(r[2], 0);
+	assert_int_equal(o->efd, -1);
+	assert_false(o->irqfd);
+	assert_true(o->efd_closed);
+	closed = o->closed_efd;
+	if (fcntl(closed, F_GETFD) >= 0)
+		fail_msg("eventfd %d after 'irqfd A close': wanted closed, got open", closed);
+	if (f->run.vm.kvm.nr_irqfds)
+		fail_msg("KVMState's irqfds after the close: wanted 0 (EPOLLHUP), got %u",
+			 f->run.vm.kvm.nr_irqfds);
+	n += run_host_steps_from(f, 3, r + n, 8 - n);
+	assert_int_equal(n, 7);
+	if (r[3] != -EBADF)
+		fail_msg("'irqfd A remove' after the close: wanted the kernel's EBADF, got %s",
+			 r[3] ? strerrorname_np(-r[3]) : "ok");
+	assert_false(o->efd_closed);
+	for (int i = 4; i < n; i++)
+		assert_int_equal(r[i], 0);
+	assert_int_equal(f->run.vm.kvm.nr_irqfds, 0);
+	assert_int_equal(fk.irqfd_fd0, 0);
+}
+
+/* a route changed in a batch the kernel refused: its kernel entry is the old one */
+static void test_fake_kernel_refused_batch_keeps_the_old_kernel_route(void **state)
+{
+	struct fixture *f = *state;
+	const struct kvm_irq_routing_entry *e;
+	int r[8];
+
+	parse(f, "vm vcpus=2\n"
+		 "route A msi vcpu=0 vector=0x41\n"
+		 "commit\n"
+		 "route A update vcpu=1 vector=0x51\n"
+		 "route D ioapic pin=24\n"
+		 "commit\n"
+		 "expect result EINVAL\n");
+	assert_int_equal(run_host_steps(f, r, 8), 5);
+	assert_int_equal(r[4], -EINVAL);
+	e = kvm_irqchip_find_kernel_route(&f->run.vm.kvm, f->run.objs[0].virq);
+	assert_non_null(e);
+	assert_int_equal(msi_x86_vector(e->u.msi.data), 0x41);
+	assert_int_equal(msi_x86_dest(e->u.msi.address_lo), 0);
+	assert_int_equal(f->run.objs[1].virq, 24);
+	assert_null(kvm_irqchip_find_kernel_route(&f->run.vm.kvm, 24));
+	assert_int_equal(f->run.vm.kvm.nr_kernel_routes, 39);
+	assert_int_equal(f->run.vm.kvm.irq_routes->nr, 40);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,6 +325,11 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(test_fake_kernel_route_released_then_added_again,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fake_kernel_irqfd_close_then_remove_gives_the_kernels_ebadf, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_fake_kernel_refused_batch_keeps_the_old_kernel_route,
+						setup_wide, teardown),
 	};
 
 	return cmocka_run_group_tests_name("the runner's KVMState steps (fake kernel)", tests, NULL,

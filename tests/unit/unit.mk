@@ -53,6 +53,11 @@ $(eval $(call unit_test,vfio_irq,$(addprefix $(UNIT_SRCDIR)/src/,hw/vfio/pci-irq
 	hw/vfio/device.c hw/pci/msix.c hw/pci/msi-ledger.c hw/pci/pci.c vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c \
 	hw/vfio/pci.h hw/vfio/vfio-common.h hw/pci/msix.h hw/pci/pci.h vmm/kvm.h vmm/vm.h \
 	vmm/sysops.h trace/trace.h)))
+$(eval $(call unit_test,vfio_reset,$(addprefix $(UNIT_SRCDIR)/src/,hw/vfio/pci-reset.c hw/pci/reset.c \
+	hw/vfio/pci-irq.c hw/vfio/pci-intx.c $(PCI_INTX_SRCS) ../tests/unit/fake-kvm.h \
+	hw/vfio/device.c hw/vfio/pci.c hw/vfio/container.c hw/pci/msix.c hw/pci/msi-ledger.c hw/pci/pci.c vmm/bus.c \
+	vmm/kvm.c vmm/util.c trace/trace.c hw/vfio/pci.h hw/vfio/vfio-common.h hw/pci/msix.h \
+	hw/pci/pci.h vmm/kvm.h vmm/vm.h vmm/sysops.h trace/trace.h)))
 $(eval $(call unit_test,vfio_pci,$(addprefix $(UNIT_SRCDIR)/src/,hw/vfio/pci.c hw/vfio/container.c \
 	hw/vfio/device.c hw/vfio/pci-irq.c hw/vfio/pci-intx.c $(PCI_INTX_SRCS) ../tests/unit/fake-kvm.h \
 	hw/pci/msix.c hw/pci/msi-ledger.c hw/pci/pci.c vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c \
@@ -63,7 +68,7 @@ $(eval $(call unit_test,virtio_pci,$(addprefix $(UNIT_SRCDIR)/src/,hw/virtio/vir
 	hw/virtio/virtio-pci-irq.c hw/virtio/virtio.c hw/virtio/virtio-rng.c hw/pci/msix.c hw/pci/msi-ledger.c $(PCI_INTX_SRCS) \
 	hw/pci/pci.c vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c hw/virtio/virtio-pci.h \
 	hw/virtio/virtio.h hw/pci/msix.h hw/pci/pci.h vmm/kvm.h vmm/vm.h vmm/sysops.h trace/trace.h)))
-$(eval $(call unit_test,run_table,$(addprefix $(UNIT_SRCDIR)/src/,scenario/run-table.c \
+$(eval $(call unit_test,run_table,$(addprefix $(UNIT_SRCDIR)/src/,scenario/run-table.c scenario/run-faults.c \
 	scenario/parse.c scenario/steps.c scenario/names.c vmm/kvm.c vmm/util.c trace/trace.c \
 	../tests/unit/fake-kvm.h scenario/run.h scenario/scenario.h scenario/parse-internal.h \
 	vmm/kvm.h vmm/vm.h vmm/sysops.h trace/trace.h)))
@@ -76,6 +81,7 @@ $(eval $(call unit_test,qemu_run,$(addprefix $(UNIT_SRCDIR)/src/,scenario/guest-
 	scenario/program.c scenario/parse.c scenario/steps.c scenario/names.c trace/results.c \
 	trace/steps.c trace/ftrace-line.c trace/accept.c scenario/guest-results.h \
 	scenario/program.h trace/results.h trace/steps.h trace/accept.h guest/virq-prog.h)))
+$(eval $(call unit_test,trace,$(addprefix $(UNIT_SRCDIR)/src/,trace/trace.c vmm/util.c trace/trace.h)))
 $(eval $(call unit_test,cpuid,$(addprefix $(UNIT_SRCDIR)/src/vmm/,cpuid.c kvm.c util.c \
 	../trace/trace.c cpuid.h kvm.h sysops.h)))
 $(eval $(call unit_test,fw_cfg,$(addprefix $(UNIT_SRCDIR)/src/,hw/nvram/fw_cfg.c vmm/bus.c \

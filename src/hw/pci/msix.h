@@ -94,4 +94,11 @@ void msix_vector_stats(PCIDevice *dev, unsigned int vector, struct msix_vector_s
 /* the ledger: vector's irqfd on gsi was signalled, masked: while the guest had it masked */
 void msix_ledger_irqfd(PCIDevice *dev, unsigned int vector, int gsi, bool masked);
 
+/*
+ * msix_reset (hw/pci/reset.c, as QEMU's): Enable and Function Mask
+ * cleared, every entry zeroed and masked, the PBA cleared (a bit still set
+ * counted as cleared); no notifier fires
+ */
+void msix_reset(PCIDevice *dev);
+
 #endif /* VIRQ_MSIX_H */

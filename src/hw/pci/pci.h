@@ -182,6 +182,13 @@ extern const struct pci_device_type pci_testdev_type;		/* hw/misc/pci-testdev.c 
 /* the type named name ("virtio-rng", "nvme", "vfio-pci"), NULL if none */
 const struct pci_device_type *pci_device_type_find(const char *name);
 
+/*
+ * pci_do_device_reset (hw/pci/reset.c, as QEMU's): what the guest wrote to
+ * the emulated config goes, BARs unassigned, then msix_reset. The device's
+ * own reset (vfio_pci_reset) comes first, as in QEMU's pci_device_reset.
+ */
+void pci_do_device_reset(PCIDevice *dev);
+
 /* config space as the guest sees it; caller holds vm->bql (or no vCPU runs) */
 uint32_t pci_config_read(PCIDevice *dev, uint32_t addr, int len);
 void pci_config_write(PCIDevice *dev, uint32_t addr, uint32_t val, int len);

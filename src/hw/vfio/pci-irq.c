@@ -506,7 +506,7 @@ static void vfio_msi_disable_common(VFIOPCIDevice *vdev)
  * new eventfds, the irqfd with resample). The PBA MMIO stays emulated, as
  * QEMU's region, until a use finds nothing pending.
  */
-static void vfio_msix_disable(VFIOPCIDevice *vdev)
+void vfio_msix_disable(VFIOPCIDevice *vdev)
 {
 	uint64_t one = 1;
 

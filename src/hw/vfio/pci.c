@@ -221,7 +221,7 @@ static void vfio_bars_register(VFIOPCIDevice *vdev, const uint8_t *phys)
 
 /* ---- config space: vfio_pci_read_config's snapshot, vfio_pci_write_config ---- */
 
-static int vfio_pci_read_phys_config(VFIOPCIDevice *vdev, uint8_t *phys)
+int vfio_pci_read_phys_config(VFIOPCIDevice *vdev, uint8_t *phys)
 {
 	const struct sys_ops *sys = vfio_sys(vdev);
 	struct vfio_region_info *reg = &vdev->regions[VFIO_PCI_CONFIG_REGION_INDEX];
@@ -279,7 +279,7 @@ static void vfio_pci_write_config(PCIDevice *pdev, uint32_t addr, uint32_t val, 
 }
 
 /* a capability in the physical list, 0 if none (at most 48 fit after the header) */
-static uint8_t vfio_find_cap(const uint8_t *phys, uint8_t id)
+uint8_t vfio_find_cap(const uint8_t *phys, uint8_t id)
 {
 	uint8_t pos = phys[PCI_CAPABILITY_LIST] & ~3;
 

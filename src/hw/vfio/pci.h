@@ -96,6 +96,14 @@ typedef struct VFIOPCIDevice {
 PCIDevice *vfio_pci_realize(struct vm *vm, PCIBus *bus, const char *name, const char *host);
 void vfio_pci_unrealize(PCIDevice *dev);
 
+/*
+ * pci-reset.c: QEMU 11.1's vfio_pci_reset (interrupts off, a reset VFIO
+ * can do, INTx back), then the emulated side's (pci_do_device_reset).
+ * With vm->bql held. 0, or -errno when no reset worked (the device is
+ * then only quiesced and back on INTx, as QEMU leaves it).
+ */
+int vfio_pci_reset(PCIDevice *dev);
+
 /* device.c: VFIO_DEVICE_SET_IRQS (QEMU 11.1's hw/vfio/device.c names), the host IRQ */
 /* one VFIO_DEVICE_SET_IRQS: count vectors from start, fds (DATA_EVENTFD) or NULL */
 int vfio_device_io_set_irqs(VFIOPCIDevice *vdev, uint32_t flags, unsigned int index,
@@ -134,6 +142,8 @@ void vfio_pci_intx_eoi(VFIOPCIDevice *vdev);	/* any BAR access by the guest */
 
 /* pci-irq.c: MSI-X as hw/vfio/pci.c does it */
 void vfio_msix_write_config(VFIOPCIDevice *vdev, uint32_t addr, uint32_t val, int len);
+/* every vector released and unused, the index off, then INTx (also vfio_pci_pre_reset's) */
+void vfio_msix_disable(VFIOPCIDevice *vdev);
 int vfio_msix_start(VFIOPCIDevice *vdev);	/* the thread reading `interrupt`s */
 void vfio_msix_stop(VFIOPCIDevice *vdev);
 

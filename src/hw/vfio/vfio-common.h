@@ -49,6 +49,10 @@ int vfio_check_host(VFIOPCIDevice *vdev);
 int vfio_device_get(VFIOPCIDevice *vdev);
 void vfio_device_put(VFIOPCIDevice *vdev);
 int vfio_pci_populate_device(VFIOPCIDevice *vdev);
+/* pci.c: the device's config space (PCI_CONFIG_SIZE bytes), a capability in it (0: none) */
+int vfio_pci_read_phys_config(VFIOPCIDevice *vdev, uint8_t *phys);
+uint8_t vfio_find_cap(const uint8_t *phys, uint8_t id);
+
 /* one 1, 2 or 4-byte access at off in region i; the caller checked the bounds */
 int vfio_region_read(VFIOPCIDevice *vdev, int i, uint64_t off, uint32_t *val, unsigned int size);
 int vfio_region_write(VFIOPCIDevice *vdev, int i, uint64_t off, uint32_t val, unsigned int size);
