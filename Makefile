@@ -3,6 +3,7 @@
 #   make demo    install what is missing, build, boot the lab, run the scenarios
 #   make check   unit tests (plain and ASan+UBSan), fuzz corpora and the lab tests
 #   make fuzz    every libFuzzer target for FUZZ_SECONDS (fuzz/fuzz.mk)
+#   make soak    every scenario 50 rounds on 6.1, 20 on 5.10, 6.12, 7.2 (scripts/soak.sh)
 BUILD ?= build
 CC ?= gcc
 CFLAGS ?= -O2 -g
@@ -15,7 +16,7 @@ TOOL_SRCS := $(wildcard tools/*.c)
 VMM_OBJS := $(VMM_SRCS:%.c=$(BUILD)/obj/%.o)
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all deps demo check bench clean
+.PHONY: all deps demo check bench soak clean
 all: $(BUILD)/virq kernels
 
 include src/guest/guest.mk
@@ -46,6 +47,10 @@ demo: deps
 check: deps
 	@$(MAKE) --no-print-directory all unit-build fuzz-build
 	@sh tests/check.sh
+
+soak: deps
+	@$(MAKE) --no-print-directory all
+	@sh scripts/soak.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory all

@@ -15,7 +15,9 @@
 # Env: LAB_BOOT_TIMEOUT (150: seconds to reach /init before the boot is
 #   taken for stuck and tried once more), LAB_SMP (1), LAB_MEM (1024 MiB),
 #   LAB_APPEND (more kernel args, e.g.
-#   "kvm_amd.avic=1" or "lab.timeout=30"), LAB_QEMU_EXTRA, LAB_VERBOSE=1
+#   "kvm_amd.avic=1" or "lab.timeout=30"), LAB_STALL_TIMEOUT (none: after
+#   /init, a console silent this many seconds is a stuck L1: QEMU is
+#   killed, status 125; 'virq lab run --rounds' sets it), LAB_QEMU_EXTRA, LAB_VERBOSE=1
 #   (stream the console to stderr), VIRQ_LAB_CACHE.
 # Exit: the command's status; 124 timed out (host limit, or lab.timeout in
 #   the guest: LAB-TIMEOUT in LOG); 125 no result (QEMU, kernel or /init
@@ -87,6 +89,7 @@ qemu() { r=0; "$@" </dev/null 2>&1 || r=$?; echo $r > "$RCF"; }
 # BOOT_T s is stuck (seen once in ~40 boots of 7.2: QEMU idle, console
 # empty); QEMU is killed and boot_watched returns 1.
 BOOT_T=${LAB_BOOT_TIMEOUT:-150}
+STALL_T=${LAB_STALL_TIMEOUT:-0} STALLED=0
 boot_watched() {
     pidf=$RCF.pid
     rm -f "$pidf"
@@ -98,11 +101,19 @@ boot_watched() {
     else
         qemu "$@" -pidfile "$pidf" | sed -u 's/\r//g' > "$LOG" &
     fi
-    bg=$! n=0 stuck=0
+    bg=$! n=0 stuck=0 size=0 quiet=0
     while kill -0 "$bg" 2>/dev/null; do
         if [ $stuck = 0 ] && [ $n -ge "$BOOT_T" ] && ! grep -q '^LAB-BOOT ' "$LOG"; then
             stuck=1
             [ ! -s "$pidf" ] || kill "$(cat "$pidf")" 2>/dev/null || true
+        fi
+        if [ "$STALL_T" -gt 0 ] && [ $STALLED = 0 ]; then
+            sz=$(wc -c < "$LOG")
+            if [ "$sz" != "$size" ]; then size=$sz quiet=0; else quiet=$((quiet + 1)); fi
+            if [ $quiet -ge "$STALL_T" ] && grep -q '^LAB-BOOT ' "$LOG"; then
+                STALLED=1
+                [ ! -s "$pidf" ] || kill "$(cat "$pidf")" 2>/dev/null || true
+            fi
         fi
         sleep 1; n=$((n + 1))
     done
@@ -145,7 +156,9 @@ if [ -z "$res" ]; then
     fi
     q=$(grep -m1 '^qemu-system-x86_64:' "$LOG" || true)
     p=$(grep -m1 'Kernel panic' "$LOG" || true)
-    if [ -n "$p" ]; then
+    if [ $STALLED = 1 ]; then
+        fail "L1 stuck: its console was silent for $STALL_T s after /init, QEMU killed (after ${secs}s); last line: $(grep -v -e '^\s*$' -e '^qemu-system' "$LOG" | tail -n1); log: $LOG"
+    elif [ -n "$p" ]; then
         fail "boot failure: ${p#*] } (after ${secs}s); log: $LOG"
     elif ! grep -q '^LAB-BOOT ' "$LOG"; then
         [ -z "$q" ] || fail "QEMU failed (rc=$qrc): $q; log: $LOG"

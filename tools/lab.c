@@ -20,6 +20,8 @@
 #include "boot.h"
 
 #define LAB_SCALE	"4"	/* TCG and nested KVM: timeouts x4 */
+#define LAB_ROUND_S	600	/* --rounds: host limit per round (a 6.1 round: ~60 s) */
+#define LAB_STALL_S	"900"	/* --rounds: a console silent this long is a stuck L1 */
 
 /* lab/ beside build/: VIRQ_LAB_DIR, else <dir of this binary>/../lab */
 int lab_dir(char *out, size_t n)
@@ -109,6 +111,7 @@ struct lab_args {
 	const char *qemu;		/* --vmm qemu[=Q]: lab/qemu.sh's Q; NULL: virq */
 	bool diff;			/* 'lab diff': virq and QEMU in one boot */
 	bool reuse;			/* 'lab diff --reuse': compare what is in out/ */
+	int rounds;			/* --rounds N: lab/rounds.sh runs it N times; 0: once */
 };
 
 int lab_files_add(struct lab_files *lf, const char *path)
@@ -154,14 +157,19 @@ static int lab_parse_all(int n, char **files, struct scenario *sc)
 	return 0;
 }
 
-/* "./virq run --ftrace ... --out OUT ./a.virq ./b.virq" */
+/* "./virq run --ftrace ... --out OUT ./a.virq ./b.virq"; with --rounds
+ * "sh ./rounds.sh N OUT ./virq run --ftrace ... ./a.virq", which adds
+ * --out OUT/round-K to each (getopt_long takes options after the files) */
 static int lab_virq_cmd(char *cmd, size_t size, const struct lab_args *la, const char *out,
 			int n, char **files)
 {
-	int len = snprintf(cmd, size, "./virq run --ftrace --scale " LAB_SCALE "%s%s%s%s --out %s",
-			   la->skip_unchanged ? " --skip-unchanged-commits" : "",
-			   la->program ? " --program" : "", la->ftrace_add ? " --ftrace-add " : "",
-			   la->ftrace_add ? la->ftrace_add : "", out);
+	int len = la->rounds ? snprintf(cmd, size, "sh ./rounds.sh %d %s ", la->rounds, out) : 0;
+
+	len += snprintf(cmd + len, size - len, "./virq run --ftrace --scale " LAB_SCALE "%s%s%s%s%s%s",
+			la->skip_unchanged ? " --skip-unchanged-commits" : "",
+			la->program ? " --program" : "", la->ftrace_add ? " --ftrace-add " : "",
+			la->ftrace_add ? la->ftrace_add : "", la->rounds ? "" : " --out ",
+			la->rounds ? "" : out);
 
 	for (int i = 0; i < n && len < (int)size; i++) {
 		char tmp[PATH_MAX];
@@ -177,7 +185,7 @@ static int lab_prepare(const char *dir, const struct lab_args *la, const struct 
 		       int n, char **files, const char *stage, char *cmd, size_t size,
 		       struct lab_files *lf)
 {
-	char exe[PATH_MAX], guest[PATH_MAX + 32];
+	char exe[PATH_MAX], guest[PATH_MAX + 32], rounds[PATH_MAX + 16];
 	ssize_t l = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	int r = 0, len;
 
@@ -188,6 +196,9 @@ static int lab_prepare(const char *dir, const struct lab_args *la, const struct 
 		r = lab_virq_cmd(cmd, size, la, la->diff ? "\"$LAB_OUT/virq\"" : "\"$LAB_OUT\"", n,
 				 files);
 		if (r < 0 || lab_files_add(lf, exe) < 0)
+			return VIRQ_EXIT_ENV;
+		snprintf(rounds, sizeof(rounds), "%s/rounds.sh", dir);
+		if (la->rounds && lab_files_add(lf, rounds) < 0)
 			return VIRQ_EXIT_ENV;
 		for (int i = 0; i < n; i++)
 			if (lab_files_add(lf, files[i]) < 0)
@@ -212,8 +223,8 @@ static int lab_prepare(const char *dir, const struct lab_args *la, const struct 
 static int lab_boot(const char *dir, const struct lab_args *la, const char *cmd,
 		    const struct lab_files *lf)
 {
-	char log[PATH_MAX], script[PATH_MAX];
-	char **argv = calloc(lf->n + 20, sizeof(char *));
+	char log[PATH_MAX], script[PATH_MAX], timeout[16];
+	char **argv = calloc(lf->n + 22, sizeof(char *));
 	int a = 0, st;
 
 	if (!argv)
@@ -231,6 +242,14 @@ static int lab_boot(const char *dir, const struct lab_args *la, const char *cmd,
 	if (la->qemu) {
 		argv[a++] = "--qemu";
 		argv[a++] = (char *)la->qemu;
+	}
+	if (la->rounds) {
+		/* boot.sh's default (660 s) is for one pass; a stuck L1 is cut
+		 * short by the console's silence (LAB_STALL_TIMEOUT), not this */
+		snprintf(timeout, sizeof(timeout), "%d", 120 + la->rounds * LAB_ROUND_S);
+		argv[a++] = "--timeout";
+		argv[a++] = timeout;
+		setenv("LAB_STALL_TIMEOUT", getenv("LAB_STALL_TIMEOUT") ?: LAB_STALL_S, 1);
 	}
 	argv[a++] = "--log";
 	argv[a++] = log;
@@ -253,6 +272,52 @@ static const char *lab_verdict(int st)
 	return st == 0 ? "all passed" : st == 1 ? "FAILED" : st == VIRQ_EXIT_USAGE ? "usage error" :
 	       st == VIRQ_EXIT_NA ? "some not applicable on this kernel, the rest passed" :
 	       "lab error";
+}
+
+/*
+ * --rounds: what lab/rounds.sh said on the console, which survives an L1
+ * that never sends its archive. Exit 0: every round ran, all passed; 1:
+ * a scenario failed; VIRQ_EXIT_ENV: fewer rounds ran than asked (the
+ * summary's "rounds R/N" says how many: make soak boots again for the rest).
+ */
+static int lab_rounds_report(const char *out, int rounds, int n, int st)
+{
+	char path[PATH_MAX], line[1024];
+	int ran = 0, failed = 0, short_rounds = 0;
+	FILE *f, *sum;
+
+	snprintf(path, sizeof(path), "%s/lab-console.log", out);
+	f = fopen(path, "r");
+	if (!f)
+		return VIRQ_EXIT_ENV;
+	snprintf(path, sizeof(path), "%s/rounds.txt", out);
+	sum = fopen(path, "w");
+	while (fgets(line, sizeof(line), f)) {
+		int k, total, fl;
+
+		if (strncmp(line, "LAB-ROUND", 9))
+			continue;
+		fputs(line + 4, stdout);
+		if (sum)
+			fputs(line + 4, sum);
+		if (sscanf(line, "LAB-ROUND %d/%*d rc=%*d seconds=%*s scenarios=%d failed=%d",
+			   &k, &total, &fl) == 3) {
+			ran++;
+			failed += fl;
+			short_rounds += total < n;	/* virq run stopped early */
+		}
+	}
+	fclose(f);
+	snprintf(line, sizeof(line), "rounds %d/%d, %d scenario runs, %d failed%s\n", ran, rounds,
+		 ran * n, failed + short_rounds, short_rounds ? " (some rounds stopped early)" : "");
+	fputs(line, stdout);
+	if (sum) {
+		fputs(line, sum);
+		fclose(sum);
+	}
+	if (ran < rounds)
+		return VIRQ_EXIT_ENV;
+	return failed || short_rounds ? 1 : st == VIRQ_EXIT_ENV ? st : 0;
 }
 
 static int lab_run(const char *dir, const struct lab_args *la, int n, char **files)
@@ -284,9 +349,11 @@ static int lab_run(const char *dir, const struct lab_args *la, int n, char **fil
 			st = lab_diff_report(dir, la->out, sc, n);
 		else if (la->qemu && st != VIRQ_EXIT_ENV)
 			st = lab_qemu_results(la->out, sc, n);
+		if (la->rounds)
+			st = lab_rounds_report(la->out, la->rounds, n, st);
 		/* an environment error inside (a device the kernel cannot give) still
 		 * leaves the results of the scenarios that ran: show those */
-		if (!la->diff)
+		else if (!la->diff)
 			lab_show_results(la->out, sc, n, st != VIRQ_EXIT_ENV);
 		printf("virq lab %s: %d scenario%s, kernel %s%s%s: %s (results in %s)\n",
 		       la->diff ? "diff" : "run", n, n == 1 ? "" : "s", la->kernel,
@@ -351,7 +418,7 @@ int cmd_lab(int argc, char **argv, const char *usage_text)
 		{ "kernel", 1, 0, 'k' }, { "modules", 1, 0, 'm' }, { "out", 1, 0, 'o' },
 		{ "help", 0, 0, 'h' }, { "skip-unchanged-commits", 0, 0, 'S' },
 		{ "vmm", 1, 0, 'V' }, { "reuse", 0, 0, 'R' }, { "program", 0, 0, 'P' },
-		{ "ftrace-add", 1, 0, 'A' }, { 0 },
+		{ "ftrace-add", 1, 0, 'A' }, { "rounds", 1, 0, 'N' }, { 0 },
 	};
 	struct lab_args la = { .kernel = "6.1", .out = "lab-results" };
 	char dir[PATH_MAX];
@@ -377,6 +444,13 @@ int cmd_lab(int argc, char **argv, const char *usage_text)
 		case 'P': la.program = true; break;
 		case 'R': la.reuse = true; break;
 		case 'A': la.ftrace_add = optarg; break;
+		case 'N':
+			la.rounds = atoi(optarg);
+			if (la.rounds < 1 || la.rounds > 1000 || strspn(optarg, "0123456789") != strlen(optarg)) {
+				fprintf(stderr, "virq: --rounds %s: give a count from 1 to 1000\n", optarg);
+				return VIRQ_EXIT_USAGE;
+			}
+			break;
 		case 'V':
 			if (lab_vmm(optarg, &la.qemu) < 0)
 				return VIRQ_EXIT_USAGE;
@@ -414,6 +488,10 @@ int cmd_lab(int argc, char **argv, const char *usage_text)
 		la.qemu = la.qemu ?: "host";
 	} else if (la.reuse) {
 		fprintf(stderr, "virq: --reuse is for 'virq lab diff'\n");
+		return VIRQ_EXIT_USAGE;
+	}
+	if (la.rounds && (la.diff || la.qemu)) {
+		fprintf(stderr, "virq: --rounds is for 'virq lab run' under virq\n");
 		return VIRQ_EXIT_USAGE;
 	}
 	if (optind >= argc) {

@@ -81,7 +81,7 @@ static const char usage_run[] =
 
 static const char usage_lab[] =
 	"usage: virq lab run [--kernel K [--modules M]] [--vmm VMM] [--out DIR] [--skip-unchanged-commits]\n"
-	"                    [--program] [--ftrace-add FN,...] [-v] FILE...\n"
+	"                    [--program] [--ftrace-add FN,...] [--rounds N] [-v] FILE...\n"
 	"       virq lab diff [--kernel K [--modules M]] [--vmm qemu[=Q]] [--out DIR] [--program]\n"
 	"                     [--reuse] FILE...\n"
 	"       virq lab setup [--kernel K|all [--modules M]]\n"
@@ -120,6 +120,10 @@ static const char usage_lab[] =
 	"                DIR/{virq,qemu}/NAME: the two runs; DIR/NAME/diff.{txt,json}\n"
 	"  --program     'virq run --program' inside: the guest runs the steps itself\n"
 	"  --reuse       diff: compare the runs already in DIR, without booting\n"
+	"  --rounds N    run: the FILEs N times in one boot (lab/rounds.sh), round K in\n"
+	"                DIR/round-K/NAME (a passing scenario keeps results.* only); a\n"
+	"                line per round, the failures' first lines, DIR/rounds.txt; exit 3\n"
+	"                if L1 stopped early (its console silent LAB_STALL_TIMEOUT s, 900)\n"
 	"  -v            stream the lab's console\n"
 	"Kernels are fetched with apt-get download into build/lab-cache (VIRQ_LAB_CACHE),\n"
 	"never installed; suites other than the host's go through a private apt\n"
