@@ -82,6 +82,11 @@ case "$msg" in
         ko "--vmm qemu host step: rc=$rc in $ms ms: $msg" ;;
     *) ko "--vmm qemu host step: wanted 'scenarios/irqfd-route.virq:12: ...', got '$msg' (rc=$rc)" ;;
 esac
+for a in "lab run --rounds 0" "lab run --rounds 3x" "lab diff --rounds 2"; do
+    msg=$("$V" $a scenarios/signal-msi.virq 2>&1); rc=$?
+    [ $rc = 2 ] && case "$msg" in *--rounds*) true ;; *) false ;; esac &&
+        ok "virq $a: exit 2 before any boot: $msg" || ko "virq $a: rc=$rc: $msg"
+done
 for c in "" run lab "lab linux-move" check program trace-diff; do
     "$V" $c --help >/dev/null 2>&1 && ok "virq $c --help" || ko "virq $c --help exited non-zero"
 done
@@ -190,6 +195,19 @@ for t in "misrouted:R vector 1: 1 misrouted" "delivered-masked:E vector 1: 1 del
         ok "ledger: $n without the fault passes"
     else ko "ledger: $n without the fault: $(grep -m1 'error:' "$B/check/ledger/ctl-$n/results.txt" 2>/dev/null) ($B/check-ledger.log)"; fi
 done
+# make soak's rounds (virq lab run --rounds, lab/rounds.sh): two rounds in one
+# boot of a passing scenario and one that fails by design (the lost fault):
+# a line per round, the failure's first line per round, exit 1
+R=$B/check/rounds
+"$V" lab run --kernel 6.1 --rounds 2 --out "$R" scenarios/signal-msi.virq tests/data/ledger/lost.virq \
+    > "$B/check-rounds.log" 2>&1; rc=$?
+if [ $rc = 1 ] && grep -q '^rounds 2/2, 4 scenario runs, 2 failed$' "$B/check-rounds.log" &&
+   [ "$(grep -c '^ROUND [12]/2 rc=1 .* scenarios=2 failed=1 ' "$B/check-rounds.log")" = 2 ] &&
+   [ "$(grep -c '^ROUND-FAIL [12] lost: .*ledger: R vector 1: 1 lost' "$B/check-rounds.log")" = 2 ] &&
+   [ -f "$R/round-2/signal-msi/results.json" ] && [ ! -e "$R/round-2/signal-msi/ftrace.txt" ] &&
+   [ -f "$R/round-2/lost/ftrace.txt" ]; then
+    ok "lab run --rounds 2: a line per round, the failure named in each, a pass keeps results.* only"
+else ko "lab run --rounds 2: rc=$rc, $(grep -E '^(ROUND|rounds|lab:)' "$B/check-rounds.log" | head -4 | tr '\n' ' ') ($B/check-rounds.log)"; fi
 # the must-show: markers between the kernel's kvm_set_irq_routing and irqfd_update
 t=$B/check/lab-6.1/irqfd-route/ftrace.txt
 if awk '/kvm_set_irq_routing <-kvm_vm_ioctl/ { s = 1; next }
