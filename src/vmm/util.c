@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* util.c - logging to stderr and to the current scenario's console log. */
 #include <pthread.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -17,11 +16,20 @@ static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 void log_set_file(void *file) { log_file = file; }
 void log_set_level(enum log_level level) { log_level = level; }
 
+static bool log_to_file(enum log_level level)
+{
+	return log_file && (level <= LOG_INFO || log_level >= LOG_DEBUG);
+}
+
+bool log_wants(enum log_level level)
+{
+	return level <= log_level || log_to_file(level);
+}
+
 /* vCPU threads and the runner log concurrently: one lock keeps lines whole */
 static void log_line(enum log_level level, const char *prefix, const char *fmt, va_list ap)
 {
-	bool to_file = log_file && (level <= LOG_INFO || log_level >= LOG_DEBUG);
-	bool to_stderr = level <= log_level;
+	bool to_file = log_to_file(level), to_stderr = level <= log_level;
 	va_list aq;
 
 	if (!to_file && !to_stderr)

@@ -4,6 +4,7 @@
 #define VIRQ_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,8 @@ void log_set_file(void *file);	/* FILE *, or NULL */
  */
 enum log_level { LOG_NONE, LOG_ERR, LOG_INFO, LOG_DEBUG };
 void log_set_level(enum log_level level);
+/* log_wants - would a message of level go anywhere (so is it worth formatting)? */
+bool log_wants(enum log_level level);
 
 /* monotonic time in nanoseconds */
 uint64_t now_ns(void);
