@@ -34,37 +34,35 @@ static uint16_t sqe_qid(const uint32_t *sqe)
 	return sqe[SQE_CDW10] & 0xffff;
 }
 
-/* ---- the CQs' vectors: nvme_init_cq, nvme_free_cq ---- */
+/* ---- the CQs and their vectors: nvme_init_cq, nvme_free_cq ---- */
 
 /*
  * The vector is used only with MSI-X on and IEN (QEMU 11.1; 7.2 used it
  * with MSI-X on, IEN or not, until "hw/nvme: fix use/unuse of msix
- * vectors", Dec 2024).
+ * vectors", Dec 2024). QEMU 11.1's nvme_free_cq tests MSI-X again at the
+ * free, so a CQ created with MSI-X on and freed after the guest turned it
+ * off keeps its use for ever (a controller reset after the driver freed
+ * its vectors), and one created with MSI-X off and freed with it on takes
+ * another CQ's use of the vector away: found by fuzz-nvme. virq gives back
+ * exactly the use the CQ took, as QEMU's later ctrl.c does by testing one
+ * thing that cannot change in between (msix_present).
  */
-static void nvme_cq_use_vector(NvmeCtrl *n, NvmeCQueue *cq, bool use)
-{
-	PCIDevice *pci = &n->parent_obj;
-
-	if (!msix_enabled(pci) || !cq->ien)
-		return;
-	if (use)
-		msix_vector_use(pci, cq->vector);
-	else
-		msix_vector_unuse(pci, cq->vector);
-}
-
 void nvme_init_cq(NvmeCtrl *n, NvmeCQueue *cq, uint64_t dma, uint16_t size, uint16_t vector,
 		  bool ien)
 {
+	PCIDevice *pci = &n->parent_obj;
+
 	*cq = (NvmeCQueue){ .valid = true, .ien = ien, .phase = true, .dma = dma, .size = size,
-			    .vector = vector };
-	nvme_cq_use_vector(n, cq, true);
+			    .vector = vector, .vector_used = ien && msix_enabled(pci) };
+	if (cq->vector_used)
+		msix_vector_use(pci, vector);
 }
 
 /* the CQ and the completions still waiting on it go */
 void nvme_free_cq(NvmeCtrl *n, NvmeCQueue *cq)
 {
-	nvme_cq_use_vector(n, cq, false);
+	if (cq->vector_used)
+		msix_vector_unuse(&n->parent_obj, cq->vector);
 	memset(cq, 0, sizeof(*cq));
 }
 

@@ -54,6 +54,7 @@ typedef struct NvmeRequest {
 
 typedef struct NvmeCQueue {
 	bool valid, ien, phase;
+	bool vector_used;		/* nvme_init_cq took a use of the vector: nvme_free_cq gives it back */
 	uint64_t dma;
 	uint16_t size, head, tail, vector;
 	NvmeRequest req_list[NVME_REQ_MAX];	/* FIFO of completions not yet posted */
