@@ -201,6 +201,22 @@ void fuzz_check_ledger(PCIDevice *d, unsigned int v, uint64_t stuck)
 		   (unsigned long)st.moved, (unsigned long)stuck);
 }
 
+void fuzz_bar_write(PCIDevice *d, int bar, uint64_t off, uint32_t val, unsigned int size)
+{
+	uint8_t b[8] = { 0 };
+
+	bus_data_set(b, size < 4 ? size : 4, val);
+	d->io_regions[bar].ops->write(d->io_regions[bar].opaque, off, b, size);
+}
+
+uint32_t fuzz_bar_read(PCIDevice *d, int bar, uint64_t off, unsigned int size)
+{
+	uint8_t b[8];
+
+	d->io_regions[bar].ops->read(d->io_regions[bar].opaque, off, b, size);
+	return bus_data_get(b, size);
+}
+
 /* ---- a device reset per input is the device realized ---- */
 
 static size_t fuzz_pba_size(const PCIDevice *d)

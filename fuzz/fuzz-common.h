@@ -127,6 +127,10 @@ void fuzz_check_pba(PCIDevice *d);
  */
 void fuzz_check_ledger(PCIDevice *d, unsigned int v, uint64_t stuck);
 
+/* a guest's access to BAR bar of d at off (size 1, 2, 4 or 8: a qword's high half 0) */
+void fuzz_bar_write(PCIDevice *d, int bar, uint64_t off, uint32_t val, unsigned int size);
+uint32_t fuzz_bar_read(PCIDevice *d, int bar, uint64_t off, unsigned int size);
+
 /* ---- a device reset per input is the device realized ---- */
 
 struct fuzz_pci_state {

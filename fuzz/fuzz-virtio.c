@@ -108,25 +108,16 @@ static void check(PCIDevice *d)
 	}
 }
 
-static void bar_write(PCIDevice *d, int bar, uint64_t off, uint32_t v, unsigned int size)
-{
-	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
-
-	d->io_regions[bar].ops->write(d->io_regions[bar].opaque, off, b, size);
-}
-
 static void step(PCIDevice *d, struct fuzz_in *in)
 {
 	VirtIOPCIProxy *p = d->opaque;
 	uint8_t op = fuzz_u8(in), x = fuzz_u8(in);
 	uint32_t val = fuzz_u(in, 4);
-	uint8_t b[4];
 
 	switch (op % 8) {
-	case 0: bar_write(d, VIRTIO_PCI_MODERN_BAR, x % 0x40, val, (unsigned int)fuzz_len(in)); break;
-	case 1: d->io_regions[VIRTIO_PCI_MODERN_BAR].ops->read(d->io_regions[VIRTIO_PCI_MODERN_BAR].opaque,
-								 x % 0x40, b, 4); break;
-	case 2: bar_write(d, VIRTIO_PCI_MODERN_BAR, VIRTIO_PCI_NOTIFY_OFF + x % 8 * 2, val, 2); break;
+	case 0: fuzz_bar_write(d, VIRTIO_PCI_MODERN_BAR, x % 0x40, val, (unsigned int)fuzz_len(in)); break;
+	case 1: (void)fuzz_bar_read(d, VIRTIO_PCI_MODERN_BAR, x % 0x40, 4); break;
+	case 2: fuzz_bar_write(d, VIRTIO_PCI_MODERN_BAR, VIRTIO_PCI_NOTIFY_OFF + x % 8 * 2, val, 2); break;
 	case 3: pci_config_write(d, d->msix_cap + PCI_MSIX_FLAGS, val, 2); break;
 	case 4: msix_table_mmio_write(d, x % (VIRTIO_PCI_MSIX_VECTORS * 4) * 4, val, 4); break;
 	case 5:	/* a device notifies the queues it serves: enabled ones (virtio_irq) */
@@ -202,9 +193,9 @@ static void reset(PCIDevice *d)
 	VirtIOPCIProxy *p = d->opaque;
 
 	fuzz_kernel.fail_irqfd = fuzz_kernel.fail_routing = false;
-	bar_write(d, VIRTIO_PCI_MODERN_BAR, VIRTIO_PCI_COMMON_STATUS, 0, 1);
-	bar_write(d, VIRTIO_PCI_MODERN_BAR, VIRTIO_PCI_COMMON_DFSELECT, 0, 4);
-	bar_write(d, VIRTIO_PCI_MODERN_BAR, VIRTIO_PCI_COMMON_GFSELECT, 0, 4);
+	fuzz_bar_write(d, VIRTIO_PCI_MODERN_BAR, VIRTIO_PCI_COMMON_STATUS, 0, 1);
+	fuzz_bar_write(d, VIRTIO_PCI_MODERN_BAR, VIRTIO_PCI_COMMON_DFSELECT, 0, 4);
+	fuzz_bar_write(d, VIRTIO_PCI_MODERN_BAR, VIRTIO_PCI_COMMON_GFSELECT, 0, 4);
 	pci_do_device_reset(d);
 	check_made(p);
 	fuzz_pci_check_fresh(d, &made_pci);

@@ -40,6 +40,8 @@ $(eval $(call fuzz_target,vfio,hw/vfio/pci-irq.c hw/vfio/pci-intx.c hw/vfio/pci-
 	hw/vfio/container.c hw/vfio/device.c hw/vfio/pci.h hw/vfio/vfio-common.h $(FUZZ_PCI)))
 $(eval $(call fuzz_target,virtio,hw/virtio/virtio-pci.c hw/virtio/virtio-pci-irq.c hw/virtio/virtio.c \
 	hw/virtio/virtio-rng.c hw/virtio/virtio-pci.h hw/virtio/virtio.h $(FUZZ_PCI)))
+$(eval $(call fuzz_target,nvme,hw/nvme/nvme.c hw/nvme/nvme-cmd.c hw/nvme/nvme.h hw/nvme/nvme-internal.h \
+	$(FUZZ_PCI)))
 
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_TARGETS)
