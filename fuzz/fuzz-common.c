@@ -90,6 +90,13 @@ bool fuzz_kernel_ioctl(unsigned long req, void *arg, long *r)
 	}
 }
 
+long fuzz_sys_ioctl(void *p, int fd, unsigned long req, void *arg)
+{
+	long r;
+
+	return fuzz_kernel_ioctl(req, arg, &r) ? r : 0;
+}
+
 const struct kvm_irq_routing_entry *fuzz_kernel_route(unsigned int gsi)
 {
 	for (unsigned int i = 0; i < fuzz_kernel.nr_routes; i++)
@@ -135,6 +142,19 @@ struct vm *fuzz_vm_create(const struct sys_ops *sys, uint64_t ram_size, PCIBus *
 	fuzz_check((made.bitmap = malloc(made.bitmap_size)), "out of memory");
 	memcpy(made.bitmap, s->used_gsi_bitmap, made.bitmap_size);
 	return vm;
+}
+
+PCIDevice *fuzz_realize(const struct pci_device_type *type, const struct sys_ops *sys,
+			uint64_t ram_size, struct vm **vm, struct fuzz_pci_state *s)
+{
+	PCIBus *bus;
+	PCIDevice *d;
+
+	*vm = fuzz_vm_create(sys, ram_size, &bus);
+	d = type->realize(*vm, bus, type->name, NULL);
+	fuzz_check(d, "%s: realize", type->name);
+	fuzz_pci_save(d, s);
+	return d;
 }
 
 static void fuzz_check_vm_made(struct vm *vm)
@@ -186,7 +206,7 @@ void fuzz_check_pba(PCIDevice *d)
 			   "vector %u pending while unmasked", v);
 }
 
-void fuzz_check_ledger(PCIDevice *d, unsigned int v, uint64_t stuck)
+uint64_t fuzz_check_ledger(PCIDevice *d, unsigned int v, uint64_t stuck)
 {
 	struct msix_vector_stats st;
 	uint64_t unrouted = d->msix_stats[v].unrouted;
@@ -199,6 +219,7 @@ void fuzz_check_ledger(PCIDevice *d, unsigned int v, uint64_t stuck)
 		   (unsigned long)unrouted, (unsigned long)st.pending,
 		   (unsigned long)st.coalesced, (unsigned long)st.dropped,
 		   (unsigned long)st.moved, (unsigned long)stuck);
+	return st.raised;
 }
 
 void fuzz_bar_write(PCIDevice *d, int bar, uint64_t off, uint32_t val, unsigned int size)

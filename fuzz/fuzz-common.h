@@ -93,11 +93,15 @@ extern struct fuzz_kernel fuzz_kernel;
  * KVM_SIGNAL_MSI taken by one LAPIC); true, with *r set, if req is one
  */
 bool fuzz_kernel_ioctl(unsigned long req, void *arg, long *r);
+/* sys_ops.ioctl for a target with no ioctl of its own: the above, else 0 */
+long fuzz_sys_ioctl(void *p, int fd, unsigned long req, void *arg);
 int fuzz_kernel_irqfd_gsi(int fd);	/* the GSI of fd's irqfd, -1 if none */
 /* the kernel's entry for gsi in the table it took last, NULL if none */
 const struct kvm_irq_routing_entry *fuzz_kernel_route(unsigned int gsi);
 
 /* ---- the VM ---- */
+
+struct fuzz_pci_state;
 
 /*
  * fuzz_vm_create - the one VM: KVMState on sys with the PC's routes
@@ -112,6 +116,9 @@ struct vm *fuzz_vm_create(const struct sys_ops *sys, uint64_t ram_size, PCIBus *
  * counters and RAM zeroed.
  */
 void fuzz_vm_reset(struct vm *vm);
+/* fuzz_realize - the one VM and a device of type on it, saved as realized in s */
+PCIDevice *fuzz_realize(const struct pci_device_type *type, const struct sys_ops *sys,
+			uint64_t ram_size, struct vm **vm, struct fuzz_pci_state *s);
 /* KVMState's copy of the kernel's table is the table the kernel took */
 void fuzz_check_kernel_routes(struct vm *vm);
 
@@ -123,9 +130,9 @@ void fuzz_check_pba(PCIDevice *d);
  * the ledger, per vector: every raise accounted once, raised == told +
  * unrouted + pending + coalesced + dropped + moved + stuck (told: booked
  * as handed to KVM; stuck: counts nothing will read, the device's to say),
- * pending at most 2 (a PBA bit and a notifier's count)
+ * pending at most 2 (a PBA bit and a notifier's count); returns raised
  */
-void fuzz_check_ledger(PCIDevice *d, unsigned int v, uint64_t stuck);
+uint64_t fuzz_check_ledger(PCIDevice *d, unsigned int v, uint64_t stuck);
 
 /* a guest's access to BAR bar of d at off (size 1, 2, 4 or 8: a qword's high half 0) */
 void fuzz_bar_write(PCIDevice *d, int bar, uint64_t off, uint32_t val, unsigned int size);

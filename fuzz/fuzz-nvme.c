@@ -37,15 +37,8 @@
 #define CC_EN		1u
 #define CSTS_RDY	1u
 
-static long f_ioctl(void *p, int fd, unsigned long req, void *arg)
-{
-	long r;
-
-	return fuzz_kernel_ioctl(req, arg, &r) ? r : 0;
-}
-
 static const struct sys_ops fake_ops = {
-	.open = fake_real_open, .close = fake_real_close, .ioctl = f_ioctl,
+	.open = fake_real_open, .close = fake_real_close, .ioctl = fuzz_sys_ioctl,
 	.eventfd = fake_real_eventfd, .read = fake_real_read, .write = fake_real_write,
 };
 
@@ -118,13 +111,8 @@ static void check_raises(NvmeCtrl *n)
 	PCIDevice *d = &n->parent_obj;
 	uint64_t raised = 0;
 
-	for (unsigned int v = 0; v < NVME_MSIX_VECTORS; v++) {
-		struct msix_vector_stats st;
-
-		msix_vector_stats(d, v, &st);
-		raised += st.raised;
-		fuzz_check_ledger(d, v, 0);
-	}
+	for (unsigned int v = 0; v < NVME_MSIX_VECTORS; v++)
+		raised += fuzz_check_ledger(d, v, 0);
 	if (msix_enabled(d))
 		fuzz_check(raised - raised_before == n->interrupts - interrupts_before,
 			   "%lu interrupts, %lu raises", (unsigned long)(n->interrupts - interrupts_before),
@@ -265,14 +253,9 @@ static void step(NvmeCtrl *n, struct fuzz_in *in)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	PCIBus *bus;
-
 	fuzz_log_init();
-	vm = fuzz_vm_create(&fake_ops, RAM_PAGES * NVME_PAGE_SIZE, &bus);
-	dev = nvme_pci_type.realize(vm, bus, "N", NULL);
-	fuzz_check(dev, "realize");
+	dev = fuzz_realize(&nvme_pci_type, &fake_ops, RAM_PAGES * NVME_PAGE_SIZE, &vm, &made_pci);
 	made = *(NvmeCtrl *)dev->opaque;
-	fuzz_pci_save(dev, &made_pci);
 	return 0;
 }
 
