@@ -2,7 +2,7 @@
 # virq - make builds build/virq (static, with the test guest inside it).
 #   make demo    install what is missing, build, boot the lab, run the scenarios
 #   make check   unit tests (plain and ASan+UBSan), fuzz corpora and the lab tests
-#   make fuzz    every libFuzzer target for FUZZ_SECONDS (fuzz/fuzz.mk)
+#   make fuzz    every libFuzzer target to FUZZ_RUNS executions or FUZZ_SECONDS (fuzz/fuzz.mk)
 #   make soak    every scenario 50 rounds on 6.1, 20 on 5.10, 6.12, 7.2 (scripts/soak.sh)
 BUILD ?= build
 CC ?= gcc

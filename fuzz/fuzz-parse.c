@@ -11,9 +11,7 @@
 #include <string.h>
 
 #include "scenario/scenario.h"
-#include "fuzz.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz-common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -11,6 +11,9 @@
  *    last (an irqfd on a GSI with none never fires: a silent loss);
  *  - KVMState's copy of the kernel's table equals the fake's;
  *  - a PBA bit only for a masked vector (QEMU's msix.c, as fuzz-msix.c).
+ * The device is made once; each input ends with its reset (vfio_pci_reset:
+ * MSI-X off, a bus reset through VFIO, the PCI core's), checked to leave
+ * the device and the VM as made, so the next input starts on them.
  */
 #include <errno.h>
 #include <string.h>
@@ -18,56 +21,29 @@
 
 #include "hw/pci/msix.h"
 #include "hw/vfio/pci.h"
-#include "vmm/vm.h"
-#include "fake-kvm.h"
-#include "fuzz.h"
+#include "fuzz-common.h"
 
 #define NVEC	8
+#define FIRST_FD	10
 #define MAXFD	64
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 static struct {
-	int next_fd, irqfd_gsi[MAXFD];		/* by fd: the GSI of its irqfd, -1 none */
-	struct kvm_irq_routing_entry routes[4096];	/* the table accepted last */
-	unsigned int nr_routes;
-	bool fail_irqfd, fail_routing, fail_set_irqs, fail_eventfd;
+	int next_fd;
+	bool fail_set_irqs, fail_eventfd;
 } fk;
 
 static long fake_ioctl(void *p, int fd, unsigned long req, void *arg)
 {
-	struct kvm_irq_routing *t = arg;
-	struct kvm_irqfd *i = arg;
 	long r;
 
-	if (fake_kvm_setup_ioctl(req, arg, &r))
+	if (fuzz_kernel_ioctl(req, arg, &r))
 		return r;
-	switch (req) {
-	case KVM_SET_GSI_ROUTING:
-		if (fk.fail_routing)
-			return -EINVAL;
-		fuzz_check(t->nr <= 4096, "table of %u", t->nr);
-		memcpy(fk.routes, t->entries, t->nr * sizeof(t->entries[0]));
-		fk.nr_routes = t->nr;
-		return 0;
-	case KVM_IRQFD:
-		fuzz_check(i->fd < MAXFD, "irqfd on fd %u", i->fd);
-		if (i->flags & KVM_IRQFD_FLAG_DEASSIGN) {
-			fk.irqfd_gsi[i->fd] = -1;	/* kvm_irqfd_deassign: none is fine */
-			return 0;
-		}
-		if (fk.fail_irqfd)
-			return -ENOSPC;
-		/* the kernel's kvm_irqfd_assign refuses an eventfd already in use */
-		fuzz_check(fk.irqfd_gsi[i->fd] < 0, "fd %u irqfd assigned twice", i->fd);
-		fk.irqfd_gsi[i->fd] = (int)i->gsi;
-		return 0;
-	case VFIO_DEVICE_SET_IRQS:
-		return fk.fail_set_irqs ? -EINVAL : 0;
-	default: return 0;
-	}
+	if (req == VFIO_DEVICE_SET_IRQS && fk.fail_set_irqs)
+		return -EINVAL;
+	return 0;	/* VFIO_DEVICE_GET_PCI_HOT_RESET_INFO: no other device; the resets work */
 }
 
+/* numbers, no files: the device closes every one before its reset ends */
 static int fake_eventfd(void *p, unsigned int v, int flags)
 {
 	if (fk.fail_eventfd || fk.next_fd >= MAXFD)
@@ -79,23 +55,33 @@ static int fake_open(void *p, const char *path, int flags) { return 3; }
 static int fake_close(void *p, int fd) { return 0; }
 static ssize_t fake_write(void *p, int fd, const void *b, size_t n) { return (ssize_t)n; }
 static ssize_t fake_read(void *p, int fd, void *b, size_t n) { return -EAGAIN; }
+/* the device's config region: zeros (no capability, so no FLR or PM reset), writes taken */
+static ssize_t fake_pread(void *p, int fd, void *b, size_t n, off_t off)
+{
+	memset(b, 0, n);
+	return (ssize_t)n;
+}
+static ssize_t fake_pwrite(void *p, int fd, const void *b, size_t n, off_t off) { return (ssize_t)n; }
 
 static const struct sys_ops fake_ops = {
 	.open = fake_open, .close = fake_close, .ioctl = fake_ioctl, .eventfd = fake_eventfd,
-	.read = fake_read, .write = fake_write,
+	.read = fake_read, .write = fake_write, .pread = fake_pread, .pwrite = fake_pwrite,
 };
 
+/* pci.c's vfio_pci_write_config for Message Control (COMMAND goes to the fake's pwrite) */
 static void config_write(PCIDevice *pdev, uint32_t addr, uint32_t val, int len)
 {
-	vfio_msix_write_config((VFIOPCIDevice *)pdev, addr, val, len);
+	uint32_t flags = pdev->msix_cap + PCI_MSIX_FLAGS;
+
+	if (addr < flags + 2 && flags < addr + (uint32_t)len)
+		vfio_msix_write_config((VFIOPCIDevice *)pdev, addr, val, len);
 }
 
-static bool kernel_has_msi_route(unsigned int gsi)
+static bool kernel_has_msi_route(int gsi)
 {
-	for (unsigned int i = 0; i < fk.nr_routes; i++)
-		if (fk.routes[i].gsi == gsi && fk.routes[i].type == KVM_IRQ_ROUTING_MSI)
-			return true;
-	return false;
+	const struct kvm_irq_routing_entry *e = fuzz_kernel_route((unsigned int)gsi);
+
+	return e && e->type == KVM_IRQ_ROUTING_MSI;
 }
 
 static void check(struct vm *vm, VFIOPCIDevice *v)
@@ -111,20 +97,16 @@ static void check(struct vm *vm, VFIOPCIDevice *v)
 				   "vector %u: kvm_interrupt %d shared", n, vec->kvm_interrupt);
 			model[vec->kvm_interrupt] = vec->virq;
 		}
-		fuzz_check(!msix_is_pending(&v->pdev, n) || msix_is_masked(&v->pdev, n),
-			   "vector %u pending while unmasked", n);
 	}
-	for (int fd = 0; fd < MAXFD; fd++) {
-		fuzz_check(model[fd] == fk.irqfd_gsi[fd], "fd %d: model irqfd gsi %d, kernel %d",
-			   fd, model[fd], fk.irqfd_gsi[fd]);
-		fuzz_check(model[fd] < 0 || kernel_has_msi_route((unsigned int)model[fd]),
+	for (int fd = FIRST_FD; fd < fk.next_fd; fd++) {
+		fuzz_check(model[fd] == fuzz_kernel_irqfd_gsi(fd), "fd %d: model irqfd gsi %d, kernel %d",
+			   fd, model[fd], fuzz_kernel_irqfd_gsi(fd));
+		fuzz_check(model[fd] < 0 || kernel_has_msi_route(model[fd]),
 			   "fd %d: irqfd on gsi %d, which has no MSI route in the kernel", fd,
 			   model[fd]);
 	}
-	fuzz_check(vm->kvm.nr_kernel_routes == fk.nr_routes &&
-		   !memcmp(vm->kvm.kernel_routes, fk.routes, fk.nr_routes * sizeof(fk.routes[0])),
-		   "KVMState's kernel table (%u) differs from the kernel's (%u)",
-		   vm->kvm.nr_kernel_routes, fk.nr_routes);
+	fuzz_check_pba(&v->pdev);
+	fuzz_check_kernel_routes(vm);
 }
 
 static void step(struct vm *vm, VFIOPCIDevice *v, struct fuzz_in *in)
@@ -138,7 +120,7 @@ static void step(struct vm *vm, VFIOPCIDevice *v, struct fuzz_in *in)
 	case 1: pci_config_write(d, val >> 24, val, fuzz_len(in)); break;
 	case 2: msix_table_mmio_write(d, n * 16 + PCI_MSIX_ENTRY_VECTOR_CTRL, val & 1, 4); break;
 	case 3: msix_table_mmio_write(d, n * 16 + (op >> 3) % 3 * 4, val, 4); break;
-	case 4: fk.fail_irqfd = val & 1; fk.fail_routing = val & 2; break;
+	case 4: fuzz_kernel.fail_irqfd = val & 1; fuzz_kernel.fail_routing = val & 2; break;
 	case 5: fk.fail_set_irqs = val & 1; fk.fail_eventfd = val & 2; break;
 	case 6: (void)msix_pba_mmio_read(d, 0, 4); break;
 	case 7: v->msix_noresize = val & 1; v->skip_unchanged_commits = val & 2; break;
@@ -146,41 +128,80 @@ static void step(struct vm *vm, VFIOPCIDevice *v, struct fuzz_in *in)
 	check(vm, v);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	struct fuzz_in in = { data, size };
-	struct vm *vm = calloc(1, sizeof(*vm));
-	PCIBus *bus = calloc(1, sizeof(*bus));
-	VFIOPCIDevice *v = calloc(1, sizeof(*v));
+static struct vm *vm;
+static VFIOPCIDevice *vdev;
+static struct fuzz_pci_state made;
 
-	memset(&fk, 0, sizeof(fk));
-	memset(fk.irqfd_gsi, 0xff, sizeof(fk.irqfd_gsi));
-	fk.next_fd = 10;
-	fuzz_check(!kvm_init(&vm->kvm, &fake_ops) && !kvm_irqchip_create(&vm->kvm), "kvm");
-	pthread_mutex_init(&vm->bql, NULL);
-	bus->vm = vm;
+/* what pci.c's realize leaves that these paths read: no fd open, no vector */
+static void vfio_make(VFIOPCIDevice *v, PCIBus *bus)
+{
 	v->vm = vm;
 	v->device = 5;
-	v->stop_fd = -1;
+	v->container = v->group = v->kvm_vfio_dev = v->stop_fd = -1;
 	vfio_intx_init(v);
 	snprintf(v->host, sizeof(v->host), "0000:00:02.0");
-	for (int i = 0; i < VFIO_MSIX_MAX_VECTORS; i++)
-		v->msi_vectors[i].interrupt = v->msi_vectors[i].kvm_interrupt = v->msi_vectors[i].virq = -1;
+	for (int i = 0; i < VFIO_MSIX_MAX_VECTORS; i++) {
+		v->msi_vectors[i].interrupt = v->msi_vectors[i].kvm_interrupt = -1;
+		v->msi_vectors[i].virq = v->msix_trigger[i] = -1;
+	}
 	pci_device_init(&v->pdev, "E", "vfio-pci", 0x8086, 0x10d3, 0x02000000);
 	v->pdev.bus = bus;
 	v->pdev.devfn = 1 << 3;
 	v->pdev.config_write = config_write;
 	fuzz_check(msix_init(&v->pdev, NVEC, 0, 0, 0, 0x800, 0) == 0, "msix_init");
-	check(vm, v);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	PCIBus *bus;
+
+	fuzz_log_init();
+	fuzz_kernel.irqfd_twice_is_bug = true;
+	fk.next_fd = FIRST_FD;
+	vm = fuzz_vm_create(&fake_ops, 0, &bus);
+	vdev = calloc(1, sizeof(*vdev));
+	fuzz_check(vdev, "out of memory");
+	vfio_make(vdev, bus);
+	fuzz_pci_save(&vdev->pdev, &made);
+	return 0;
+}
+
+/* the VFIO side of "as made": every vector torn down, MSI-X and INTx off */
+static void check_made(VFIOPCIDevice *v)
+{
+	for (int i = 0; i < VFIO_MSIX_MAX_VECTORS; i++) {
+		VFIOMSIVector *m = &v->msi_vectors[i];
+
+		fuzz_check(m->interrupt < 0 && m->kvm_interrupt < 0 && m->virq < 0 && !m->use,
+			   "reset: vector %d keeps interrupt %d kvm_interrupt %d virq %d use %d", i,
+			   m->interrupt, m->kvm_interrupt, m->virq, m->use);
+	}
+	fuzz_check(!v->nr_vectors && !v->msix_on && !v->defer_kvm_irq_routing && !v->pending &&
+		   !v->pba_emulated && !v->intx.enabled && v->intx.interrupt < 0 &&
+		   v->intx.unmask < 0, "reset: nr_vectors %d msix_on %d pending 0x%x intx %d",
+		   v->nr_vectors, v->msix_on, v->pending, v->intx.enabled);
+}
+
+static void reset(void)
+{
+	fk.fail_set_irqs = fk.fail_eventfd = false;
+	fuzz_kernel.fail_irqfd = fuzz_kernel.fail_routing = false;
+	vfio_pci_reset(&vdev->pdev);
+	vdev->msix_noresize = vdev->skip_unchanged_commits = false;
+	check_made(vdev);
+	fuzz_pci_check_fresh(&vdev->pdev, &made);
+	fuzz_pci_forget(&vdev->pdev);
+	fuzz_vm_reset(vm);
+	fk.next_fd = FIRST_FD;	/* none is open (check_made) */
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fuzz_in in = { data, size };
+
 	while (fuzz_more(&in))
-		step(vm, v, &in);
-	fk.fail_irqfd = fk.fail_routing = fk.fail_set_irqs = fk.fail_eventfd = false;
-	pci_config_write(&v->pdev, v->pdev.msix_cap + PCI_MSIX_FLAGS, 0, 2);	/* off */
-	check(vm, v);
-	msix_uninit(&v->pdev);
-	kvm_destroy(&vm->kvm);
-	free(v);
-	free(bus);
-	free(vm);
+		step(vm, vdev, &in);
+	reset();	/* here, so that what it finds left is this input's crash */
+	check(vm, vdev);
 	return 0;
 }

@@ -20,6 +20,10 @@
  *    kernel had no route for, stuck = a count a queue took to a vector
  *    already unmasked, which nothing will read: the runner's lost), pending
  *    at most 2 (a PBA bit and a count).
+ * The device is realized once (its thread started once); each input ends
+ * with the driver's reset (status 0: virtio_pci_reset) and the PCI core's
+ * (pci_do_device_reset), which must leave the device and the VM as they
+ * were realized: no irqfd, route or count left, every register back.
  */
 #include <errno.h>
 #include <poll.h>
@@ -28,53 +32,13 @@
 
 #include "hw/pci/msix.h"
 #include "hw/virtio/virtio-pci.h"
-#include "vmm/vm.h"
 #include "fake-kvm.h"
-#include "fuzz.h"
-
-#define MAXFD	1024
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static struct {
-	int irqfd_gsi[MAXFD];
-	bool fail_irqfd, fail_routing;
-} fk;
-
-static long f_ioctl(void *p, int fd, unsigned long req, void *arg)
-{
-	struct kvm_irqfd *i = arg;
-	uint64_t v;
-	long r;
-
-	if (fake_kvm_setup_ioctl(req, arg, &r))
-		return r;
-	switch (req) {
-	case KVM_SET_GSI_ROUTING: return fk.fail_routing ? -EINVAL : 0;
-	case KVM_SIGNAL_MSI: return 1;
-	case KVM_IRQFD:
-		fuzz_check(i->fd < MAXFD, "irqfd fd %u", i->fd);
-		if (i->flags & KVM_IRQFD_FLAG_DEASSIGN) {
-			if (fk.irqfd_gsi[i->fd] == (int)i->gsi) {	/* else nothing matched: 0 */
-				fk.irqfd_gsi[i->fd] = -1;
-				fake_real_read(p, (int)i->fd, &v, sizeof(v));	/* drained */
-			}
-			return 0;
-		}
-		if (fk.fail_irqfd)
-			return -ENOSPC;
-		if (fk.irqfd_gsi[i->fd] >= 0)
-			return -EBUSY;	/* kvm_irqfd_assign: that eventfd has an irqfd */
-		fk.irqfd_gsi[i->fd] = (int)i->gsi;
-		return 0;
-	default: return 0;
-	}
-}
+#include "fuzz-common.h"
 
 /* a signal on an eventfd with an irqfd on it is KVM's at once */
 static ssize_t f_write(void *p, int fd, const void *buf, size_t n)
 {
-	if (fd >= 0 && fd < MAXFD && fk.irqfd_gsi[fd] >= 0)
+	if (fuzz_kernel_irqfd_gsi(fd) >= 0)
 		return (ssize_t)n;
 	return fake_real_write(p, fd, buf, n);
 }
@@ -82,106 +46,171 @@ static ssize_t f_write(void *p, int fd, const void *buf, size_t n)
 /* the device thread waits on its host notifiers and stop fd: real eventfds */
 static int f_poll(void *p, struct pollfd *f, nfds_t n, int t) { return poll(f, n, t); }
 
+/* a deassign that matched: irqfd_shutdown drains what the irqfd had not read */
+static void f_drain(int fd)
+{
+	uint64_t v;
+
+	fake_real_read(NULL, fd, &v, sizeof(v));
+}
+
 static const struct sys_ops fake_kernel = {
-	.open = fake_real_open, .close = fake_real_close, .ioctl = f_ioctl,
+	.open = fake_real_open, .close = fake_real_close, .ioctl = fuzz_sys_ioctl,
 	.eventfd = fake_real_eventfd, .read = fake_real_read, .write = f_write,
 	.poll = f_poll,
 };
+
+/* the fd of guest notifier i: queues 0.., then the config one */
+static int notifier_fd(VirtIOPCIProxy *p, int i)
+{
+	return i < VIRTIO_QUEUE_MAX ? p->vdev.vq[i].guest_notifier : p->vdev.config_notifier;
+}
+
+static void check_irqfds(VirtIOPCIProxy *p)
+{
+	for (int q = 0; q < VIRTIO_QUEUE_MAX; q++) {
+		int fd = p->vdev.vq[q].guest_notifier;
+
+		fuzz_check(p->notifier_gsi[q] < 0 || fuzz_kernel_irqfd_gsi(fd) == p->notifier_gsi[q],
+			   "queue %d: model irqfd on gsi %d (fd %d), kernel %d", q,
+			   p->notifier_gsi[q], fd, fuzz_kernel_irqfd_gsi(fd));
+	}
+	for (unsigned int i = 0; i < fuzz_kernel.nr_irqfds; i++) {
+		bool found = false;
+
+		for (int n = 0; n < VIRTIO_PCI_NOTIFIERS && !found; n++)
+			found = notifier_fd(p, n) == fuzz_kernel.irqfds[i].fd;
+		fuzz_check(found, "fd %d has an irqfd on gsi %d no notifier owns",
+			   fuzz_kernel.irqfds[i].fd, fuzz_kernel.irqfds[i].gsi);
+	}
+}
 
 static void check(PCIDevice *d)
 {
 	VirtIOPCIProxy *p = d->opaque;
 
-	for (int q = 0; q < VIRTIO_QUEUE_MAX; q++) {
-		int fd = p->vdev.vq[q].guest_notifier;
-
-		fuzz_check(p->notifier_gsi[q] < 0 || (fd >= 0 && fd < MAXFD &&
-			   fk.irqfd_gsi[fd] == p->notifier_gsi[q]),
-			   "queue %d: model irqfd on gsi %d (fd %d), kernel %d", q,
-			   p->notifier_gsi[q], fd, fd >= 0 && fd < MAXFD ? fk.irqfd_gsi[fd] : -2);
-	}
-	for (int fd = 0; fd < MAXFD; fd++) {
-		bool found = fk.irqfd_gsi[fd] < 0;
-
-		for (int q = 0; q <= VIRTIO_QUEUE_MAX && !found; q++)
-			found = (q < VIRTIO_QUEUE_MAX ? p->vdev.vq[q].guest_notifier :
-				 p->vdev.config_notifier) == fd;
-		fuzz_check(found, "fd %d has an irqfd on gsi %d no notifier owns", fd,
-			   fk.irqfd_gsi[fd]);
-	}
+	check_irqfds(p);
+	fuzz_check_pba(d);
 	for (unsigned int v = 0; v < d->msix_entries_nr; v++) {
 		uint64_t stuck = 0;
-		struct msix_vector_stats st;
 
 		for (int q = 0; q < VIRTIO_QUEUE_MAX && !msix_is_masked(d, v); q++)
 			stuck += p->vdev.vq[q].enabled && p->vdev.vq[q].vector == v &&
 				 p->notifier_count[q];
-		fuzz_check(!msix_is_pending(d, v) || msix_is_masked(d, v),
-			   "vector %u pending while unmasked", v);
-		msix_vector_stats(d, v, &st);
-		fuzz_check(st.pending <= 2 && st.raised == st.ledger->told + d->msix_stats[v].unrouted +
-			   st.pending + st.coalesced + st.dropped + st.moved + stuck,
-			   "vector %u: raised %lu != told %lu + unrouted %lu + pending %lu + coalesced %lu + dropped %lu + moved %lu + stuck %lu",
-			   v, (unsigned long)st.raised, (unsigned long)st.ledger->told,
-			   (unsigned long)d->msix_stats[v].unrouted, (unsigned long)st.pending,
-			   (unsigned long)st.coalesced, (unsigned long)st.dropped,
-			   (unsigned long)st.moved, (unsigned long)stuck);
+		fuzz_check_ledger(d, v, stuck);
 	}
 }
 
-static void bar_write(PCIDevice *d, int bar, uint64_t off, uint32_t v, unsigned int size)
-{
-	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
-
-	d->io_regions[bar].ops->write(d->io_regions[bar].opaque, off, b, size);
-}
-
-static void step(struct vm *vm, PCIDevice *d, struct fuzz_in *in)
+static void step(PCIDevice *d, struct fuzz_in *in)
 {
 	VirtIOPCIProxy *p = d->opaque;
 	uint8_t op = fuzz_u8(in), x = fuzz_u8(in);
 	uint32_t val = fuzz_u(in, 4);
-	uint8_t b[4];
 
-	pthread_mutex_lock(&vm->bql);	/* as a vCPU's access, and the device thread */
 	switch (op % 8) {
-	case 0: bar_write(d, VIRTIO_PCI_MODERN_BAR, x % 0x40, val, (unsigned int)fuzz_len(in)); break;
-	case 1: d->io_regions[VIRTIO_PCI_MODERN_BAR].ops->read(d->io_regions[VIRTIO_PCI_MODERN_BAR].opaque,
-								 x % 0x40, b, 4); break;
-	case 2: bar_write(d, VIRTIO_PCI_MODERN_BAR, VIRTIO_PCI_NOTIFY_OFF + x % 8 * 2, val, 2); break;
+	case 0: fuzz_bar_write(d, VIRTIO_PCI_MODERN_BAR, x % 0x40, val, (unsigned int)fuzz_len(in)); break;
+	case 1: (void)fuzz_bar_read(d, VIRTIO_PCI_MODERN_BAR, x % 0x40, 4); break;
+	case 2: fuzz_bar_write(d, VIRTIO_PCI_MODERN_BAR, VIRTIO_PCI_NOTIFY_OFF + x % 8 * 2, val, 2); break;
 	case 3: pci_config_write(d, d->msix_cap + PCI_MSIX_FLAGS, val, 2); break;
 	case 4: msix_table_mmio_write(d, x % (VIRTIO_PCI_MSIX_VECTORS * 4) * 4, val, 4); break;
 	case 5:	/* a device notifies the queues it serves: enabled ones (virtio_irq) */
 		if (p->vdev.vq[x % VIRTIO_QUEUE_MAX].enabled)
 			virtio_notify(&p->vdev, &p->vdev.vq[x % VIRTIO_QUEUE_MAX]);
 		break;
-	case 6: fk.fail_irqfd = val & 1; fk.fail_routing = val & 2; break;
+	case 6: fuzz_kernel.fail_irqfd = val & 1; fuzz_kernel.fail_routing = val & 2; break;
 	case 7: pci_config_write(d, x, val, fuzz_len(in)); break;
 	}
 	check(d);
-	pthread_mutex_unlock(&vm->bql);
+}
+
+static struct vm *vm;
+static PCIDevice *dev;
+static VirtIOPCIProxy made;	/* the transport as realized */
+static struct fuzz_pci_state made_pci;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	fuzz_log_init();
+	fuzz_kernel.drain = f_drain;
+	dev = fuzz_realize(&virtio_rng_pci_type, &fake_kernel, 0, &vm, &made_pci);
+	made = *(VirtIOPCIProxy *)dev->opaque;
+	return 0;
+}
+
+/* a count left in a guest notifier (one poll for them all) */
+static int notifier_with_count(VirtIOPCIProxy *p)
+{
+	struct pollfd f[VIRTIO_PCI_NOTIFIERS];
+
+	for (int n = 0; n < VIRTIO_PCI_NOTIFIERS; n++)
+		f[n] = (struct pollfd){ .fd = notifier_fd(p, n), .events = POLLIN };
+	if (poll(f, VIRTIO_PCI_NOTIFIERS, 0) > 0)
+		for (int n = 0; n < VIRTIO_PCI_NOTIFIERS; n++)
+			if (f[n].revents)
+				return n;
+	return -1;
+}
+
+/* the transport's registers and notifiers as realized; counts in no eventfd */
+static void check_made(VirtIOPCIProxy *p)
+{
+	int n = notifier_with_count(p);
+
+	fuzz_check(!p->vdev.status && !p->vdev.guest_features &&
+		   p->vdev.config_vector == VIRTIO_NO_VECTOR && !p->dfselect && !p->gfselect &&
+		   !p->queue_sel && !p->with_irqfd && !p->ioeventfd_started,
+		   "reset: status 0x%x features 0x%llx config vector %u", p->vdev.status,
+		   (unsigned long long)p->vdev.guest_features, p->vdev.config_vector);
+	fuzz_check(!memcmp(p->vdev.vq, made.vdev.vq, sizeof(made.vdev.vq)), "reset: a queue");
+	fuzz_check(n < 0, "reset: notifier %d keeps a count", n);
+	for (n = 0; n < VIRTIO_PCI_NOTIFIERS; n++)
+		fuzz_check(p->notifier_gsi[n] < 0 && !p->notifier_count[n], "reset: notifier %d", n);
+	for (int i = 0; i < VIRTIO_PCI_MSIX_VECTORS; i++)
+		fuzz_check(!p->vector_irqfd[i].users && !p->vector_irqfd[i].no_irqfd,
+			   "reset: vector %d has %u users", i, p->vector_irqfd[i].users);
+}
+
+/* the runner's accounting, not the device's state */
+static void forget(VirtIOPCIProxy *p)
+{
+	for (int i = 0; i < VIRTIO_PCI_MSIX_VECTORS; i++) {
+		VirtIOIRQFD *irqfd = &p->vector_irqfd[i];
+
+		irqfd->raised = irqfd->coalesced = irqfd->dropped = irqfd->moved = 0;
+	}
+	p->early_kicks = 0;
+	for (int q = 0; q < VIRTIO_QUEUE_MAX; q++)
+		p->vdev.vq[q].completions = 0;
+	fuzz_pci_forget(&p->pci_dev);
+}
+
+/*
+ * the driver's reset (status 0), the select registers a driver would
+ * write (QEMU's reset leaves them too), then the PCI core's reset
+ */
+static void reset(PCIDevice *d)
+{
+	VirtIOPCIProxy *p = d->opaque;
+
+	fuzz_kernel.fail_irqfd = fuzz_kernel.fail_routing = false;
+	fuzz_bar_write(d, VIRTIO_PCI_MODERN_BAR, VIRTIO_PCI_COMMON_STATUS, 0, 1);
+	fuzz_bar_write(d, VIRTIO_PCI_MODERN_BAR, VIRTIO_PCI_COMMON_DFSELECT, 0, 4);
+	fuzz_bar_write(d, VIRTIO_PCI_MODERN_BAR, VIRTIO_PCI_COMMON_GFSELECT, 0, 4);
+	pci_do_device_reset(d);
+	check_made(p);
+	fuzz_pci_check_fresh(d, &made_pci);
+	forget(p);
+	fuzz_vm_reset(vm);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
-	struct vm *vm = calloc(1, sizeof(*vm));
-	PCIBus *bus = calloc(1, sizeof(*bus));
-	PCIDevice *d;
 
-	memset(fk.irqfd_gsi, 0xff, sizeof(fk.irqfd_gsi));
-	fk.fail_irqfd = fk.fail_routing = false;
-	fuzz_check(!kvm_init(&vm->kvm, &fake_kernel) && !kvm_irqchip_create(&vm->kvm), "kvm");
-	pthread_mutex_init(&vm->bql, NULL);
-	pthread_mutex_init(&vm->lock, NULL);
-	fuzz_check(!pci_bus_init(bus, vm), "pci_bus_init");
-	d = virtio_rng_pci_type.realize(vm, bus, "R", NULL);
-	fuzz_check(d, "realize");
+	pthread_mutex_lock(&vm->bql);	/* as a vCPU's accesses; the device thread takes it too */
 	while (fuzz_more(&in))
-		step(vm, d, &in);
-	virtio_rng_pci_type.unrealize(d);
-	kvm_destroy(&vm->kvm);
-	free(bus);
-	free(vm);
+		step(dev, &in);
+	reset(dev);	/* here, so that what it finds left is this input's crash */
+	pthread_mutex_unlock(&vm->bql);
 	return 0;
 }

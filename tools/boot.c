@@ -197,8 +197,7 @@ int cmd_boot(int argc, char **argv)
 		free(img);
 		return VIRQ_BOOT_USAGE;
 	}
-	log_set_quiet(!o.verbose);
-	log_set_verbose(o.verbose);
+	log_set_level(o.verbose ? LOG_DEBUG : LOG_ERR);
 	if (access(kvm_device_path(), F_OK)) {
 		fprintf(stderr, "virq: %s: %s: this host has no KVM. Use 'virq lab boot', which boots\n"
 			"a Debian kernel with KVM under QEMU's TCG emulator and boots KERNEL there.\n",

@@ -278,7 +278,7 @@ static int cmd_run(int argc, char **argv)
 		case 'S': o.skip_unchanged_commits = true; break;
 		case 'P': o.program = true; break;
 		case 'A': add = optarg; break;
-		case 'v': log_set_verbose(1); break;
+		case 'v': log_set_level(LOG_DEBUG); break;
 		case 'h': return usage(usage_run, 0);
 		default: return usage(usage_run, VIRQ_EXIT_USAGE);
 		}

@@ -155,6 +155,9 @@ void trace_event(const char *name, const char *fmt, ...)
 	int n;
 	va_list ap;
 
+	/* no tracer and no -v: a step nobody records is not formatted */
+	if (marker_fd < 0 && !log_wants(LOG_DEBUG))
+		return;
 	n = snprintf(buf, sizeof(buf), "virq: %s ", name);
 	va_start(ap, fmt);
 	vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);

@@ -32,7 +32,7 @@ long kvm_do_ioctl(KVMState *s, int fd, unsigned long req, const char *name, void
 	char buf[256] = "";
 	va_list ap;
 
-	if (r >= 0)
+	if (r >= 0 || !log_wants(LOG_ERR))
 		return r;
 	va_start(ap, args);
 	vsnprintf(buf, sizeof(buf), args, ap);

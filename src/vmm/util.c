@@ -10,20 +10,32 @@
 enum virq_fault virq_fault;
 
 static FILE *log_file;
-static int log_verbose, log_quiet;
+static enum log_level log_level = LOG_INFO;	/* set before any thread starts */
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void log_set_file(void *file) { log_file = file; }
-void log_set_verbose(int verbose) { log_verbose = verbose; }
-void log_set_quiet(int quiet) { log_quiet = quiet; }
+void log_set_level(enum log_level level) { log_level = level; }
+
+static bool log_to_file(enum log_level level)
+{
+	return log_file && (level <= LOG_INFO || log_level >= LOG_DEBUG);
+}
+
+bool log_wants(enum log_level level)
+{
+	return level <= log_level || log_to_file(level);
+}
 
 /* vCPU threads and the runner log concurrently: one lock keeps lines whole */
-static void log_line(int to_stderr, const char *prefix, const char *fmt, va_list ap)
+static void log_line(enum log_level level, const char *prefix, const char *fmt, va_list ap)
 {
+	bool to_file = log_to_file(level), to_stderr = level <= log_level;
 	va_list aq;
 
+	if (!to_file && !to_stderr)
+		return;		/* nothing formatted, no lock taken */
 	pthread_mutex_lock(&log_lock);
-	if (log_file) {
+	if (to_file) {
 		va_copy(aq, ap);
 		fputs(prefix, log_file);
 		vfprintf(log_file, fmt, aq);
@@ -44,7 +56,7 @@ void pr_err(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_line(1, "virq: error: ", fmt, ap);
+	log_line(LOG_ERR, "virq: error: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -53,7 +65,7 @@ void pr_info(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_line(!log_quiet, "virq: ", fmt, ap);
+	log_line(LOG_INFO, "virq: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -61,10 +73,8 @@ void pr_debug(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!log_verbose)
-		return;
 	va_start(ap, fmt);
-	log_line(1, "virq: debug: ", fmt, ap);
+	log_line(LOG_DEBUG, "virq: debug: ", fmt, ap);
 	va_end(ap);
 }
 

@@ -4,6 +4,7 @@
 #define VIRQ_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,8 +20,18 @@ void pr_err(const char *fmt, ...) __printf(1, 2);
 void pr_info(const char *fmt, ...) __printf(1, 2);
 void pr_debug(const char *fmt, ...) __printf(1, 2);
 void log_set_file(void *file);	/* FILE *, or NULL */
-void log_set_verbose(int verbose);
-void log_set_quiet(int quiet);	/* pr_info to the log file only */
+
+/*
+ * log_set_level - what reaches stderr: messages up to level. The console
+ * log, the scenario's record, takes errors and progress lines whatever the
+ * level, debug lines only at LOG_DEBUG. LOG_INFO by default (virq's
+ * output); 'virq boot' without -v uses LOG_ERR, the fuzz targets LOG_NONE
+ * (a refusal they provoke on purpose costs no write).
+ */
+enum log_level { LOG_NONE, LOG_ERR, LOG_INFO, LOG_DEBUG };
+void log_set_level(enum log_level level);
+/* log_wants - would a message of level go anywhere (so is it worth formatting)? */
+bool log_wants(enum log_level level);
 
 /* monotonic time in nanoseconds */
 uint64_t now_ns(void);

@@ -309,6 +309,6 @@ int main(void)
 						setup, teardown),
 	};
 
-	log_set_quiet(1);	/* pci_testdev_stop's progress lines */
+	log_set_level(LOG_ERR);	/* pci_testdev_stop's progress lines */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

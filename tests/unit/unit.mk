@@ -64,6 +64,10 @@ $(eval $(call unit_test,vfio_pci,$(addprefix $(UNIT_SRCDIR)/src/,hw/vfio/pci.c h
 	hw/vfio/pci.h hw/vfio/vfio-common.h hw/pci/msix.h hw/pci/pci.h vmm/kvm.h vmm/vm.h \
 	vmm/sysops.h trace/trace.h)))
 
+$(eval $(call unit_test,nvme,$(addprefix $(UNIT_SRCDIR)/src/,hw/nvme/nvme.c hw/nvme/nvme-cmd.c \
+	../tests/unit/fake-kvm.h hw/pci/msix.c hw/pci/msi-ledger.c $(PCI_INTX_SRCS) hw/pci/pci.c vmm/bus.c \
+	vmm/kvm.c vmm/util.c trace/trace.c hw/nvme/nvme.h hw/nvme/nvme-internal.h hw/pci/msix.h \
+	hw/pci/pci.h vmm/kvm.h vmm/vm.h vmm/sysops.h trace/trace.h)))
 $(eval $(call unit_test,virtio_pci,$(addprefix $(UNIT_SRCDIR)/src/,hw/virtio/virtio-pci.c ../tests/unit/fake-kvm.h \
 	hw/virtio/virtio-pci-irq.c hw/virtio/virtio.c hw/virtio/virtio-rng.c hw/pci/msix.c hw/pci/msi-ledger.c $(PCI_INTX_SRCS) \
 	hw/pci/pci.c vmm/bus.c vmm/kvm.c vmm/util.c trace/trace.c hw/virtio/virtio-pci.h \

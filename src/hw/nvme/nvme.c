@@ -3,7 +3,8 @@
  * nvme.c - an NVMe controller after QEMU's hw/nvme/ctrl.c: registers and
  * doorbells in BAR 0, MSI-X in BAR 4 (virq's layout: QEMU since 6.0 puts
  * table and PBA in BAR 0 too), the admin queue pair, one I/O queue
- * pair created by admin commands, Read from a 64-block RAM namespace.
+ * pair created by admin commands (nvme-cmd.c), Read from a 64-block RAM
+ * namespace.
  *
  * An SQ tail doorbell processes the SQ at once on the writing vCPU (QEMU
  * defers nvme_process_sq to a bottom half; the MMIO exit is the same), its
@@ -18,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nvme.h"
+#include "nvme-internal.h"
 #include "../pci/msix.h"
 #include "../../vmm/vm.h"
 #include "../../vmm/util.h"
@@ -28,23 +29,13 @@
 #define PCI_DEVICE_ID_NVME	0x0010
 #define NVME_CLASS_REV		0x01080202	/* NVM Express, revision 2 as QEMU's */
 #define NVME_REG_BAR		0
-#define NVME_REG_SIZE		0x4000
 #define NVME_MSIX_SIZE		0x1000
 #define NVME_MSIX_BAR		4
 #define NVME_PBA_OFF		0x800
-#define NVME_MSIX_VECTORS	4
 
-/* controller registers (NVMe base spec, 3.1); doorbells from NVME_REG_DBS */
-enum {
-	NVME_REG_CAP = 0x00, NVME_REG_VS = 0x08, NVME_REG_CC = 0x14, NVME_REG_CSTS = 0x1c,
-	NVME_REG_AQA = 0x24, NVME_REG_ASQ = 0x28, NVME_REG_ACQ = 0x30, NVME_REG_DBS = 0x1000,
-};
-
-#define NVME_MQES		63
 /* MQES, CQR, TO = 500 ms, DSTRD 0, CSS NVM, MPSMIN = MPSMAX = 4 KiB */
 #define NVME_CAP_VALUE		(NVME_MQES | 1ull << 16 | 1ull << 24 | 1ull << 37)
 #define NVME_VS_VALUE		0x00010400
-#define NVME_CC_EN		0x1u
 #define NVME_CC_MPS(cc)		((cc) >> 7 & 0xf)
 #define NVME_CC_SHN(cc)		((cc) >> 14 & 0x3)
 #define NVME_CSTS_RDY		0x1u
@@ -53,61 +44,6 @@ enum {
 #define NVME_AQA_ASQS(aqa)	((aqa) & 0xfff)
 #define NVME_AQA_ACQS(aqa)	((aqa) >> 16 & 0xfff)
 
-#define NVME_PAGE_SIZE		4096u
-#define NVME_SQE_SIZE		64
-#define NVME_CQE_SIZE		16
-#define NVME_NR_QUEUES		2	/* admin (0) and one I/O pair (1) */
-#define NVME_REQ_MAX		64	/* completions a CQ keeps unposted */
-#define NVME_NS_BLOCKS		64
-#define NVME_LBA_SIZE		512
-#define NVME_Q_PC		0x1	/* CDW11: physically contiguous */
-#define NVME_CQ_IEN		0x2	/* CDW11: interrupts enabled */
-
-enum {	/* opcodes */
-	NVME_ADM_CMD_CREATE_SQ = 0x01, NVME_ADM_CMD_CREATE_CQ = 0x05,
-	NVME_ADM_CMD_IDENTIFY = 0x06, NVME_CMD_READ = 0x02,
-};
-
-enum {	/* status (SCT << 8 | SC), as QEMU's include/block/nvme.h, DNR left off */
-	NVME_SUCCESS = 0x0, NVME_INVALID_OPCODE = 0x1, NVME_INVALID_FIELD = 0x2,
-	NVME_INVALID_NSID = 0xb, NVME_INVALID_PRP_OFFSET = 0x13, NVME_LBA_RANGE = 0x80,
-	NVME_INVALID_CQID = 0x100, NVME_INVALID_QID = 0x101,
-	NVME_MAX_QSIZE_EXCEEDED = 0x102, NVME_INVALID_IRQ_VECTOR = 0x108,
-};
-
-/* SQE dwords: CDW0 = opcode 7:0 | CID 31:16; PRP1 is dwords 6-7 */
-enum { SQE_CDW0 = 0, SQE_NSID = 1, SQE_PRP1 = 6, SQE_CDW10 = 10, SQE_CDW11, SQE_CDW12 };
-
-typedef struct NvmeSQueue {
-	bool valid;
-	uint64_t dma;
-	uint16_t size, head, tail, cqid;
-} NvmeSQueue;
-
-/* a completion waiting to be posted (QEMU's NvmeRequest on cq->req_list) */
-typedef struct NvmeRequest {
-	uint16_t sqid, cid, status;
-} NvmeRequest;
-
-typedef struct NvmeCQueue {
-	bool valid, ien, phase;
-	uint64_t dma;
-	uint16_t size, head, tail, vector;
-	NvmeRequest req_list[NVME_REQ_MAX];	/* FIFO of completions not yet posted */
-	unsigned int req_head, req_nr;
-} NvmeCQueue;
-
-typedef struct NvmeCtrl {
-	PCIDevice parent_obj;
-	struct vm *vm;
-	uint32_t bar[0x38 / 4];		/* CAP..ACQ, as QEMU's NvmeBar */
-	NvmeSQueue sq[NVME_NR_QUEUES];
-	NvmeCQueue cq[NVME_NR_QUEUES];
-	bool hold;			/* I/O completions wait for nvme_complete_held */
-	uint64_t commands, completions, interrupts;
-	uint8_t ns[NVME_NS_BLOCKS * NVME_LBA_SIZE];
-} NvmeCtrl;
-
 #define REG(n, r)	((n)->bar[(r) / 4])
 
 static uint64_t reg64(NvmeCtrl *n, unsigned int r)
@@ -115,8 +51,7 @@ static uint64_t reg64(NvmeCtrl *n, unsigned int r)
 	return REG(n, r) | (uint64_t)REG(n, r + 4) << 32;
 }
 
-/* guest memory for DMA, NULL if [gpa, gpa + len) is not all RAM */
-static void *nvme_dma(NvmeCtrl *n, uint64_t gpa, uint64_t len)
+void *nvme_dma(NvmeCtrl *n, uint64_t gpa, uint64_t len)
 {
 	if (gpa >= n->vm->ram_size || len > n->vm->ram_size - gpa)
 		return NULL;
@@ -150,23 +85,6 @@ static void nvme_irq_assert(NvmeCtrl *n, NvmeCQueue *cq)
 	} else {
 		trace_event("nvme_irq_pin", "%s INTx (not emulated): no interrupt", pci->name);
 	}
-}
-
-/*
- * nvme_init_cq / nvme_free_cq: the vector is used only with MSI-X on and IEN
- * (QEMU 11.1; 7.2 used it with MSI-X on, IEN or not, until "hw/nvme: fix
- * use/unuse of msix vectors", Dec 2024).
- */
-static void nvme_cq_use_vector(NvmeCtrl *n, NvmeCQueue *cq, bool use)
-{
-	PCIDevice *pci = &n->parent_obj;
-
-	if (!msix_enabled(pci) || !cq->ien)
-		return;
-	if (use)
-		msix_vector_use(pci, cq->vector);
-	else
-		msix_vector_unuse(pci, cq->vector);
 }
 
 /*
@@ -206,7 +124,7 @@ static bool nvme_post_cqe(NvmeCtrl *n, NvmeCQueue *cq, const NvmeRequest *req)
  * has not consumed, nvme_irq_assert once for the whole batch. Returns how
  * many were posted. (QEMU 7.2 did the same, one interrupt per batch.)
  */
-static unsigned int nvme_post_cqes(NvmeCtrl *n, NvmeCQueue *cq, unsigned int max)
+unsigned int nvme_post_cqes(NvmeCtrl *n, NvmeCQueue *cq, unsigned int max)
 {
 	unsigned int done = 0;
 
@@ -232,123 +150,6 @@ static void nvme_enqueue_req_completion(NvmeCtrl *n, NvmeCQueue *cq, const NvmeR
 	if (req->sqid && n->hold)
 		trace_event("nvme_hold", "%s sqid=%u cid=%u held=%u", n->parent_obj.name, req->sqid,
 			    req->cid, cq->req_nr);
-}
-
-/* ---- commands ---- */
-
-static uint64_t sqe_prp1(const uint32_t *sqe)
-{
-	return sqe[SQE_PRP1] | (uint64_t)sqe[SQE_PRP1 + 1] << 32;
-}
-
-/* the checks nvme_create_cq and nvme_create_sq share, in QEMU's order */
-static uint16_t nvme_check_queue(NvmeCtrl *n, const uint32_t *sqe, unsigned int esize)
-{
-	uint16_t qsize = sqe[SQE_CDW10] >> 16;
-	uint64_t prp1 = sqe_prp1(sqe);
-
-	if (!qsize || qsize > NVME_MQES)
-		return NVME_MAX_QSIZE_EXCEEDED;
-	if (!prp1 || prp1 & (NVME_PAGE_SIZE - 1))
-		return NVME_INVALID_PRP_OFFSET;
-	if (!(sqe[SQE_CDW11] & NVME_Q_PC) || !nvme_dma(n, prp1, (qsize + 1u) * esize))
-		return NVME_INVALID_FIELD;
-	return NVME_SUCCESS;
-}
-
-/*
- * nvme_create_cq: the one I/O CQ, id 1, on a vector < 4, and with MSI-X
- * off on vector 0 only: pin-based interrupts have no other, and QEMU's
- * nvme_create_cq (7.2 and 11.1 alike) refuses any other with Invalid
- * Interrupt Vector while msix_enabled is false.
- */
-static uint16_t nvme_create_cq(NvmeCtrl *n, const uint32_t *sqe)
-{
-	uint16_t vector = sqe[SQE_CDW11] >> 16, st;
-	NvmeCQueue *cq = &n->cq[1];
-
-	if ((sqe[SQE_CDW10] & 0xffff) != 1 || cq->valid)
-		return NVME_INVALID_QID;
-	st = nvme_check_queue(n, sqe, NVME_CQE_SIZE);
-	if (st == NVME_SUCCESS &&
-	    (vector >= NVME_MSIX_VECTORS || (vector && !msix_enabled(&n->parent_obj))))
-		st = NVME_INVALID_IRQ_VECTOR;
-	if (st != NVME_SUCCESS)
-		return st;
-	*cq = (NvmeCQueue){ .valid = true, .ien = sqe[SQE_CDW11] & NVME_CQ_IEN, .phase = true,
-			    .dma = sqe_prp1(sqe), .size = (sqe[SQE_CDW10] >> 16) + 1,
-			    .vector = vector };
-	nvme_cq_use_vector(n, cq, true);
-	trace_event("nvme_create_cq", "%s cqid=1 size=%u vector=%u ien=%d", n->parent_obj.name,
-		    cq->size, vector, cq->ien);
-	return NVME_SUCCESS;
-}
-
-/* nvme_create_sq: the one I/O SQ, id 1, on CQ 1 */
-static uint16_t nvme_create_sq(NvmeCtrl *n, const uint32_t *sqe)
-{
-	NvmeSQueue *sq = &n->sq[1];
-	uint16_t st;
-
-	if ((sqe[SQE_CDW11] >> 16) != 1 || !n->cq[1].valid)
-		return NVME_INVALID_CQID;
-	if ((sqe[SQE_CDW10] & 0xffff) != 1 || sq->valid)
-		return NVME_INVALID_QID;
-	st = nvme_check_queue(n, sqe, NVME_SQE_SIZE);
-	if (st != NVME_SUCCESS)
-		return st;
-	*sq = (NvmeSQueue){ .valid = true, .dma = sqe_prp1(sqe),
-			    .size = (sqe[SQE_CDW10] >> 16) + 1, .cqid = 1 };
-	trace_event("nvme_create_sq", "%s sqid=1 size=%u cqid=1", n->parent_obj.name, sq->size);
-	return NVME_SUCCESS;
-}
-
-/* nvme_identify: a zeroed 4 KiB page, the data structure left empty */
-static uint16_t nvme_identify(NvmeCtrl *n, const uint32_t *sqe)
-{
-	uint64_t prp1 = sqe_prp1(sqe);
-	void *p = prp1 & (NVME_PAGE_SIZE - 1) ? NULL : nvme_dma(n, prp1, NVME_PAGE_SIZE);
-
-	if (!p)
-		return NVME_INVALID_FIELD;
-	memset(p, 0, NVME_PAGE_SIZE);
-	return NVME_SUCCESS;
-}
-
-/* nvme_read: (NLB + 1) blocks from the RAM namespace into PRP1's page (no PRP2) */
-static uint16_t nvme_read(NvmeCtrl *n, const uint32_t *sqe)
-{
-	uint64_t slba = sqe[SQE_CDW10] | (uint64_t)sqe[SQE_CDW11] << 32;
-	uint32_t nlb = (sqe[SQE_CDW12] & 0xffff) + 1, len = nlb * NVME_LBA_SIZE;
-	uint64_t prp1 = sqe_prp1(sqe);
-	void *p;
-
-	if (sqe[SQE_NSID] != 1)
-		return NVME_INVALID_NSID;
-	if (len > NVME_PAGE_SIZE - (prp1 & (NVME_PAGE_SIZE - 1)))
-		return NVME_INVALID_FIELD;	/* beyond PRP1's page: would need PRP2 */
-	if (slba >= NVME_NS_BLOCKS || nlb > NVME_NS_BLOCKS - slba)
-		return NVME_LBA_RANGE;
-	p = nvme_dma(n, prp1, len);
-	if (!p)
-		return NVME_INVALID_FIELD;
-	memcpy(p, n->ns + slba * NVME_LBA_SIZE, len);
-	return NVME_SUCCESS;
-}
-
-/* nvme_admin_cmd / nvme_io_cmd: execute one SQE, return its status */
-static uint16_t nvme_exec(NvmeCtrl *n, uint16_t sqid, const uint32_t *sqe)
-{
-	uint8_t opc = sqe[SQE_CDW0] & 0xff;
-
-	if (sqid != 0)
-		return opc == NVME_CMD_READ ? nvme_read(n, sqe) : NVME_INVALID_OPCODE;
-	switch (opc) {
-	case NVME_ADM_CMD_CREATE_SQ: return nvme_create_sq(n, sqe);
-	case NVME_ADM_CMD_CREATE_CQ: return nvme_create_cq(n, sqe);
-	case NVME_ADM_CMD_IDENTIFY: return nvme_identify(n, sqe);
-	default: return NVME_INVALID_OPCODE;
-	}
 }
 
 /*
@@ -393,10 +194,8 @@ static void nvme_process_sq(NvmeCtrl *n, uint16_t sqid)
 static void nvme_ctrl_reset(NvmeCtrl *n)
 {
 	for (int q = 0; q < NVME_NR_QUEUES; q++)
-		if (n->cq[q].valid)
-			nvme_cq_use_vector(n, &n->cq[q], false);
+		nvme_free_cq(n, &n->cq[q]);
 	memset(n->sq, 0, sizeof(n->sq));
-	memset(n->cq, 0, sizeof(n->cq));
 	trace_event("nvme_ctrl_reset", "%s", n->parent_obj.name);
 }
 
@@ -423,9 +222,7 @@ static int nvme_start_ctrl(NvmeCtrl *n)
 	}
 	n->sq[0] = (NvmeSQueue){ .valid = true, .dma = asq, .size = asqs, .cqid = 0 };
 	/* the admin CQ always interrupts, on vector 0 */
-	n->cq[0] = (NvmeCQueue){ .valid = true, .ien = true, .phase = true, .dma = acq,
-				 .size = acqs, .vector = 0 };
-	nvme_cq_use_vector(n, &n->cq[0], true);
+	nvme_init_cq(n, &n->cq[0], acq, acqs, 0, true);
 	trace_event("nvme_start_ctrl", "%s asq=0x%llx/%u acq=0x%llx/%u", n->parent_obj.name,
 		    (unsigned long long)asq, asqs, (unsigned long long)acq, acqs);
 	return 0;
