@@ -109,6 +109,21 @@ static void e1000e_raise(const struct virq_pci_dev *d, uint32_t index, uint32_t 
 	}
 }
 
+/*
+ * QEMU 7.2's e1000e (the lab's L0) aborts if MSI-X is disabled at the host
+ * inside a vector's EITR window after a raise: the VMM's driver_e1000e_settle
+ * (src/scenario/driver.c) says why; the same wait before this device's MSI-X steps
+ */
+static uint64_t raised_tsc[VIRQ_PROG_MAX_DEVS];
+
+static void e1000e_settle(unsigned int dev)
+{
+	uint64_t gap = (uint64_t)E1000_RAISE_GAP_MS * opts.tsc_khz;
+
+	while (raised_tsc[dev] && rdtsc() - raised_tsc[dev] < gap)
+		;
+}
+
 static void verdict(const struct virq_prog_step *s, int ok, const char *what, uint32_t seen)
 {
 	kprintf("virq-expect %u %s %s seen=%u\n", s->line, ok ? "ok" : "FAIL", what, seen);
@@ -209,6 +224,8 @@ static int prog_step(const struct virq_prog *p, const struct virq_prog_step *s)
 		kprintf("virq-prog: line %u: device %u used before pci enum\n", s->line, s->dev);
 		return -1;
 	}
+	if (d && s->op >= VIRQ_PROG_MSIX_ENABLE && s->op <= VIRQ_PROG_MSIX_UNMASK)
+		e1000e_settle(s->dev);
 	switch (s->op) {
 	case VIRQ_PROG_PCI_ENUM: return prog_find_devices(p);
 	case VIRQ_PROG_MSIX_ENABLE: msix_control(d, MSIX_CTRL_ENABLE, 0); break;
@@ -223,7 +240,10 @@ static int prog_step(const struct virq_prog *p, const struct virq_prog_step *s)
 			kprintf("virq-prog: pba[%u] = 0x%x\n", i, mmio32(d->msix_pba)[i]);
 		break;
 	case VIRQ_PROG_E1000E_INIT: e1000e_init(d); break;
-	case VIRQ_PROG_E1000E_RAISE: e1000e_raise(d, s->index, s->arg[0]); break;
+	case VIRQ_PROG_E1000E_RAISE:
+		e1000e_raise(d, s->index, s->arg[0]);
+		raised_tsc[s->dev] = rdtsc();
+		break;
 	case VIRQ_PROG_OUT: case VIRQ_PROG_IN: case VIRQ_PROG_WRITE: case VIRQ_PROG_READ:
 		prog_access(s);
 		break;

@@ -109,8 +109,10 @@ void run_devices_destroy(struct run *run)
 	for (int i = 0; i < SC_MAX_NAMES; i++) {
 		struct run_device *d = &run->devs[i];
 
-		if (d->dev)
+		if (d->dev) {
+			driver_e1000e_settle(d);	/* the unrealize disables MSI-X at the host */
 			d->type->unrealize(d->dev);
+		}
 		d->dev = NULL;
 	}
 }

@@ -86,6 +86,7 @@ static int step_device_reset(struct run *run, const struct sc_step *st)
 	struct run_device *d = &run->devs[st->name];
 	int r;
 
+	driver_e1000e_settle(d);	/* vfio_pci_pre_reset disables MSI-X at the host */
 	pthread_mutex_lock(&run->vm.bql);
 	r = vfio_pci_reset(d->dev);
 	pthread_mutex_unlock(&run->vm.bql);

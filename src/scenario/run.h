@@ -111,6 +111,7 @@ struct run_device {
 	int guest;			/* index in shared->pci[] after 'guest pci enum', -1 before */
 	uint64_t dma;			/* its slice of VIRQ_DMA_GPA: rings, queues, buffers */
 	int intx_vector;		/* guest vector its INTx handler acks (level-ack dev=), 0 */
+	uint64_t raised_ns;		/* e1000e: now_ns() at its last ICS write, 0 before one */
 	/* NVMe driver state */
 	uint16_t asq_tail, iosq_tail, cid;
 };
@@ -199,6 +200,8 @@ int run_poll(struct run *run, bool (*done)(struct run *, void *), void *arg,
 int driver_step(struct run *run, const struct sc_step *st);
 /* the guest address of the e1000e's ICR, once the guest found it; -ENODEV before */
 int driver_e1000e_icr(struct run *run, struct run_device *d, uint32_t *addr);
+/* wait out the e1000e's throttle window after a raise before its MSI-X is touched */
+void driver_e1000e_settle(struct run_device *d);
 int run_devices_create(struct run *run);
 void run_devices_destroy(struct run *run);
 /* own guest vector gv for source who ("R/1", "A"); false if another source has it */
