@@ -17,7 +17,9 @@
 #   LAB_APPEND (more kernel args, e.g.
 #   "kvm_amd.avic=1" or "lab.timeout=30"), LAB_STALL_TIMEOUT (none: after
 #   /init, a console silent this many seconds is a stuck L1: QEMU is
-#   killed, status 125; 'virq lab run --rounds' sets it), LAB_QEMU_EXTRA, LAB_VERBOSE=1
+#   killed, status 125; 'virq lab run --rounds' sets it), LAB_NVME (0: that
+#   many NVMe functions more, 65 MSI-X vectors each, at 00:10.0 on: make
+#   bench's many vectors), LAB_QEMU_EXTRA, LAB_VERBOSE=1
 #   (stream the console to stderr), VIRQ_LAB_CACHE.
 # Exit: the command's status; 124 timed out (host limit, or lab.timeout in
 #   the guest: LAB-TIMEOUT in LOG); 125 no result (QEMU, kernel or /init
@@ -73,6 +75,15 @@ RCF=$(mktemp "${TMPDIR:-/tmp}/lab-rc.XXXXXX")
 # in a short window, which TCG on a loaded host misses ("Kernel panic - not
 # syncing: timer doesn't work through Interrupt-remapped IO-APIC": 2 boots
 # in one make check on this 2-core machine with two other labs running)
+# LAB_NVME: QEMU's nvme has msix_qsize 65 vectors by default; a null-co
+# drive (reads nothing, costs nothing) gives each a namespace. Each is a
+# function of its own slot on the root bus, so its own IOMMU group.
+k=0
+while [ "$k" -lt "${LAB_NVME:-0}" ]; do
+    QEXTRA="$QEXTRA -drive if=none,id=nvme$k,driver=null-co,read-zeroes=on"
+    QEXTRA="$QEXTRA -device nvme,serial=virq$k,drive=nvme$k,addr=$(printf '0x%x' $((16 + k)))"
+    k=$((k + 1))
+done
 # shellcheck disable=SC2086
 set -- timeout -k 5 "$TIMEOUT" qemu-system-x86_64 \
     -accel tcg,thread=single -cpu max -m "${LAB_MEM:-1024}" \

@@ -97,7 +97,7 @@ done
 
 for f in "$@"; do cp -L "$f" "$ST/lab/"; done
 printf '%s\n' "$CMD" > "$ST/lab/.cmd"
-printf '%s\n' "${LAB_VFIO_IDS:-1234:11e8 8086:10d3}" > "$ST/lab/.vfio_ids"
+printf '%s\n' "${LAB_VFIO_IDS:-1234:11e8 8086:10d3 1b36:0010}" > "$ST/lab/.vfio_ids"
 cp "$LAB_DIR/init" "$ST/init"
 if [ -n "$QEMU_L2" ]; then
     # shellcheck source=lab/qemu.sh

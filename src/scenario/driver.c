@@ -137,8 +137,11 @@ static int driver_msix_vector(struct run *run, struct run_device *d, const struc
 	int r;
 
 	snprintf(who, sizeof(who), "%s/%d", run->sc->names[st->dev].name, st->index);
-	if (!run_claim_guest_vector(run, st->vector, who))
+	if (!run_claim_guest_vector(run, st->vcpu, st->vector, who)) {
+		run_fail(run, st, "guest vector 0x%x on vCPU %d is %s's: each entry needs its own",
+			 st->vector, st->vcpu, run->gv_owner[st->vcpu][st->vector]);
 		return -EINVAL;
+	}
 	r = mmio_write(run, msix_entry(run, d, st->index, PCI_MSIX_ENTRY_LOWER_ADDR), (uint32_t)m.address, 4);
 	if (!r)
 		r = mmio_write(run, msix_entry(run, d, st->index, PCI_MSIX_ENTRY_UPPER_ADDR), 0, 4);
@@ -401,12 +404,28 @@ static bool raise_booked(struct run *run, void *arg)
 }
 
 /* a cause bit written to ICS makes the device send that vector's message */
-static int driver_e1000e_raise(struct run *run, struct run_device *d, int index, uint32_t count)
+static int driver_e1000e_raise(struct run *run, struct run_device *d, const struct sc_step *st)
 {
 	VFIOPCIDevice *vdev = (VFIOPCIDevice *)d->dev;
+	int index = st->index;
+	uint32_t count = st->count;
+	MSIMessage m;
+	const char *other;
+	char who[SC_NAME_LEN + 8];
 
 	if (index > 4)
 		return -EINVAL;
+	/* a raised entry's vector is its own on every vCPU (run_claim_guest_vector) */
+	snprintf(who, sizeof(who), "%s/%d", run->sc->names[st->dev].name, index);
+	pthread_mutex_lock(&run->vm.bql);
+	m = msix_get_message(&vdev->pdev, (unsigned int)index);
+	pthread_mutex_unlock(&run->vm.bql);
+	other = run_guest_vector_other(run, (int)msi_x86_vector(m.data), who);
+	if (other) {
+		run_fail(run, st, "%s is raised on guest vector 0x%x, which %s has on another vCPU: "
+			 "a raised entry needs its vector on every vCPU", who, msi_x86_vector(m.data), other);
+		return -EINVAL;
+	}
 	for (uint32_t i = 0; i < count; i++) {
 		struct raise_wait w = { .vdev = vdev, .nr = (unsigned int)index };
 		bool msix;
@@ -471,6 +490,6 @@ int driver_step(struct run *run, const struct sc_step *st)
 	if (st->op == SC_GUEST_E1000E_INIT)
 		return driver_e1000e_init(run, d);
 	if (st->op == SC_GUEST_E1000E_RAISE)
-		return driver_e1000e_raise(run, d, st->index, st->count);
+		return driver_e1000e_raise(run, d, st);
 	return driver_nvme(run, d, st);
 }

@@ -14,11 +14,34 @@
 #include "../hw/nvme/nvme.h"
 #include "../hw/vfio/pci.h"
 
-bool run_claim_guest_vector(struct run *run, int gv, const char *who)
+/*
+ * Guest vectors have owners so that the ledger can tell whose interrupt the
+ * guest took. An MSI-X entry the guest writes owns its (vCPU, vector): a
+ * driver's vectors are per CPU (Linux's matrix allocator), and 8 devices of
+ * 65 vectors need more than one CPU's 224. A source that is raised owns its
+ * vector on every vCPU, so that one misrouted to another vCPU cannot be taken
+ * for another source's interrupt.
+ */
+const char *run_guest_vector_other(struct run *run, int gv, const char *who)
 {
-	if (!run->gv_owner[gv][0])
-		snprintf(run->gv_owner[gv], sizeof(run->gv_owner[gv]), "%s", who);
-	return !strcmp(run->gv_owner[gv], who);
+	for (int c = 0; c < SC_MAX_VCPUS; c++)
+		if (run->gv_owner[c][gv][0] && strcmp(run->gv_owner[c][gv], who))
+			return run->gv_owner[c][gv];
+	return NULL;
+}
+
+bool run_claim_guest_vector(struct run *run, int vcpu, int gv, const char *who)
+{
+	int c0 = vcpu < 0 ? 0 : vcpu, c1 = vcpu < 0 ? SC_MAX_VCPUS : vcpu + 1;
+
+	if (gv < 0 || gv > 255 || c0 >= SC_MAX_VCPUS)
+		return false;
+	if (vcpu < 0 ? !!run_guest_vector_other(run, gv, who) :
+	    run->gv_owner[vcpu][gv][0] && strcmp(run->gv_owner[vcpu][gv], who))
+		return false;
+	for (int c = c0; c < c1; c++)
+		snprintf(run->gv_owner[c][gv], sizeof(run->gv_owner[c][gv]), "%s", who);
+	return true;
 }
 
 /* is word one of the space-separated words of list? */

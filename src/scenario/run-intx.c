@@ -175,7 +175,7 @@ static int line_target(struct run *run, struct run_obj *o, const char *name, uin
 	for (i = 0; i < o->nr_targets; i++)
 		if (o->target_vcpu[i] == vcpu && o->target_vector[i] == vec)
 			return i;
-	if (i == 4 || !run_claim_guest_vector(run, vec, name))
+	if (i == 4 || !run_claim_guest_vector(run, -1, vec, name))
 		return -2;
 	o->target_vcpu[i] = vcpu;
 	o->target_vector[i] = vec;

@@ -84,9 +84,9 @@ static int raise_and_wait(struct run *run, const struct sc_step *st, struct run_
 	unsigned int tmo = run_timeout_ms(run, 0, RUN_IRQ_TIMEOUT_MS);
 	int r;
 
-	if (!run_claim_guest_vector(run, vector, v->device)) {
+	if (!run_claim_guest_vector(run, -1, vector, v->device)) {
 		run_fail(run, st, "guest vector 0x%x is already raised by %s: each source needs its own",
-			 vector, run->gv_owner[vector]);
+			 vector, run_guest_vector_other(run, vector, v->device));
 		return -EINVAL;
 	}
 	v->vcpu = vcpu;

@@ -146,7 +146,7 @@ struct run {
 	bool has_pci;
 	struct run_device devs[SC_MAX_NAMES];	/* by name index */
 	int drv_cpu;			/* the guest CPU running the current device step */
-	char gv_owner[256][SC_NAME_LEN + 8];	/* who raises each guest vector */
+	char gv_owner[SC_MAX_VCPUS][256][SC_NAME_LEN + 8];	/* run_claim_guest_vector */
 	uint64_t t_start, t_end;
 	struct results results;		/* filled by run_scenario at the end */
 	/* the level-triggered half (run-intx.c) */
@@ -204,8 +204,13 @@ int driver_e1000e_icr(struct run *run, struct run_device *d, uint32_t *addr);
 void driver_e1000e_settle(struct run_device *d);
 int run_devices_create(struct run *run);
 void run_devices_destroy(struct run *run);
-/* own guest vector gv for source who ("R/1", "A"); false if another source has it */
-bool run_claim_guest_vector(struct run *run, int gv, const char *who);
+/*
+ * own guest vector gv on vCPU vcpu (-1: on every vCPU) for source who ("R/1",
+ * "A"); false if another source has it there (see run-devices.c)
+ */
+bool run_claim_guest_vector(struct run *run, int vcpu, int gv, const char *who);
+/* a source other than who that owns gv on some vCPU, NULL if none */
+const char *run_guest_vector_other(struct run *run, int gv, const char *who);
 /* fill rows for every device vector that did anything */
 void run_device_vectors(struct run *run);
 int run_device_rows(struct run *run, struct run_vector *rows, int n, int max);
