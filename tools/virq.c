@@ -482,6 +482,7 @@ static int cmd_trace_diff(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	os_setup_limits();
 	if (argc < 2)
 		return usage(usage_main, VIRQ_EXIT_USAGE);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))

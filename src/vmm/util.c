@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* util.c - logging to stderr and to the current scenario's console log. */
 #include <pthread.h>
+#include <string.h>
+#include <errno.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -92,4 +95,19 @@ void sleep_ns(uint64_t ns)
 
 	while (nanosleep(&ts, &ts))
 		;
+}
+
+void os_setup_limits(void)
+{
+	struct rlimit nofile;
+
+	if (getrlimit(RLIMIT_NOFILE, &nofile) < 0) {
+		pr_err("unable to query NOFILE limit: %s", strerror(errno));
+		return;
+	}
+	if (nofile.rlim_cur == nofile.rlim_max)
+		return;
+	nofile.rlim_cur = nofile.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &nofile) < 0)
+		pr_err("unable to set NOFILE limit: %s", strerror(errno));
 }

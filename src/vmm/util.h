@@ -35,6 +35,12 @@ bool log_wants(enum log_level level);
 
 /* monotonic time in nanoseconds */
 uint64_t now_ns(void);
+/*
+ * QEMU's os_setup_limits (os-posix.c): the open-file limit raised to its
+ * hard limit. Two eventfds per MSI-X vector: 8 devices of 65 vectors pass
+ * the usual soft limit of 1024 (EMFILE)
+ */
+void os_setup_limits(void);
 void sleep_ns(uint64_t ns);
 
 #endif /* VIRQ_UTIL_H */
