@@ -1,52 +1,68 @@
 #!/bin/sh
-# gen-nvme.sh D MODE - a bench scenario on stdout: the MSI-X bring-up of D
-# passed-through QEMU nvme functions (lab LAB_NVME=D: 00:10.0 on, 65
-# vectors each), as upstream's 8 VFs x 65 vectors case.
-#   MODE per-vector  enable, then one unmask per vector (a Linux driver's
-#                    pci_alloc_irq_vectors, then request_irq on each)
-#   MODE batched     the entries unmasked before the enable: QEMU's
-#                    vfio_msix_enable takes them under one KVMRouteChange
-# Each entry gets its own (vCPU, vector), 4 vCPUs from 0x30 up, as Linux's
-# matrix allocator spreads them. Sections: "# bench: bring-up", then
-# "# bench: teardown" (MSI-X disabled on every device).
+# gen-nvme.sh D - a bench file on stdout: the MSI-X bring-up of D passed-
+# through QEMU nvme functions (the lab's LAB_NVME: 65 vectors each, from
+# 00:10.0), upstream's 8 VFs x 65 vectors case, in bench/run.sh's sections:
+#   per-vector  enable, then one unmask per vector, as a Linux driver does
+#               (pci_alloc_irq_vectors, then request_irq on each)
+#   moves       every vector moved to the next vCPU once, as Linux's
+#               __pci_write_msi_msg does it: mask, new message, unmask
+#   teardown    MSI-X disabled on every device
+#   batched     enabled again with the entries still unmasked: QEMU's
+#               vfio_msix_enable adds them under one KVMRouteChange
+# Vector g (device k, entry i, g = 65k + i) is on vCPU g % 8, guest vector
+# 0x30 + g / 8, moved to vCPU (g + 1) % 8, vector 0x80 + g / 8: each entry
+# its own (vCPU, vector), as Linux's matrix allocator spreads them.
 set -eu
-D=${1:?usage: gen-nvme.sh DEVICES per-vector|batched} MODE=${2:?mode}
-N=65 CPUS=4
-case $MODE in per-vector|batched) ;; *) echo "gen-nvme.sh: mode $MODE" >&2; exit 2 ;; esac
-[ "$D" -ge 1 ] && [ "$D" -le 8 ] || { echo "gen-nvme.sh: 1..8 devices" >&2; exit 2; }
+D=${1:?usage: gen-nvme.sh DEVICES}
+N=65 CPUS=8
+[ "$D" -ge 1 ] 2>/dev/null && [ "$D" -le 8 ] || { echo "gen-nvme.sh: 1..8 devices" >&2; exit 2; }
 
-echo "# nvme-$D-$MODE (bench/gen-nvme.sh $D $MODE): $D x $N MSI-X vectors passed through"
+each() {  # each FORMAT VCPU VECTOR: a line per vector (device, index, vCPU, vector; g its number)
+    k=0
+    while [ $k -lt "$D" ]; do
+        i=0
+        while [ $i -lt $N ]; do
+            g=$((k * N + i))
+            # shellcheck disable=SC2059
+            printf "$1" "N$k" $i $(($2)) $(($3))
+            i=$((i + 1))
+        done
+        k=$((k + 1))
+    done
+}
+devs() { k=0; while [ $k -lt "$D" ]; do printf "$1\n" "N$k"; k=$((k + 1)); done; }
+
+echo "# nvme-$D (bench/gen-nvme.sh $D): $D x $N MSI-X vectors passed through"
 echo "vm vcpus=$CPUS"
-k=0
-while [ $k -lt "$D" ]; do printf 'device N%d vfio-pci host=0000:00:%02x.0\n' $k $((16 + k)); k=$((k + 1)); done
+devs 'device %s vfio-pci host=1b36:0010'
 echo
 echo "guest pci enum"
+each 'guest msix vector dev=%s index=%d vcpu=%d vector=0x%x\n' 'g % CPUS' '48 + g / CPUS'
+echo
+echo "# bench: per-vector"
+k=0
+while [ $k -lt "$D" ]; do
+    echo "guest msix enable dev=N$k"
+    i=0
+    while [ $i -lt $N ]; do echo "guest msix unmask dev=N$k index=$i"; i=$((i + 1)); done
+    k=$((k + 1))
+done
+echo "# bench: moves"
 k=0
 while [ $k -lt "$D" ]; do
     i=0
     while [ $i -lt $N ]; do
         g=$((k * N + i))
-        printf 'guest msix vector dev=N%d index=%d vcpu=%d vector=0x%x\n' $k $i $((g % CPUS)) $((48 + g / CPUS))
+        echo "guest msix mask dev=N$k index=$i"
+        printf 'guest msix vector dev=N%d index=%d vcpu=%d vector=0x%x\n' $k $i $(((g + 1) % CPUS)) $((128 + g / CPUS))
+        echo "guest msix unmask dev=N$k index=$i"
         i=$((i + 1))
     done
     k=$((k + 1))
 done
-unmask_all() {
-    i=0
-    while [ $i -lt $N ]; do echo "guest msix unmask dev=N$1 index=$i"; i=$((i + 1)); done
-}
-echo
-echo "# bench: bring-up"
-k=0
-while [ $k -lt "$D" ]; do
-    if [ "$MODE" = per-vector ]; then
-        echo "guest msix enable dev=N$k"; unmask_all $k
-    else
-        unmask_all $k; echo "guest msix enable dev=N$k"
-    fi
-    k=$((k + 1))
-done
 echo "# bench: teardown"
-k=0
-while [ $k -lt "$D" ]; do echo "guest msix disable dev=N$k"; k=$((k + 1)); done
+devs 'guest msix disable dev=%s'
+echo "# bench: batched"
+devs 'guest msix enable dev=%s'
 echo "# bench: end"
+devs 'guest msix disable dev=%s'

@@ -10,8 +10,9 @@
 #                         vfio-pci (L2_BDF, empty if none); set up ftrace
 #                         once. Returns 3 (after a "verdict=LAB-LACKS ..."
 #                         line) if the lab lacks one.
-#   l2_vfio_bdf VVVV:DDDD the first function with those IDs bound to
-#                         vfio-pci (echoed; nothing if there is none)
+#   l2_vfio_bdf VVVV:DDDD [K]  the first (the Kth from 0) function with
+#                         those IDs bound to vfio-pci (echoed; nothing if
+#                         there is none)
 #   l2_run DIR MACHINE SMP APPEND [QEMU ARGS...]
 #                         run the guest virq-guest.elf (in /lab) with that
 #                         command line and those devices; DIR gets guest-serial.txt,
@@ -71,9 +72,12 @@ l2_ftrace() {
 }
 
 l2_vfio_bdf() {
+    k=${2:-0}
     for d in /sys/bus/pci/devices/*; do
         [ "$(cat "$d/vendor"):$(cat "$d/device")" = "0x${1%%:*}:0x${1##*:}" ] || continue
-        case $(readlink "$d/driver") in */vfio-pci) echo "${d##*/}"; return 0 ;; esac
+        case $(readlink "$d/driver") in
+            */vfio-pci) [ "$k" = 0 ] && { echo "${d##*/}"; return 0; }; k=$((k - 1)) ;;
+        esac
     done
     return 1
 }

@@ -35,13 +35,18 @@ for s in "$@"; do
         first=no
     fi
     # the program's devices; a passed-through one must be on vfio-pci here
-    args=
+    # the Kth device with the same IDs is the Kth such function, as virq's
+    # vfio_find_by_id picks them
+    args= ids=
     while IFS= read -r a; do
         case $a in
         *@????:????@*)
             id=${a#*@}
             id=${id%%@*}
-            b=$(l2_vfio_bdf "$id") ||
+            k=$(printf '%s' "$ids" | grep -c "^$id\$")
+            ids="$ids$id
+"
+            b=$(l2_vfio_bdf "$id" "$k") ||
                 { l2_kv verdict "LAB-LACKS no $id bound to vfio-pci"; exit 3; }
             a=${a%%@*}$b${a##*@} ;;
         esac

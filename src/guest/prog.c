@@ -16,7 +16,7 @@
 #include "virq-prog.h"
 #include "e1000e-regs.h"
 
-#define PROG_MAX_BYTES	(sizeof(struct virq_prog) + 1024 * sizeof(struct virq_prog_step))
+#define PROG_MAX_BYTES	(sizeof(struct virq_prog) + VIRQ_PROG_MAX_STEPS * sizeof(struct virq_prog_step))
 
 /* the module, copied clear of the memory the steps use (rings, DMA) */
 static uint8_t prog_buf[PROG_MAX_BYTES] __attribute__((aligned(8)));

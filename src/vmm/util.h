@@ -36,9 +36,11 @@ bool log_wants(enum log_level level);
 /* monotonic time in nanoseconds */
 uint64_t now_ns(void);
 /*
- * QEMU's os_setup_limits (os-posix.c): the open-file limit raised to its
- * hard limit. Two eventfds per MSI-X vector: 8 devices of 65 vectors pass
- * the usual soft limit of 1024 (EMFILE)
+ * QEMU 9.0's os_setup_limits (os-posix.c; "qemu_init: increase NOFILE soft
+ * limit on POSIX"): the open-file limit raised to its hard limit. Two
+ * eventfds per MSI-X vector: 8 devices of 65 vectors pass the usual soft
+ * limit of 1024 (EMFILE). QEMU 7.2 (Debian 12's) does not: make bench
+ * raises it for both VMMs (ulimit -n), as libvirt's max_files does
  */
 void os_setup_limits(void);
 void sleep_ns(uint64_t ns);

@@ -85,8 +85,26 @@ static bool vfio_sysfs_has_id(const struct sys_ops *sys, const char *bdf, unsign
 	return strtoul(v, NULL, 16) == vendor && strtoul(d, NULL, 16) == device;
 }
 
-/* the lowest BDF among the devices bound to vfio-pci with vendor:device */
-static int vfio_find_by_id(VFIOPCIDevice *vdev, unsigned int vendor, unsigned int device)
+/* is BDF passed through to this VM already (by a device on bus)? */
+static bool vfio_host_taken(PCIBus *bus, const char *bdf)
+{
+	for (int s = 0; bus && s < PCI_BUS_MAX_DEVS; s++) {
+		PCIDevice *d = bus->devices[s];
+
+		if (d && d->type && !strcmp(d->type, VFIO_PCI_TYPE) &&
+		    !strcmp(((VFIOPCIDevice *)d)->host, bdf))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * the lowest BDF among the devices bound to vfio-pci with vendor:device
+ * that the VM does not have yet: the Kth device line with the same IDs
+ * gets the Kth function (QEMU takes only host=BDF; this is virq's)
+ */
+static int vfio_find_by_id(VFIOPCIDevice *vdev, PCIBus *bus, unsigned int vendor,
+			   unsigned int device)
 {
 	const struct sys_ops *sys = vfio_sys(vdev);
 	uint64_t buf[512];	/* struct dirent64 records, 8-byte aligned */
@@ -101,7 +119,7 @@ static int vfio_find_by_id(VFIOPCIDevice *vdev, unsigned int vendor, unsigned in
 			struct dirent64 *d = (struct dirent64 *)((char *)buf + off);
 
 			off += d->d_reclen;
-			if (!vfio_is_bdf(d->d_name) ||
+			if (!vfio_is_bdf(d->d_name) || vfio_host_taken(bus, d->d_name) ||
 			    !vfio_sysfs_has_id(sys, d->d_name, vendor, device))
 				continue;
 			if (!vdev->host[0] || strcmp(d->d_name, vdev->host) < 0)
@@ -114,19 +132,19 @@ static int vfio_find_by_id(VFIOPCIDevice *vdev, unsigned int vendor, unsigned in
 	return vdev->host[0] ? 0 : -ENODEV;
 }
 
-/* host is VENDOR:DEVICE (a device bound to vfio-pci) or a BDF, domain optional */
-int vfio_parse_host(VFIOPCIDevice *vdev, const char *host)
+/* host is VENDOR:DEVICE (a device bound to vfio-pci, see vfio_find_by_id) or a BDF, domain optional */
+int vfio_parse_host(VFIOPCIDevice *vdev, PCIBus *bus, const char *host)
 {
 	unsigned int a, b, c, d;
 	char x;
 	int r;
 
 	if (sscanf(host, "%4x:%4x%c", &a, &b, &x) == 2) {
-		r = vfio_find_by_id(vdev, a, b);
+		r = vfio_find_by_id(vdev, bus, a, b);
 		if (r < 0)
 			pr_err("vfio %s: no %04x:%04x device bound to vfio-pci (%s: %s)", host, a,
-			       b, VFIO_SYSFS_DRIVER,
-			       r == -ENODEV ? "none with this id" : strerror(-r));
+			       b, VFIO_SYSFS_DRIVER, r == -ENODEV ?
+			       "none with this id that the VM does not have already" : strerror(-r));
 		return r;
 	}
 	if (sscanf(host, "%x:%x:%x.%x%c", &a, &b, &c, &d, &x) == 4)

@@ -463,7 +463,7 @@ PCIDevice *vfio_pci_realize(struct vm *vm, PCIBus *bus, const char *name, const 
 	}
 	if (vfio_pci_parse_options(vdev, arg, host, sizeof(host)) < 0)
 		goto err_free;
-	if (vfio_parse_host(vdev, host) < 0 || vfio_check_host(vdev) < 0 ||
+	if (vfio_parse_host(vdev, bus, host) < 0 || vfio_check_host(vdev) < 0 ||
 	    vfio_group_get(vdev) < 0)
 		goto err_free;
 	if (vfio_container_connect(vdev) < 0)

@@ -44,7 +44,7 @@ int vfio_group_add_kvm_device(VFIOPCIDevice *vdev, PCIBus *bus);
 void vfio_group_del_kvm_device(VFIOPCIDevice *vdev, PCIBus *bus);
 
 /* device.c: the host device, its fd, regions and IRQ info */
-int vfio_parse_host(VFIOPCIDevice *vdev, const char *host);
+int vfio_parse_host(VFIOPCIDevice *vdev, PCIBus *bus, const char *host);
 int vfio_check_host(VFIOPCIDevice *vdev);
 int vfio_device_get(VFIOPCIDevice *vdev);
 void vfio_device_put(VFIOPCIDevice *vdev);
