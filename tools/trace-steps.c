@@ -37,21 +37,26 @@ static const char *step_in_ms(const struct trace_steps *t, const struct trace_st
 
 static void steps_print(const char *path, const struct trace_steps *t)
 {
-	printf("# %s: %d steps, %d marks, kretprobe returns: kvm_set_irq_routing %d, kvm_irqfd %d\n"
+	printf("# %s: %d steps, %d marks, kretprobe returns: kvm_set_irq_routing %d, kvm_irqfd %d, "
+	       "vfio_pci_set_msi_trigger %d\n"
 	       "# line: the scenario's (0 before the first mark, 65535 the end); ms: from its\n"
-	       "# first mark to the next step's; commit_ms, irqfd_ms: inside kvm_set_irq_routing\n"
-	       "# and kvm_irqfd for the 'timed' of its KVM_SET_GSI_ROUTING and KVM_IRQFD calls\n"
-	       "# ('-': the trace has no kretprobe on the handler)\n"
-	       "# line ms commits set_irqs irqfds commit_ms commits_timed irqfd_ms irqfds_timed\n",
-	       path, t->nr_steps, t->marks, t->rets[TRACE_TIMED_COMMIT], t->rets[TRACE_TIMED_IRQFD]);
+	       "# first mark to the next step's; commit_ms, irqfd_ms, set_irqs_ms: inside\n"
+	       "# kvm_set_irq_routing, kvm_irqfd and vfio_pci_set_msi_trigger for the 'timed' of\n"
+	       "# its KVM_SET_GSI_ROUTING, KVM_IRQFD and MSI-X SET_IRQS calls ('-': the trace\n"
+	       "# has no kretprobe on the handler)\n"
+	       "# line ms commits set_irqs irqfds commit_ms commits_timed irqfd_ms irqfds_timed"
+	       " set_irqs_ms set_irqs_timed\n",
+	       path, t->nr_steps, t->marks, t->rets[TRACE_TIMED_COMMIT], t->rets[TRACE_TIMED_IRQFD],
+	       t->rets[TRACE_TIMED_SET_IRQS]);
 	for (int i = 0; i < t->nr_steps; i++) {
 		const struct trace_step *s = &t->steps[i];
-		char c[32], f[32];
+		char c[32], f[32], q[32];
 
-		printf("%d %.3f %d %d %d %s %d %s %d\n", s->line, step_ms(t, i), s->commits,
+		printf("%d %.3f %d %d %d %s %d %s %d %s %d\n", s->line, step_ms(t, i), s->commits,
 		       s->set_irqs, s->irqfds, step_in_ms(t, s, TRACE_TIMED_COMMIT, c, sizeof(c)),
 		       s->timed[TRACE_TIMED_COMMIT], step_in_ms(t, s, TRACE_TIMED_IRQFD, f, sizeof(f)),
-		       s->timed[TRACE_TIMED_IRQFD]);
+		       s->timed[TRACE_TIMED_IRQFD], step_in_ms(t, s, TRACE_TIMED_SET_IRQS, q, sizeof(q)),
+		       s->timed[TRACE_TIMED_SET_IRQS]);
 	}
 }
 

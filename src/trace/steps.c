@@ -74,10 +74,15 @@ static int steps_mark(const char *line)
 	return -1;
 }
 
-/* the handlers of enum trace_timed, called from kvm_vm_ioctl */
+/* the handlers of enum trace_timed; KVM's called from kvm_vm_ioctl, VFIO's from its SET_IRQS */
 static const char *const steps_timed_fn[TRACE_TIMED_NR] = {
 	[TRACE_TIMED_COMMIT] = "kvm_set_irq_routing",
 	[TRACE_TIMED_IRQFD] = "kvm_irqfd",
+	[TRACE_TIMED_SET_IRQS] = "vfio_pci_set_msi_trigger",
+};
+static const char *const steps_timed_caller[TRACE_TIMED_NR] = {
+	[TRACE_TIMED_COMMIT] = "kvm_vm_ioctl",
+	[TRACE_TIMED_IRQFD] = "kvm_vm_ioctl",
 };
 
 /*
@@ -109,7 +114,8 @@ static int steps_ret_of(const char *line)
 static int steps_timed_of(const char *fn, const char *caller)
 {
 	for (int i = 0; i < TRACE_TIMED_NR; i++)
-		if (!strcmp(fn, steps_timed_fn[i]) && !strcmp(caller, "kvm_vm_ioctl"))
+		if (!strcmp(fn, steps_timed_fn[i]) &&
+		    (!steps_timed_caller[i] || !strcmp(caller, steps_timed_caller[i])))
 			return i;
 	return -1;
 }

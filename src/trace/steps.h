@@ -24,6 +24,7 @@
 enum trace_timed {
 	TRACE_TIMED_COMMIT,		/* kvm_set_irq_routing <-kvm_vm_ioctl */
 	TRACE_TIMED_IRQFD,		/* kvm_irqfd <-kvm_vm_ioctl */
+	TRACE_TIMED_SET_IRQS,		/* vfio_pci_set_msi_trigger (MSI/MSI-X SET_IRQS), any caller */
 	TRACE_TIMED_NR,
 };
 

@@ -194,6 +194,7 @@ static void test_steps_double_marks_and_kretprobe_times(void **state)
 		"       CPU 0/KVM-151     [000] .....    12.004000: kvm_irqfd <-kvm_vm_ioctl\n"
 		"       CPU 0/KVM-151     [000] .....    12.004500: irqfd_ret: (kvm_vm_ioctl+0x1a/0x1010 [kvm] <- kvm_irqfd)\n"
 		"       CPU 0/KVM-151     [000] .....    12.005000: vfio_pci_set_msi_trigger <-vfio_pci_core_ioctl\n"
+		"       CPU 0/KVM-151     [000] .....    12.005250: setirqs_ret: (vfio_pci_set_irqs_ioctl+0x9f/0xc0 [vfio_pci_core] <- vfio_pci_set_msi_trigger)\n"
 		"       CPU 0/KVM-151     [000] .....    12.010000: kvm_pio: pio_write at 0x1010 size 4 count 1 val 0x14 \n"
 		"       CPU 0/KVM-151     [000] .....    12.010100: tracing_mark_write: virq: step msix-enable:20 guest msix unmask dev=E index=1\n"
 		"       CPU 0/KVM-151     [000] .....    12.011000: kvm_set_irq_routing <-kvm_vm_ioctl\n";
@@ -226,6 +227,9 @@ static void test_steps_double_marks_and_kretprobe_times(void **state)
 	assert_true(s19->in_s[TRACE_TIMED_COMMIT] > 0.0019995 && s19->in_s[TRACE_TIMED_COMMIT] < 0.0020005);
 	assert_int_equal(s19->timed[TRACE_TIMED_IRQFD], 1);
 	assert_true(s19->in_s[TRACE_TIMED_IRQFD] > 0.0004995 && s19->in_s[TRACE_TIMED_IRQFD] < 0.0005005);
+	/* VFIO's SET_IRQS from any caller: 0.25 ms */
+	assert_int_equal(s19->timed[TRACE_TIMED_SET_IRQS], 1);
+	assert_true(s19->in_s[TRACE_TIMED_SET_IRQS] > 0.0002495 && s19->in_s[TRACE_TIMED_SET_IRQS] < 0.0002505);
 	/* KVM_CREATE_IRQCHIP's default routing is no commit, and it is not timed */
 	assert_int_equal(t.steps[0].commits, 0);
 	assert_int_equal(t.steps[0].timed[TRACE_TIMED_COMMIT], 0);
