@@ -45,6 +45,11 @@ int vfio_pci_reset(PCIDevice *dev)
 	return -ENOSYS;
 }
 
+void driver_e1000e_settle(struct run_device *d)
+{
+	(void)d;
+}
+
 unsigned int run_timeout_ms(const struct run *run, unsigned int ms, unsigned int dflt)
 {
 	(void)run;
