@@ -136,6 +136,8 @@ bench_era() {  # $1 era, $2 QEMU, $3 out dir
         "$(($(date +%s) - t0))"
     shift 3
     sh bench/scaling.sh "$kern" "$qv" "$N" "$SVG" "$@"
+    n=$(grep -c '^retry=' "$3-many/bench.txt")
+    [ "$n" = 0 ] || echo "QEMU runs run again because the guest never exited (lab-bench.sh): $n"
 }
 
 mkdir -p bench/results
