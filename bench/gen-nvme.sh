@@ -1,5 +1,5 @@
 #!/bin/sh
-# gen-nvme.sh D - a bench file on stdout: the MSI-X bring-up of D passed-
+# gen-nvme.sh D [--expect] - a bench file on stdout: the MSI-X bring-up of D passed-
 # through QEMU nvme functions (the lab's LAB_NVME: 65 vectors each, from
 # 00:10.0), upstream's 8 VFs x 65 vectors case, in bench/run.sh's sections:
 #   per-vector  enable, then one unmask per vector, as a Linux driver does
@@ -12,8 +12,11 @@
 # Vector g (device k, entry i, g = 65k + i) is on vCPU g % 8, guest vector
 # 0x30 + g / 8, moved to vCPU (g + 1) % 8, vector 0x80 + g / 8: each entry
 # its own (vCPU, vector), as Linux's matrix allocator spreads them.
+# --expect adds the commits each section must make (make check runs that
+# file with virq; the bench's own runs are step programs, without them).
 set -eu
-D=${1:?usage: gen-nvme.sh DEVICES}
+D=${1:?usage: gen-nvme.sh DEVICES [--expect]} X=${2:-}
+ex() { [ "$X" != --expect ] || echo "expect commits $1"; }
 N=65 CPUS=8
 [ "$D" -ge 1 ] 2>/dev/null && [ "$D" -le 8 ] || { echo "gen-nvme.sh: 1..8 devices" >&2; exit 2; }
 
@@ -47,6 +50,7 @@ while [ $k -lt "$D" ]; do
     while [ $i -lt $N ]; do echo "guest msix unmask dev=N$k index=$i"; i=$((i + 1)); done
     k=$((k + 1))
 done
+ex $((1 + N * D))
 echo "# bench: moves"
 k=0
 while [ $k -lt "$D" ]; do
@@ -60,9 +64,11 @@ while [ $k -lt "$D" ]; do
     done
     k=$((k + 1))
 done
+ex $((1 + 2 * N * D))
 echo "# bench: teardown"
 devs 'guest msix disable dev=%s'
 echo "# bench: batched"
 devs 'guest msix enable dev=%s'
+ex $((1 + 2 * N * D + D))
 echo "# bench: end"
 devs 'guest msix disable dev=%s'
