@@ -8,8 +8,10 @@
  * does with a passthrough device is the lab's business (vfio-*.virq).
  *
  * The device: an e1000e-like function, BAR 0 of 16 KiB with the MSI-X
- * table at 0 and the PBA at 0x2000, 4 vectors, INTx pin A.
+ * table at 0 and the PBA at 0x2000, 4 vectors, INTx pin A. sysfs lists
+ * three functions bound to vfio-pci (fake_fns), for host=VENDOR:DEVICE.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <setjmp.h>
@@ -31,6 +33,16 @@
 
 #define HOST		"0000:00:03.0"
 #define FAKE_FD		1000	/* fds from here on are the fake's: group, container, device */
+#define SYSFS_DIR_FD	900	/* /sys/bus/pci/drivers/vfio-pci */
+#define SYSFS_ATTR_FD	901	/* + 2 * function (+ 1 for device): its vendor, device files */
+
+/* what vfio-pci has bound, in directory order (not sorted) */
+static const struct { const char *bdf; unsigned int vendor, device; } fake_fns[] = {
+	{ "0000:00:04.0", 0x8086, 0x10d3 },
+	{ "0000:00:05.0", 0x1234, 0x11e8 },
+	{ "0000:00:03.0", 0x8086, 0x10d3 },
+};
+#define NR_FAKE_FNS	(int)(sizeof(fake_fns) / sizeof(fake_fns[0]))
 #define BAR0_SIZE	0x4000
 #define MSIX_CAP	0x40
 
@@ -39,18 +51,74 @@ static struct {
 	bool eventfd_fail;		/* every eventfd fails with EMFILE */
 	bool intx_trigger_fail;		/* SET_IRQS INTx ACTION_TRIGGER fails with EINVAL */
 	unsigned int eventfds, intx_triggers;	/* calls seen: the fault was reached */
+	bool dir_read;			/* the driver directory was listed once */
 } fk;
 
 static int f_open(void *p, const char *path, int fl)
 {
-	(void)p; (void)path; (void)fl;
+	static const char dev[] = "/sys/bus/pci/devices/";
+
+	(void)p; (void)fl;
+	if (!strcmp(path, "/sys/bus/pci/drivers/vfio-pci")) {
+		fk.dir_read = false;
+		return SYSFS_DIR_FD;
+	}
+	for (int i = 0; i < NR_FAKE_FNS && !strncmp(path, dev, sizeof(dev) - 1); i++) {
+		const char *a = path + sizeof(dev) - 1;
+		size_t l = strlen(fake_fns[i].bdf);
+
+		if (!strncmp(a, fake_fns[i].bdf, l) && !strcmp(a + l, "/vendor"))
+			return SYSFS_ATTR_FD + 2 * i;
+		if (!strncmp(a, fake_fns[i].bdf, l) && !strcmp(a + l, "/device"))
+			return SYSFS_ATTR_FD + 2 * i + 1;
+	}
 	return fk.next_fd++;
 }
 
 static int f_close(void *p, int fd)
 {
 	(void)p;
-	return fd >= FAKE_FD || fd <= 3 ? 0 : close(fd);
+	return fd >= SYSFS_DIR_FD || fd <= 3 ? 0 : close(fd);
+}
+
+/* a vendor or device attribute: "0x8086\n" */
+static ssize_t f_read(void *p, int fd, void *buf, size_t n)
+{
+	int i = (fd - SYSFS_ATTR_FD) / 2;
+
+	if (fd < SYSFS_ATTR_FD || i >= NR_FAKE_FNS)
+		return fake_real_read(p, fd, buf, n);
+	return snprintf(buf, n, "0x%04x\n", (fd - SYSFS_ATTR_FD) % 2 ? fake_fns[i].device :
+			fake_fns[i].vendor);
+}
+
+/* the driver directory: bind, the functions, module; then the end */
+static ssize_t f_getdents(void *p, int fd, void *buf, size_t n)
+{
+	const char *names[NR_FAKE_FNS + 2] = { "bind" };
+	size_t off = 0;
+
+	(void)p;
+	if (fd != SYSFS_DIR_FD)
+		return -ENOTDIR;
+	if (fk.dir_read)
+		return 0;
+	for (int i = 0; i < NR_FAKE_FNS; i++)
+		names[1 + i] = fake_fns[i].bdf;
+	names[NR_FAKE_FNS + 1] = "module";
+	for (int i = 0; i < NR_FAKE_FNS + 2; i++) {
+		struct dirent64 *d = (struct dirent64 *)((char *)buf + off);
+		size_t len = (offsetof(struct dirent64, d_name) + strlen(names[i]) + 1 + 7) & ~7ul;
+
+		if (off + len > n)
+			return -EINVAL;
+		memset(d, 0, len);
+		d->d_reclen = (unsigned short)len;
+		snprintf(d->d_name, len - offsetof(struct dirent64, d_name), "%s", names[i]);
+		off += len;
+	}
+	fk.dir_read = true;
+	return (ssize_t)off;
 }
 
 static int f_eventfd(void *p, unsigned int v, int fl)
@@ -69,10 +137,12 @@ static ssize_t f_readlink(void *p, const char *path, char *buf, size_t n)
 {
 	const char *t = strstr(path, "/driver") ? "../../bus/pci/drivers/vfio-pci" :
 			strstr(path, "/iommu_group") ? "../../kernel/iommu_groups/7" :
-			"../../devices/pci0000:00/" HOST;
+			"../../devices/pci0000:00/";
 
 	(void)p;
-	snprintf(buf, n, "%s", t);
+	/* the device's own link ends in its BDF */
+	snprintf(buf, n, "%s%s", t, strstr(path, "/driver") || strstr(path, "/iommu_group") ? "" :
+		 strrchr(path, '/') + 1);
 	return (ssize_t)strlen(buf);
 }
 
@@ -169,8 +239,8 @@ static long f_ioctl(void *p, int fd, unsigned long req, void *arg)
 
 static const struct sys_ops fake_kernel = {
 	.open = f_open, .close = f_close, .ioctl = f_ioctl, .eventfd = f_eventfd,
-	.read = fake_real_read, .write = fake_real_write, .pread = f_pread, .pwrite = f_pwrite,
-	.mmap = f_mmap, .poll = f_poll, .readlink = f_readlink,
+	.read = f_read, .write = fake_real_write, .pread = f_pread, .pwrite = f_pwrite,
+	.mmap = f_mmap, .poll = f_poll, .readlink = f_readlink, .getdents = f_getdents,
 };
 
 static struct vm vm;
@@ -243,6 +313,32 @@ static void test_fake_kernel_vfio_intx_enable_failure_frees_the_bus_slot(void **
 	want_bus_slot_free();
 }
 
+/*
+ * host=VENDOR:DEVICE on several device lines (virq's; QEMU takes a BDF): the
+ * lowest such function the VM does not have yet, and none once all are its
+ */
+static void test_fake_kernel_vfio_same_ids_take_the_functions_in_turn(void **state)
+{
+	VFIOPCIDevice *a, *b;
+
+	(void)state;
+	a = (VFIOPCIDevice *)vfio_pci_realize(&vm, &bus, "A", "8086:10d3");
+	b = (VFIOPCIDevice *)vfio_pci_realize(&vm, &bus, "B", "8086:10d3");
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_string_equal(a->host, "0000:00:03.0");
+	assert_string_equal(b->host, "0000:00:04.0");
+	/* 00:05.0 has other IDs */
+	assert_null(vfio_pci_realize(&vm, &bus, "C", "8086:10d3"));
+	/* B's function is free again once B is gone */
+	vfio_pci_unrealize(&b->pdev);
+	b = (VFIOPCIDevice *)vfio_pci_realize(&vm, &bus, "B", "8086:10d3");
+	assert_non_null(b);
+	assert_string_equal(b->host, "0000:00:04.0");
+	vfio_pci_unrealize(&b->pdev);
+	vfio_pci_unrealize(&a->pdev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +347,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fake_kernel_vfio_msix_start_failure_frees_the_bus_slot,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_kernel_vfio_intx_enable_failure_frees_the_bus_slot,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fake_kernel_vfio_same_ids_take_the_functions_in_turn,
 						setup, teardown),
 	};
 
