@@ -20,23 +20,9 @@ while [ $# -gt 0 ]; do
     args="$args D=$1 $2 D=$1 $3"
     shift 3
 done
+stats=$(cat "$(dirname "$0")/stats.awk") || exit 2
 # shellcheck disable=SC2086  # file names without blanks (build/ and a mktemp dir)
-exec awk -v kernel="$kernel" -v qver="$qver" -v runs="$runs" -v svg="$svg" '
-function sorted(s,   n, i, j, x) {
-    n = split(s, S, " ")
-    for (i = 2; i <= n; i++) {
-        x = S[i] + 0
-        for (j = i - 1; j >= 1 && S[j] + 0 > x; j--)
-            S[j + 1] = S[j]
-        S[j + 1] = x
-    }
-    return n
-}
-function med(s,   n) {
-    n = sorted(s)
-    return n % 2 ? S[(n + 1) / 2] : (S[n / 2] + S[n / 2 + 1]) / 2
-}
-function ms(x) { return sprintf(x < 10 ? "%.2f" : "%.1f", x) }
+exec awk -v kernel="$kernel" -v qver="$qver" -v runs="$runs" -v svg="$svg" "$stats"'
 FNR == 1 { cur = ""; isfile = FILENAME ~ /\.virq$/; if (!(D in seenD)) { seenD[D] = 1; ds[++nd] = D } }
 isfile {
     if ($0 ~ /^# bench: /) {
@@ -54,6 +40,8 @@ isfile {
         if (l > lo[D, s] && l < hi[D, s]) {
             W[D, v, s, r] += $4
             C[D, v, s, r] += $5
+            CM[D, v, s, r] += $8
+            SM[D, v, s, r] += $12
         }
     }
 }
@@ -83,6 +71,25 @@ END {
         }
         printf " %14s\n", (Y["virq-batched", i] > 0 ? sprintf("%.1fx", Y["qemu-per-vector", i] / Y["virq-batched", i]) : "-")
     }
+    printf "\nwhere the per-vector bring-up goes: wall ms = in kvm_set_irq_routing + in SET_IRQS + the rest\n"
+    printf "%-7s %-7s", "devices", "vectors"
+    split("virq qemu", who, " ")
+    for (k = 1; k <= 2; k++) printf " %38s", (who[k] == "qemu" ? "QEMU " qver : "virq")
+    printf "\n"
+    for (i = 1; i <= nd; i++) {
+        d = ds[i]
+        printf "%-7d %-7d", d, 65 * d
+        for (k = 1; k <= 2; k++) {
+            w = cm = sm = ""
+            for (r = 1; r <= runs; r++) {
+                w = w " " W[d, who[k], "per-vector", r]; cm = cm " " CM[d, who[k], "per-vector", r]
+                sm = sm " " SM[d, who[k], "per-vector", r]
+            }
+            printf " %38s", sprintf("%s = %s + %s + %s", ms(med(w)), ms(med(cm)), ms(med(sm)),
+                                    ms(med(w) - med(cm) - med(sm)))
+        }
+        printf "\n"
+    }
     # the plot: vectors across, wall ms up, one line a series
     W0 = 640; H0 = 400; L = 60; R = 200; T = 30; B = 50
     xmax = 65 * ds[nd]
@@ -106,7 +113,7 @@ END {
     }
     printf "<text x=\"14\" y=\"%d\" transform=\"rotate(-90 14 %d)\" text-anchor=\"middle\">wall ms</text>\n", (T + H0 - B) / 2, (T + H0 - B) / 2 > svg
     for (k = 1; k <= nv; k++) {
-        p = ""
+        p = sprintf(" %d,%d", L, H0 - B)	# no vectors, no time
         for (i = 1; i <= nd; i++)
             p = p sprintf(" %.1f,%.1f", L + (W0 - L - R) * 65 * ds[i] / xmax,
                           H0 - B - (H0 - B - T) * Y[ser[k], i] / ymax)

@@ -13,24 +13,9 @@
 #   title, FILE), TABLE_STEPS (the per-step table only for files of at most
 #   this many steps, 100)
 [ $# = 7 ] || { echo "usage: table.sh FILE STEPS KERNEL QEMU RUNS KRETPROBE SECONDS" >&2; exit 2; }
+stats=$(cat "$(dirname "$0")/stats.awk") || exit 2
 exec awk -v kernel="$3" -v qver="$4" -v runs="$5" -v kp="$6" -v secs="$7" \
-    -v file="${TABLE_FILE:-$1}" -v title="${TABLE_TITLE:-MSI-X bring-up}" -v maxsteps="${TABLE_STEPS:-100}" '
-# sorted copy of the blank-separated numbers in s into S[1..n]; returns n
-function sorted(s,   n, i, j, x) {
-    n = split(s, S, " ")
-    for (i = 2; i <= n; i++) {
-        x = S[i] + 0
-        for (j = i - 1; j >= 1 && S[j] + 0 > x; j--)
-            S[j + 1] = S[j]
-        S[j + 1] = x
-    }
-    return n
-}
-function med(s,   n) {
-    n = sorted(s)
-    return n % 2 ? S[(n + 1) / 2] : (S[n / 2] + S[n / 2 + 1]) / 2
-}
-function ms(x) { return sprintf(x < 10 ? "%.2f" : "%.1f", x) }
+    -v file="${TABLE_FILE:-$1}" -v title="${TABLE_TITLE:-MSI-X bring-up}" -v maxsteps="${TABLE_STEPS:-100}" "$stats"'
 # "12.3 [11.0-15.9]"
 function spread(s,   n, m) {
     m = med(s)
