@@ -30,8 +30,8 @@
 #   4 CPUs (LAB_QEMU_SMP) an 8-vCPU L2 under QEMU hung so, once in ~8 runs
 #   (the nested-SVM SMP hang run.sh's LAB_SMP=1 avoids for an L2 Linux).
 # Exit: 0 every run passed (virq: exit 0; QEMU: verdict=PASS); 1 one did not
-#   (bench.txt says which); 2 usage; 3 the lab lacks QEMU, /dev/kvm or the
-#   e1000e on vfio-pci.
+#   (bench.txt says which); 2 usage; 3 the lab lacks QEMU, /dev/kvm or a
+#   device on vfio-pci (the e1000e, the LAB_NVME functions).
 O=${LAB_OUT:-/lab-out}
 T=/sys/kernel/tracing
 [ $# = 3 ] || [ $# = 4 ] || { echo "usage: lab-bench.sh RUNS NAME[,NAME...] NCPUS [FN,...]" >&2; exit 2; }

@@ -109,8 +109,9 @@ END {
         printf "\nper-vector / batched:"
         for (k = 1; k <= nv; k++)
             printf "  %s %sx", name[vs[k]], ratio(M[vs[k], "per-vector"], M[vs[k], "batched"])
-        printf "\nQEMU per-vector / virq batched: %sx (upstream 8 x 65 vectors: 258 ms / 21 ms, 12x)\n",
+        printf "\nQEMU per-vector / virq batched: %sx (upstream: vfio_msix_enable of 8 x 65 vectors on migration\n",
             ratio(M["qemu", "per-vector"], M["virq", "batched"])
+        printf "resume, a commit per vector 258 ms against one per device 21 ms, 12x: a loose comparison)\n"
     }
     if (nl > maxsteps) {
         printf "\n"

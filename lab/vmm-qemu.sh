@@ -10,8 +10,9 @@
 #   NAME.prog in /lab is the program (virq program), NCPUS the scenario's
 #   vCPUs (-smp and the guest's ncpus=), NAME.qemu-args the devices it
 #   names as QEMU arguments, one a line (src/scenario/program.c
-#   program_qemu_args), "@VVVV:DDDD@" standing for the BDF of the first
-#   function with those IDs on vfio-pci in L1 (the lab's e1000e)
+#   program_qemu_args), "@VVVV:DDDD@" standing for the BDF of the Kth
+#   function with those IDs on vfio-pci in L1 for the Kth such device (the
+#   lab's e1000e, its LAB_NVME functions)
 #   --out DIR  where NAME/ goes (default $LAB_OUT)
 # Writes DIR/NAME/: guest-serial.txt, qemu-trace.txt, qemu-stderr.txt,
 #   ftrace.txt, qemu.txt (key=value, qemu-l2.sh).

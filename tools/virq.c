@@ -293,14 +293,16 @@ static int cmd_run(int argc, char **argv)
 	n = argc - optind;
 	if (n < 1 || o.scale < 1 || o.scale > 100)
 		return usage(usage_run, VIRQ_EXIT_USAGE);
-	if (only && add && snprintf(both, sizeof(both), "%s,%s", only, add) >= (int)sizeof(both)) {
-		fprintf(stderr, "virq: --ftrace-only and --ftrace-add: too long\n");
+	if (only && (!*only || (add && snprintf(both, sizeof(both), "%s,%s", only, add) >=
+					    (int)sizeof(both)))) {
+		fprintf(stderr, "virq: --ftrace-only '%s'%s: wanted names of [A-Za-z0-9_.|], comma-separated\n",
+			only, add ? " with --ftrace-add" : "");
 		return VIRQ_EXIT_USAGE;
 	}
 	if (trace_function_list(only ? no_functions : trace_seed_functions,
 				only && add ? both : only ? only : add, functions) < 0) {
 		fprintf(stderr, "virq: --ftrace-%s %s: wanted at most %d names of [A-Za-z0-9_.|], comma-separated\n",
-			only ? "only" : "add", only ? only : add,
+			only ? "only" : "add", only && add ? both : only ? only : add,
 			TRACE_MAX_FUNCTIONS - (only ? 0 : trace_function_count(trace_seed_functions)));
 		return VIRQ_EXIT_USAGE;
 	}

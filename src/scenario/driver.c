@@ -97,7 +97,12 @@ static uint32_t msix_entry(struct run *run, struct run_device *d, int index, uin
 	return guest_dev(run, d)->msix_table + (uint32_t)index * PCI_MSIX_ENTRY_SIZE + field;
 }
 
-/* __pci_write_msi_msg for MSI-X: address low, high, data; the mask is left alone */
+/*
+ * address low, high, data, the mask left alone: a rewrite of an unmasked
+ * entry (the stale-route case); Linux's __pci_write_msi_msg masks around it
+ * since 5.14 ('PCI/MSI: Enforce MSI-X table entry is masked for update'),
+ * which a scenario writes as mask, vector, unmask
+ */
 /*
  * guest msix flap: vCPU V masks and unmasks the entry N times, as a driver
  * that masks around each interrupt would, while the next steps run on the
@@ -324,10 +329,11 @@ static uint32_t ereg(struct run *run, struct run_device *d, uint32_t off)
 /*
  * The lab's L0 is Debian 12's QEMU 7.2, whose e1000e asserts in
  * e1000e_intrmgr_on_msix_throttling_timer that MSI-X is still enabled when
- * a vector's EITR timer fires (armed by every message it sends: 128 us at
- * the reset EITR). MSI-X disabled at the host inside that window (a guest's
- * disable, QEMU's disable and re-enable to grow the vectors without
- * NORESIZE, vfio_pci_pre_reset, the VMM's exit) aborts the whole lab: seen
+ * a vector's EITR timer fires (armed when a message is sent with no timer
+ * running, e1000e_eitr_should_postpone: 128 us at the reset EITR). MSI-X
+ * disabled at the host inside that window (a guest's disable, the disable
+ * and re-enable that grows a NORESIZE index, vfio_pci_pre_reset, the VMM's
+ * exit) aborts the whole lab: seen
  * once in the soak on 5.10. QEMU 8.0 dropped the assert (0cbd6e52, "e1000e:
  * Do not assert when MSI-X is disabled later"). A workaround for the L0, not
  * a VFIO rule: nothing touches the e1000e's MSI-X within a raise gap of a raise.
@@ -421,6 +427,8 @@ static int driver_e1000e_raise(struct run *run, struct run_device *d, const stru
 	m = msix_get_message(&vdev->pdev, (unsigned int)index);
 	pthread_mutex_unlock(&run->vm.bql);
 	other = run_guest_vector_other(run, (int)msi_x86_vector(m.data), who);
+	if (!other && !run_claim_guest_vector(run, -1, (int)msi_x86_vector(m.data), who))
+		other = "another source";
 	if (other) {
 		run_fail(run, st, "%s is raised on guest vector 0x%x, which %s has on another vCPU: "
 			 "a raised entry needs its vector on every vCPU", who, msi_x86_vector(m.data), other);

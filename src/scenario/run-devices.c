@@ -18,7 +18,8 @@
  * Guest vectors have owners so that the ledger can tell whose interrupt the
  * guest took. An MSI-X entry the guest writes owns its (vCPU, vector): a
  * driver's vectors are per CPU (Linux's matrix allocator), and 8 devices of
- * 65 vectors need more than one CPU's 224. A source that is raised owns its
+ * 65 vectors need more than one CPU's (x86 has about 200 for devices,
+ * 0x20 up to FIRST_SYSTEM_VECTOR). A source that is raised owns its
  * vector on every vCPU, so that one misrouted to another vCPU cannot be taken
  * for another source's interrupt.
  */

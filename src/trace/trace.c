@@ -253,7 +253,8 @@ int trace_ftrace_setup(const char *const *functions)
 	fclose(avail);
 	ftrace_note_missing(functions, found);
 	tracefs_write("buffer_size_kb", "16384", false);
-	if (tracefs_write("current_tracer", "function", false))
+	/* an empty set_ftrace_filter is every kernel function: then the events only */
+	if (n > 0 && tracefs_write("current_tracer", "function", false))
 		return -EIO;
 	/* a kernel without them still has virq's own markers */
 	trace_events_enable("1");
