@@ -19,7 +19,10 @@
 #   ftrace-filter, qemu-l2.sh and vmm-qemu.sh. Several NAMEs run one after
 #   the other in each round. FN,...: virq traces only these (--ftrace-only;
 #   ftrace-filter must list the same for QEMU): many vectors make the
-#   seed's per-irqfd functions more trace than L1 holds.
+#   seed's per-irqfd functions more trace than L1 holds. With FN,... each
+#   run's trace is cut into steps here (VARIANT/ROUND/NAME.steps, virq
+#   trace-steps) and ftrace.txt and timeline.json are dropped: 18 traces of
+#   8 x 65 vectors are too much for the serial line back.
 # Both VMMs get the open-file limit raised to the hard limit first (ulimit
 #   -n): QEMU 7.2 leaves it at 1024 and 8 x 65 vectors need 1040 eventfds.
 # Writes $LAB_OUT/VARIANT/ROUND/NAME/ (each run's files, ftrace.txt among
@@ -64,6 +67,12 @@ bench_run() {  # $1 variant, $2 round, $3 name; $4 the log's suffix
         qemu) sh ./vmm-qemu.sh --out "$d" "$name:$cpus" &&
               grep -q '^verdict=PASS' "$d/$name/qemu.txt" ;;
     esac > "$d$4.log" 2>&1
+    st=$?
+    if [ -n "$only" ] && [ -f "$d/$name/ftrace.txt" ]; then
+        ./virq trace-steps "$d/$name/ftrace.txt" > "$d/$name.steps" 2>&1 &&
+            rm -f "$d/$name/ftrace.txt" "$d/$name/timeline.json"
+    fi
+    return $st
 }
 
 status=0

@@ -67,12 +67,12 @@ bench_boot() {
         lab/qemu-l2.sh lab/vmm-qemu.sh bench/lab-bench.sh > "$3/run.log" 2>&1
 }
 
-# the second boot: the nvme files, 8 vCPUs each; ~100 s a round of the four
+# the second boot: the nvme files, 8 vCPUs each; 100-200 s a round of the four
 bench_boot_many() {
     rm -rf "$3"
     mkdir -p "$3"
     LAB_NVME=8 LAB_SMP=4 LAB_QEMU_SMP=1 LAB_MEM=2048 \
-    sh lab/run.sh --kernel "$1" --qemu "$2" --timeout $((300 + 150 * (N + 1))) \
+    sh lab/run.sh --kernel "$1" --qemu "$2" --timeout $((300 + 300 * (N + 1))) \
         --log "$3/lab-console.log" --outdir "$3" --cmd "sh ./lab-bench.sh $N $names 8 $MANY_FNS" \
         "$B/virq" "$B/guest/virq-guest.elf" "$ST/many/"* \
         lab/qemu-l2.sh lab/vmm-qemu.sh bench/lab-bench.sh > "$3/run.log" 2>&1
@@ -84,6 +84,8 @@ bench_steps() {
         r=1
         while [ $r -le "$N" ]; do
             t=$1/$v/$r/$2/ftrace.txt
+            # the many-vector runs come back cut already (lab-bench.sh)
+            [ ! -f "$t" ] && [ -s "$1/$v/$r/$2.steps" ] ||
             "$B/virq" trace-steps "$t" > "$1/$v/$r/$2.steps" 2>&1 ||
                 die "trace-steps $t: $(cat "$1/$v/$r/$2.steps")"
             grep -v '^#' "$1/$v/$r/$2.steps" | sed "s/^/$v $r /"
@@ -121,7 +123,8 @@ bench_era() {  # $1 era, $2 QEMU, $3 out dir
     bench_boot_many "$1" "$2" "$3-many"
     rc=$?
     bench_check "$1" "$2" "$3-many" "$rc" "$(echo "$MANY" | wc -w)"
-    set --  "$1" "$2" "$3-many"
+    many=$3-many
+    set --  "$1" "$2" "$many"
     for d in $MANY; do
         bench_steps "$3" "nvme-$d" > "$3/nvme-$d.steps" || exit 1
         set -- "$@" "$d" "$ST/many/nvme-$d.virq" "$3/nvme-$d.steps"
@@ -136,7 +139,7 @@ bench_era() {  # $1 era, $2 QEMU, $3 out dir
         "$(($(date +%s) - t0))"
     shift 3
     sh bench/scaling.sh "$kern" "$qv" "$N" "$SVG" "$@"
-    n=$(grep -c '^retry=' "$3-many/bench.txt")
+    n=$(grep -c '^retry=' "$many/bench.txt")
     [ "$n" = 0 ] || echo "QEMU runs run again because the guest never exited (lab-bench.sh): $n"
 }
 
