@@ -418,16 +418,21 @@ static int driver_e1000e_raise(struct run *run, struct run_device *d, const stru
 	MSIMessage m;
 	const char *other;
 	char who[SC_NAME_LEN + 8];
+	bool msix_on;
 
 	if (index > 4)
 		return -EINVAL;
-	/* a raised entry's vector is its own on every vCPU (run_claim_guest_vector) */
+	/*
+	 * a raised entry's vector is its own on every vCPU (run_claim_guest_vector);
+	 * with MSI-X off the raise is INTx, whose vector run-intx.c claims
+	 */
 	snprintf(who, sizeof(who), "%s/%d", run->sc->names[st->dev].name, index);
 	pthread_mutex_lock(&run->vm.bql);
 	m = msix_get_message(&vdev->pdev, (unsigned int)index);
+	msix_on = vdev->msix_on;
 	pthread_mutex_unlock(&run->vm.bql);
-	other = run_guest_vector_other(run, (int)msi_x86_vector(m.data), who);
-	if (!other && !run_claim_guest_vector(run, -1, (int)msi_x86_vector(m.data), who))
+	other = msix_on ? run_guest_vector_other(run, (int)msi_x86_vector(m.data), who) : NULL;
+	if (msix_on && !other && !run_claim_guest_vector(run, -1, (int)msi_x86_vector(m.data), who))
 		other = "another source";
 	if (other) {
 		run_fail(run, st, "%s is raised on guest vector 0x%x, which %s has on another vCPU: "
