@@ -98,12 +98,6 @@ static uint32_t msix_entry(struct run *run, struct run_device *d, int index, uin
 }
 
 /*
- * address low, high, data, the mask left alone: a rewrite of an unmasked
- * entry (the stale-route case); Linux's __pci_write_msi_msg masks around it
- * since 5.14 ('PCI/MSI: Enforce MSI-X table entry is masked for update'),
- * which a scenario writes as mask, vector, unmask
- */
-/*
  * guest msix flap: vCPU V masks and unmasks the entry N times, as a driver
  * that masks around each interrupt would, while the next steps run on the
  * others; 'guest wait vcpu=V' joins it
@@ -135,6 +129,12 @@ static int driver_wait(struct run *run, const struct sc_step *st)
 	return r;
 }
 
+/*
+ * address low, high, data, the mask left alone: a rewrite of an unmasked
+ * entry (the stale-route case); Linux's __pci_write_msi_msg masks around it
+ * since 5.14 ('PCI/MSI: Enforce MSI-X table entry is masked for update'),
+ * which a scenario writes as mask, vector, unmask
+ */
 static int driver_msix_vector(struct run *run, struct run_device *d, const struct sc_step *st)
 {
 	MSIMessage m = msi_x86_message((unsigned int)st->vcpu, (unsigned int)st->vector);
@@ -333,10 +333,10 @@ static uint32_t ereg(struct run *run, struct run_device *d, uint32_t off)
  * running, e1000e_eitr_should_postpone: 128 us at the reset EITR). MSI-X
  * disabled at the host inside that window (a guest's disable, the disable
  * and re-enable that grows a NORESIZE index, vfio_pci_pre_reset, the VMM's
- * exit) aborts the whole lab: seen
- * once in the soak on 5.10. QEMU 8.0 dropped the assert (0cbd6e52, "e1000e:
- * Do not assert when MSI-X is disabled later"). A workaround for the L0, not
- * a VFIO rule: nothing touches the e1000e's MSI-X within a raise gap of a raise.
+ * exit) aborts the whole lab: seen once in the soak on 5.10. QEMU 8.0 dropped
+ * the assert (0cbd6e52, "e1000e: Do not assert when MSI-X is disabled
+ * later"). A workaround for the L0, not a VFIO rule: nothing touches the
+ * e1000e's MSI-X within a raise gap of a raise.
  */
 void driver_e1000e_settle(struct run_device *d)
 {
@@ -416,9 +416,9 @@ static int driver_e1000e_raise(struct run *run, struct run_device *d, const stru
 	int index = st->index;
 	uint32_t count = st->count;
 	MSIMessage m;
-	const char *other;
 	char who[SC_NAME_LEN + 8];
 	bool msix_on;
+	int gv;
 
 	if (index > 4)
 		return -EINVAL;
@@ -431,12 +431,11 @@ static int driver_e1000e_raise(struct run *run, struct run_device *d, const stru
 	m = msix_get_message(&vdev->pdev, (unsigned int)index);
 	msix_on = vdev->msix_on;
 	pthread_mutex_unlock(&run->vm.bql);
-	other = msix_on ? run_guest_vector_other(run, (int)msi_x86_vector(m.data), who) : NULL;
-	if (msix_on && !other && !run_claim_guest_vector(run, -1, (int)msi_x86_vector(m.data), who))
-		other = "another source";
-	if (other) {
+	gv = (int)msi_x86_vector(m.data);
+	if (msix_on && !run_claim_guest_vector(run, -1, gv, who)) {
 		run_fail(run, st, "%s is raised on guest vector 0x%x, which %s has on another vCPU: "
-			 "a raised entry needs its vector on every vCPU", who, msi_x86_vector(m.data), other);
+			 "a raised entry needs its vector on every vCPU", who, gv,
+			 run_guest_vector_other(run, gv, who));
 		return -EINVAL;
 	}
 	for (uint32_t i = 0; i < count; i++) {
