@@ -37,9 +37,9 @@ bool run_claim_guest_vector(struct run *run, int vcpu, int gv, const char *who)
 
 	if (gv < 0 || gv > 255 || c0 >= SC_MAX_VCPUS)
 		return false;
-	if (vcpu < 0 ? !!run_guest_vector_other(run, gv, who) :
-	    run->gv_owner[vcpu][gv][0] && strcmp(run->gv_owner[vcpu][gv], who))
-		return false;
+	for (int c = c0; c < c1; c++)
+		if (run->gv_owner[c][gv][0] && strcmp(run->gv_owner[c][gv], who))
+			return false;
 	for (int c = c0; c < c1; c++)
 		snprintf(run->gv_owner[c][gv], sizeof(run->gv_owner[c][gv]), "%s", who);
 	return true;

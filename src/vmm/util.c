@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* util.c - logging to stderr and to the current scenario's console log. */
+/* util.c - logging to stderr and to the current scenario's console log; time; limits. */
 #include <pthread.h>
 #include <string.h>
 #include <errno.h>
