@@ -23,12 +23,18 @@
  * vector on every vCPU, so that one misrouted to another vCPU cannot be taken
  * for another source's interrupt.
  */
-const char *run_guest_vector_other(struct run *run, int gv, const char *who)
+/* the owner other than who of vector gv on vCPUs c0..c1-1, or NULL */
+static const char *gv_other(struct run *run, int c0, int c1, int gv, const char *who)
 {
-	for (int c = 0; c < SC_MAX_VCPUS; c++)
+	for (int c = c0; c < c1; c++)
 		if (run->gv_owner[c][gv][0] && strcmp(run->gv_owner[c][gv], who))
 			return run->gv_owner[c][gv];
 	return NULL;
+}
+
+const char *run_guest_vector_other(struct run *run, int gv, const char *who)
+{
+	return gv_other(run, 0, SC_MAX_VCPUS, gv, who);
 }
 
 bool run_claim_guest_vector(struct run *run, int vcpu, int gv, const char *who)
@@ -37,9 +43,8 @@ bool run_claim_guest_vector(struct run *run, int vcpu, int gv, const char *who)
 
 	if (gv < 0 || gv > 255 || c0 >= SC_MAX_VCPUS)
 		return false;
-	for (int c = c0; c < c1; c++)
-		if (run->gv_owner[c][gv][0] && strcmp(run->gv_owner[c][gv], who))
-			return false;
+	if (gv_other(run, c0, c1, gv, who))
+		return false;
 	for (int c = c0; c < c1; c++)
 		snprintf(run->gv_owner[c][gv], sizeof(run->gv_owner[c][gv]), "%s", who);
 	return true;
